@@ -1,0 +1,42 @@
+// Builds every bundle of netpol-scope with esbuild.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, for the VSIX
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {Array<import('esbuild').BuildOptions>} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { cli: 'cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

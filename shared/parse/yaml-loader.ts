@@ -1,0 +1,288 @@
+/**
+ * Turns manifest text into span-keeping documents, robustly.
+ *
+ * Bad input never throws out of here: syntax errors, duplicate keys, Helm templates, oversized files and
+ * alias bombs become {@link LoadProblem}s, and every well-formed `---` document of the file is still
+ * returned. Kubernetes decodes YAML with go-yaml v2 (YAML 1.1 scalars: `yes`/`on` are booleans, `0777`
+ * is octal) and honours merge keys, so this loader does too
+ * (https://github.com/kubernetes-sigs/yaml, https://yaml.org/type/merge.html).
+ */
+import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { SourceFile, Span } from '../source/source-file.js';
+import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
+
+export type LoadProblemCode =
+  | 'yaml-syntax'
+  | 'yaml-duplicate-key'
+  | 'yaml-alias-bomb'
+  | 'helm-template'
+  | 'file-too-large';
+
+export interface LoadProblem {
+  readonly code: LoadProblemCode;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface ManifestDocument {
+  /** 0-based index of the `---` document in its file. */
+  readonly index: number;
+  /** The document's extent in the file, separators excluded. */
+  readonly span: Span;
+  /** The document's content; undefined for an empty document or one that could not be parsed. */
+  readonly root: SNode | undefined;
+  /** True when the document had syntax errors and its content must not be trusted. */
+  readonly broken: boolean;
+}
+
+export interface LoadedFile {
+  readonly file: SourceFile;
+  readonly documents: readonly ManifestDocument[];
+  readonly problems: readonly LoadProblem[];
+}
+
+export interface LoadLimits {
+  /** Files longer than this (in characters) are not parsed. */
+  readonly maxFileChars: number;
+  /** Total nodes that alias expansion may add to one document before it is considered a bomb. */
+  readonly maxAliasNodes: number;
+}
+
+export const defaultLoadLimits: LoadLimits = { maxFileChars: 64 * 1024 * 1024, maxAliasNodes: 100_000 };
+
+const HELM_DIRECTIVE = /\{\{-?\s*(?:[.$]|-|include|template|if|else|end|range|with|define|toYaml|tpl|required|default|quote|printf|\/\*)/;
+
+/** True when the text carries Go-template directives, as Helm chart templates do. */
+export function looksLikeHelmTemplate(text: string): boolean {
+  return HELM_DIRECTIVE.test(text);
+}
+
+export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoadLimits): LoadedFile {
+  const text = file.text;
+  const whole: Span = { start: 0, end: Math.min(text.length, firstLineEnd(text)) };
+  if (text.length > limits.maxFileChars) {
+    return {
+      file,
+      documents: [],
+      problems: [
+        {
+          code: 'file-too-large',
+          severity: 'warning',
+          message: `File is ${formatSize(text.length)}, above the ${formatSize(limits.maxFileChars)} limit; it was not analysed.`,
+          span: whole,
+        },
+      ],
+    };
+  }
+  const helm = HELM_DIRECTIVE.exec(text);
+  if (helm) {
+    return {
+      file,
+      documents: [],
+      problems: [
+        {
+          code: 'helm-template',
+          severity: 'info',
+          message:
+            'This file is a Helm template ({{ … }} directives); it is not analysed as written. ' +
+            'Render it with `helm template` and analyse the output.',
+          span: { start: helm.index, end: helm.index + helm[0].length },
+        },
+      ],
+    };
+  }
+
+  const problems: LoadProblem[] = [];
+  let yamlDocs: Document.Parsed[];
+  try {
+    yamlDocs = parseAllDocuments(text, {
+      version: '1.1',
+      merge: true,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: false,
+    }) as Document.Parsed[];
+  } catch (error) {
+    // parseAllDocuments reports problems on the documents; a throw here is an internal parser failure.
+    problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML parser failed: ${String(error)}`, span: whole });
+    return { file, documents: [], problems };
+  }
+  if (!Array.isArray(yamlDocs)) yamlDocs = [yamlDocs];
+
+  const documents: ManifestDocument[] = [];
+  yamlDocs.forEach((doc, index) => {
+    const span: Span = { start: doc.range[0], end: doc.range[1] };
+    let broken = false;
+    for (const err of doc.errors) {
+      const duplicate = err.code === 'DUPLICATE_KEY';
+      if (!duplicate) broken = true;
+      problems.push({
+        code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+        severity: 'error',
+        message: duplicate ? 'Duplicate key: Kubernetes rejects a mapping that repeats a key.' : cleanYamlMessage(err.message),
+        span: clampSpan({ start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1) }, text.length),
+      });
+    }
+    let root: SNode | undefined;
+    if (!broken && doc.contents != null) {
+      const converter = new Converter(doc, limits.maxAliasNodes);
+      try {
+        root = converter.convert(doc.contents as YamlNode);
+      } catch (error) {
+        if (!(error instanceof AliasBudgetExceeded)) throw error;
+        broken = true;
+        problems.push({
+          code: 'yaml-alias-bomb',
+          severity: 'error',
+          message: `Aliases in this document expand to more than ${limits.maxAliasNodes.toLocaleString('en-US')} nodes (an alias bomb); the document was not analysed.`,
+          span: error.span,
+        });
+      }
+    }
+    documents.push({ index, span, root: broken ? undefined : root, broken });
+  });
+  return { file, documents, problems };
+}
+
+class AliasBudgetExceeded extends Error {
+  constructor(readonly span: Span) {
+    super('alias budget exceeded');
+  }
+}
+
+/** Converts one yaml document's AST into SNodes, resolving aliases and merge keys within a budget. */
+class Converter {
+  private readonly cache = new Map<YamlNode, SNode>();
+  private readonly sizes = new Map<SNode, number>();
+  private aliasNodes = 0;
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly maxAliasNodes: number,
+  ) {}
+
+  convert(node: YamlNode): SNode {
+    const cached = this.cache.get(node);
+    if (cached) return cached;
+    let out: SNode;
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      const range = node.range ?? [0, 0];
+      if (!target) {
+        out = scalar({ start: range[0], end: range[1] }, null, false, false);
+      } else {
+        out = this.convert(target as YamlNode);
+        this.aliasNodes += this.sizes.get(out) ?? 1;
+        if (this.aliasNodes > this.maxAliasNodes) throw new AliasBudgetExceeded({ start: range[0], end: range[1] });
+      }
+      return out; // aliases are not cached themselves: each use counts against the budget
+    }
+    if (isMap(node)) out = this.convertMap(node.items as Pair<YamlNode, YamlNode | null>[], node);
+    else if (isSeq(node)) {
+      const items = node.items.map((item) => (item == null ? scalar(spanAt(node), null, false, true) : this.convert(item as YamlNode)));
+      out = { kind: 'seq', span: spanOf(node), items, flow: node.flow === true } satisfies SSeq;
+      this.sizes.set(out, 1 + items.reduce((n, i) => n + (this.sizes.get(i) ?? 1), 0));
+    } else if (isScalar(node)) {
+      out = scalar(spanOf(node), normaliseScalar(node.value, node.source), node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE', isImplicitNull(node));
+      this.sizes.set(out, 1);
+    } else {
+      out = scalar(spanOf(node as { range?: [number, number, number] | null }), null, false, true);
+    }
+    this.cache.set(node, out);
+    return out;
+  }
+
+  private convertMap(items: Pair<YamlNode, YamlNode | null>[], node: YamlNode & { flow?: boolean }): SMap {
+    const pairs: SPair[] = [];
+    const merged: SPair[] = [];
+    for (const item of items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as YamlNode | null;
+      const keySpan = keyNode ? spanOf(keyNode) : spanAt(node);
+      const rawKey = keyNode && isScalar(keyNode) ? keyNode.value : undefined;
+      const valueNode = item.value;
+      const value =
+        valueNode == null ? scalar({ start: keySpan.end, end: keySpan.end }, null, false, true) : this.convert(valueNode);
+      if (typeof rawKey === 'symbol') {
+        // Merge key: `<<: *anchor` or `<<: [*a, *b]`; earlier sources win, explicit keys win over all.
+        const sources = value.kind === 'seq' ? value.items : [value];
+        for (const source of sources) if (source.kind === 'map') merged.push(...source.pairs);
+        continue;
+      }
+      let keyScalar: SScalar;
+      if (keyNode && isScalar(keyNode)) {
+        keyScalar = scalar(keySpan, keyValue(rawKey), keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE', false);
+      } else {
+        // Complex keys (maps, lists as keys) are not valid in Kubernetes objects; keep their text.
+        keyScalar = scalar(keySpan, keyNode ? String(keyNode) : null, false, false);
+      }
+      pairs.push({ key: keyScalar, value, span: { start: keySpan.start, end: Math.max(value.span.end, keySpan.end) } });
+    }
+    if (merged.length > 0) {
+      const present = new Set(pairs.map((p) => p.key.value));
+      const seen = new Set<ScalarValue>();
+      for (const pair of merged) {
+        if (present.has(pair.key.value) || seen.has(pair.key.value)) continue;
+        seen.add(pair.key.value);
+        pairs.push(pair);
+      }
+    }
+    const out: SMap = { kind: 'map', span: spanOf(node), pairs, flow: node.flow === true };
+    this.sizes.set(out, 1 + pairs.reduce((n, p) => n + 1 + (this.sizes.get(p.value) ?? 1), 0));
+    return out;
+  }
+}
+
+function scalar(span: Span, value: ScalarValue, quoted: boolean, implicit: boolean): SScalar {
+  return { kind: 'scalar', span, value, quoted, implicit };
+}
+
+function keyValue(raw: unknown): ScalarValue {
+  if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+  return String(raw);
+}
+
+function normaliseScalar(value: unknown, source: string | undefined): ScalarValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  // Timestamps, binary and other YAML 1.1 types reach Kubernetes as strings.
+  return source ?? String(value);
+}
+
+function isImplicitNull(node: { value: unknown; source?: string }): boolean {
+  return node.value === null && (node.source === undefined || node.source === '');
+}
+
+function spanOf(node: { range?: [number, number, number] | null }): Span {
+  const range = node.range;
+  if (!range) return { start: 0, end: 0 };
+  return { start: range[0], end: range[1] };
+}
+
+function spanAt(node: { range?: [number, number, number] | null }): Span {
+  const start = node.range?.[0] ?? 0;
+  return { start, end: start };
+}
+
+function clampSpan(span: Span, length: number): Span {
+  const start = Math.max(0, Math.min(span.start, length));
+  return { start, end: Math.max(start, Math.min(span.end, length)) };
+}
+
+function firstLineEnd(text: string): number {
+  const nl = text.indexOf('\n');
+  return nl < 0 ? text.length : nl;
+}
+
+function formatSize(chars: number): string {
+  return chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(chars / 1024)} KB`;
+}
+
+function cleanYamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+

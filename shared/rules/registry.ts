@@ -1,0 +1,61 @@
+/**
+ * The rule registry: every finding the analysis can report, with its stable id and default severity.
+ *
+ * This is the one list of rule ids. docs/rules.md documents each of them (a test checks that every id
+ * here has a section there), the `check` CLI and the language server both report exactly these.
+ */
+import type { Severity } from '../findings.js';
+
+export type RuleCategory = 'input' | 'api' | 'semantics';
+
+export interface RuleDefinition {
+  readonly id: string;
+  readonly category: RuleCategory;
+  readonly defaultSeverity: Severity;
+  /** One line saying what the rule flags. */
+  readonly title: string;
+}
+
+function rule<const Id extends string>(
+  id: Id,
+  category: RuleCategory,
+  defaultSeverity: Severity,
+  title: string,
+): RuleDefinition & { readonly id: Id } {
+  return { id, category, defaultSeverity, title };
+}
+
+export const rules = [
+  // Input: the file could not be (fully) read as Kubernetes manifests.
+  rule('yaml-syntax', 'input', 'error', 'YAML that does not parse'),
+  rule('yaml-duplicate-key', 'input', 'error', 'A mapping repeats a key'),
+  rule('yaml-alias-bomb', 'input', 'error', 'Aliases that expand to an unreasonable size'),
+  rule('helm-template', 'input', 'info', 'A Helm template that must be rendered before analysis'),
+  rule('file-too-large', 'input', 'warning', 'A file above the size limit'),
+
+  // API validity: what the Kubernetes API server would reject.
+  rule('api-removed-version', 'api', 'error', 'A NetworkPolicy apiVersion that Kubernetes no longer serves'),
+  rule('api-unknown-field', 'api', 'error', 'A field that the NetworkPolicy API does not define'),
+  rule('api-invalid-type', 'api', 'error', 'A value of the wrong type, including null where an object is needed'),
+  rule('api-missing-field', 'api', 'error', 'A required field that is absent'),
+  rule('api-invalid-name', 'api', 'error', 'An object name or namespace that is not a valid DNS name'),
+  rule('api-invalid-cidr', 'api', 'error', 'An ipBlock cidr or except that is not a valid CIDR'),
+  rule('api-except-outside-cidr', 'api', 'error', 'An ipBlock except that is not inside its cidr'),
+  rule('api-ipblock-with-selector', 'api', 'error', 'A peer that combines ipBlock with a selector'),
+  rule('api-empty-peer', 'api', 'error', 'A peer with no selector and no ipBlock'),
+  rule('api-invalid-port', 'api', 'error', 'A port number out of range or an invalid port name'),
+  rule('api-invalid-protocol', 'api', 'error', 'A protocol other than TCP, UDP or SCTP'),
+  rule('api-invalid-end-port', 'api', 'error', 'An endPort below port, with a named port, or without port'),
+  rule('api-invalid-selector', 'api', 'error', 'A selector operator or values that the API rejects'),
+  rule('api-invalid-label', 'api', 'error', 'A label key or value that the API rejects'),
+  rule('api-invalid-policy-type', 'api', 'error', 'A policyTypes entry other than Ingress or Egress'),
+  rule('api-duplicate-policy', 'api', 'error', 'Two NetworkPolicies with the same name in one namespace'),
+] as const;
+
+export type RuleId = (typeof rules)[number]['id'];
+
+export const ruleById: ReadonlyMap<string, RuleDefinition> = new Map(rules.map((r) => [r.id, r]));
+
+export function isRuleId(id: string): id is RuleId {
+  return ruleById.has(id);
+}

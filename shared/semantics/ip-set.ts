@@ -1,0 +1,181 @@
+/**
+ * The IP-address set algebra: sets of IPv4 and IPv6 addresses as sorted, disjoint, inclusive bigint
+ * ranges. Address and CIDR parsing is delegated to ipaddr.js; the set operations live here.
+ *
+ * ipBlock semantics (https://kubernetes.io/docs/reference/kubernetes-api/networking-resources/network-policy-v1/#NetworkPolicySpec,
+ * IPBlock): `cidr` is a range, `except` removes sub-ranges of it. The network address is `cidr` with
+ * host bits cleared (`10.0.0.1/8` means 10.0.0.0/8, as Go's net.ParseCIDR reads it).
+ */
+import ipaddr from 'ipaddr.js';
+
+export type IpFamily = 4 | 6;
+
+export interface IpRange {
+  readonly family: IpFamily;
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+const V4_MAX = (1n << 32n) - 1n;
+const V6_MAX = (1n << 128n) - 1n;
+
+function bytesToBigint(bytes: number[]): bigint {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+/** Parses an address; undefined when invalid. IPv4-mapped IPv6 addresses stay IPv6. */
+export function parseAddress(text: string): { family: IpFamily; value: bigint } | undefined {
+  if (!ipaddr.isValid(text)) return undefined;
+  const addr = ipaddr.parse(text);
+  return { family: addr.kind() === 'ipv4' ? 4 : 6, value: bytesToBigint(addr.toByteArray()) };
+}
+
+/** Parses a CIDR into its address range; undefined when the text is not a CIDR. */
+export function parseCidr(text: string): IpRange | undefined {
+  if (typeof text !== 'string' || !text.includes('/')) return undefined;
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(text);
+  } catch {
+    return undefined;
+  }
+  const [addr, bits] = parsed;
+  const family: IpFamily = addr.kind() === 'ipv4' ? 4 : 6;
+  const width = family === 4 ? 32n : 128n;
+  const value = bytesToBigint(addr.toByteArray());
+  const hostBits = width - BigInt(bits);
+  const first = (value >> hostBits) << hostBits;
+  const last = first | ((1n << hostBits) - 1n);
+  return { family, first, last };
+}
+
+export function formatAddress(family: IpFamily, value: bigint): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
+  }
+  const parts: number[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) parts.push(Number((value >> s) & 0xffffn));
+  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+}
+
+/** `10.0.0.0/8` when the range is a single CIDR block, else `10.0.0.5-10.0.0.9`. */
+export function formatRange(range: IpRange): string {
+  const width = range.family === 4 ? 32 : 128;
+  const size = range.last - range.first + 1n;
+  if ((size & (size - 1n)) === 0n && range.first % size === 0n) {
+    const bits = width - (size.toString(2).length - 1);
+    return `${formatAddress(range.family, range.first)}/${bits}`;
+  }
+  return `${formatAddress(range.family, range.first)}-${formatAddress(range.family, range.last)}`;
+}
+
+/** The number of addresses in a range. */
+export function rangeSize(range: IpRange): bigint {
+  return range.last - range.first + 1n;
+}
+
+export class IpRangeSet {
+  private constructor(readonly ranges: readonly IpRange[]) {}
+
+  static readonly empty = new IpRangeSet([]);
+  static readonly allV4 = new IpRangeSet([{ family: 4, first: 0n, last: V4_MAX }]);
+  static readonly allV6 = new IpRangeSet([{ family: 6, first: 0n, last: V6_MAX }]);
+  static readonly all = new IpRangeSet([
+    { family: 4, first: 0n, last: V4_MAX },
+    { family: 6, first: 0n, last: V6_MAX },
+  ]);
+
+  static of(ranges: Iterable<IpRange>): IpRangeSet {
+    const sorted = [...ranges].sort((a, b) =>
+      a.family !== b.family ? a.family - b.family : a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
+    );
+    const out: IpRange[] = [];
+    for (const r of sorted) {
+      const prev = out[out.length - 1];
+      if (prev && prev.family === r.family && r.first <= prev.last + 1n) {
+        if (r.last > prev.last) out[out.length - 1] = { family: r.family, first: prev.first, last: r.last };
+      } else out.push(r);
+    }
+    return new IpRangeSet(out);
+  }
+
+  /** `cidr` minus `except`; undefined when any of them does not parse. */
+  static fromIpBlock(cidr: string, except: readonly string[]): IpRangeSet | undefined {
+    const base = parseCidr(cidr);
+    if (!base) return undefined;
+    const holes: IpRange[] = [];
+    for (const e of except) {
+      const r = parseCidr(e);
+      if (!r) return undefined;
+      holes.push(r);
+    }
+    return IpRangeSet.of([base]).subtract(IpRangeSet.of(holes));
+  }
+
+  get isEmpty(): boolean {
+    return this.ranges.length === 0;
+  }
+
+  union(other: IpRangeSet): IpRangeSet {
+    if (other.isEmpty) return this;
+    if (this.isEmpty) return other;
+    return IpRangeSet.of([...this.ranges, ...other.ranges]);
+  }
+
+  subtract(other: IpRangeSet): IpRangeSet {
+    if (this.isEmpty || other.isEmpty) return this;
+    const out: IpRange[] = [];
+    for (const r of this.ranges) {
+      let pieces: IpRange[] = [r];
+      for (const h of other.ranges) {
+        if (h.family !== r.family) continue;
+        const next: IpRange[] = [];
+        for (const p of pieces) {
+          if (h.last < p.first || h.first > p.last) {
+            next.push(p);
+            continue;
+          }
+          if (h.first > p.first) next.push({ family: p.family, first: p.first, last: h.first - 1n });
+          if (h.last < p.last) next.push({ family: p.family, first: h.last + 1n, last: p.last });
+        }
+        pieces = next;
+      }
+      out.push(...pieces);
+    }
+    return IpRangeSet.of(out);
+  }
+
+  intersect(other: IpRangeSet): IpRangeSet {
+    const out: IpRange[] = [];
+    for (const a of this.ranges) {
+      for (const b of other.ranges) {
+        if (a.family !== b.family) continue;
+        const first = a.first > b.first ? a.first : b.first;
+        const last = a.last < b.last ? a.last : b.last;
+        if (first <= last) out.push({ family: a.family, first, last });
+      }
+    }
+    return IpRangeSet.of(out);
+  }
+
+  containsAddress(address: string): boolean {
+    const parsed = parseAddress(address);
+    if (!parsed) return false;
+    return this.ranges.some((r) => r.family === parsed.family && parsed.value >= r.first && parsed.value <= r.last);
+  }
+
+  /** True when every address of `other` is in this set. */
+  contains(other: IpRangeSet): boolean {
+    return other.subtract(this).isEmpty;
+  }
+
+  get key(): string {
+    return this.ranges.map((r) => `${r.family}:${r.first.toString(16)}-${r.last.toString(16)}`).join(',');
+  }
+
+  toString(): string {
+    return this.isEmpty ? 'no addresses' : this.ranges.map(formatRange).join(', ');
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A manifest file as text, with offset <-> line/column conversion.
+ *
+ * Contract: offsets are UTF-16 code unit indexes into `text` (what JavaScript strings and LSP use),
+ * spans are end-exclusive. Lines and characters returned by {@link SourceFile.positionAt} are 0-based
+ * (LSP style); {@link SourceFile.lineColumn} gives the 1-based pair that compilers print.
+ */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Position {
+  /** 0-based line. */
+  readonly line: number;
+  /** 0-based UTF-16 column. */
+  readonly character: number;
+}
+
+export class SourceFile {
+  private lineStartsCache: number[] | undefined;
+
+  constructor(
+    /** The path or URI the file was read from, as the user named it. */
+    readonly path: string,
+    readonly text: string,
+  ) {}
+
+  /** Offsets at which each line starts; line 0 starts at 0. `\r\n`, `\n` and lone `\r` end lines. */
+  get lineStarts(): readonly number[] {
+    if (this.lineStartsCache) return this.lineStartsCache;
+    const starts = [0];
+    const text = this.text;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 /* \n */) starts.push(i + 1);
+      else if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStartsCache = starts;
+    return starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** The 0-based position of an offset; offsets outside the text are clamped. */
+  positionAt(offset: number): Position {
+    const starts = this.lineStarts;
+    const clamped = Math.max(0, Math.min(Number.isFinite(offset) ? offset : 0, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: clamped - starts[lo]! };
+  }
+
+  /** The offset of a 0-based position; positions past a line's end are clamped to it. */
+  offsetAt(position: Position): number {
+    const starts = this.lineStarts;
+    if (position.line < 0) return 0;
+    if (position.line >= starts.length) return this.text.length;
+    const lineStart = starts[position.line]!;
+    const nextStart = position.line + 1 < starts.length ? starts[position.line + 1]! : this.text.length;
+    let lineEnd = nextStart;
+    while (lineEnd > lineStart && (this.text[lineEnd - 1] === '\n' || this.text[lineEnd - 1] === '\r')) lineEnd--;
+    return Math.max(lineStart, Math.min(lineStart + position.character, lineEnd));
+  }
+
+  /** 1-based line and column, as `file:line:col` output prints them. */
+  lineColumn(offset: number): { line: number; column: number } {
+    const p = this.positionAt(offset);
+    return { line: p.line + 1, column: p.character + 1 };
+  }
+
+  /** `path:line` of an offset, for explanations. */
+  where(offset: number): string {
+    return `${this.path}:${this.lineColumn(offset).line}`;
+  }
+
+  slice(span: Span): string {
+    return this.text.slice(span.start, span.end);
+  }
+}

@@ -3,7 +3,9 @@
 //   node esbuild.mjs --production  minified, for the VSIX
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -18,6 +20,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { NETPOL_SCOPE_VERSION: JSON.stringify(pkg.version) },
 };
 
 /** @type {Array<import('esbuild').BuildOptions>} */

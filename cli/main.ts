@@ -1,0 +1,160 @@
+/**
+ * netpol-scope command line: `check`, `reach` and `explain` over the analysis core in shared/.
+ * Exit codes: 0 success; 1 a finding reached --fail-on (check); 2 usage or I/O error.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { analyze } from '../shared/analysis.js';
+import { severityRank } from '../shared/findings.js';
+import type { Severity } from '../shared/findings.js';
+import { buildGraph } from '../shared/reach/graph.js';
+import type { Level } from '../shared/reach/graph.js';
+import { explainConnection } from '../shared/explain/explain.js';
+import type { PortQuery } from '../shared/explain/explain.js';
+import { collectSources, InputError } from './inputs.js';
+import { formatJson, formatText } from './format/findings.js';
+import { formatSarif } from './format/sarif.js';
+import { formatReachCsv, formatReachJson, formatReachText } from './format/reach.js';
+import { EndpointError, resolveEndpoint } from './endpoints.js';
+
+declare const NETPOL_SCOPE_VERSION: string | undefined;
+const version = typeof NETPOL_SCOPE_VERSION === 'string' ? NETPOL_SCOPE_VERSION : '0.0.0-dev';
+
+class UsageError extends Error {}
+
+interface CommonOptions {
+  namespace: string;
+}
+
+function readStdin(): string {
+  return readFileSync(0, 'utf8');
+}
+
+function out(text: string): void {
+  process.stdout.write(text);
+}
+
+function load(paths: string[], options: CommonOptions) {
+  const sources = collectSources(paths, readStdin);
+  for (const s of sources) {
+    if (s.text.trim() === '') process.stderr.write(`netpol-scope: ${s.path}: empty file\n`);
+  }
+  const analysis = analyze(sources, { defaultNamespace: options.namespace });
+  for (const loaded of analysis.workspace.files) {
+    const hasObjects = analysis.workspace.objects.some((o) => o.file === loaded.file);
+    const hasProblems = loaded.problems.length > 0;
+    if (!hasObjects && !hasProblems && loaded.file.text.trim() !== '') {
+      process.stderr.write(`netpol-scope: ${loaded.file.path}: no Kubernetes objects (skipped)\n`);
+    }
+  }
+  return analysis;
+}
+
+function parsePort(text: string): PortQuery {
+  const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
+  const port = m ? Number(m[1]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new UsageError(`--port must look like 80, 80/TCP, 53/UDP or 2905/SCTP (got "${text}")`);
+  return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as PortQuery['protocol'] };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('netpol-scope')
+    .description('See what Kubernetes NetworkPolicies really do: validity checks, reachability, explanations.')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const namespaceOption = () =>
+    new Option('-n, --namespace <name>', 'namespace of objects that do not set metadata.namespace').default('default');
+
+  program
+    .command('check')
+    .description('report problems in NetworkPolicy manifests')
+    .argument('<paths...>', 'files, directories (recursive) or - for stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'never']).default('error'))
+    .addOption(namespaceOption())
+    .action((paths: string[], options: CommonOptions & { format: string; failOn: string }) => {
+      const analysis = load(paths, options);
+      const findings = analysis.findings;
+      if (options.format === 'json') out(formatJson(findings));
+      else if (options.format === 'sarif') out(formatSarif(findings, version, process.cwd()));
+      else out(formatText(findings));
+      if (options.failOn !== 'never') {
+        const threshold = severityRank[options.failOn as Severity];
+        if (findings.some((f) => severityRank[f.severity] >= threshold)) process.exitCode = 1;
+      }
+    });
+
+  program
+    .command('reach')
+    .description('list who can talk to whom, on which ports')
+    .argument('<paths...>', 'files, directories (recursive) or - for stdin')
+    .addOption(new Option('-l, --level <level>', 'pods or workloads as nodes').choices(['pod', 'workload']).default('pod'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
+    .addOption(namespaceOption())
+    .action((paths: string[], options: CommonOptions & { level: Level; format: string }) => {
+      const analysis = load(paths, options);
+      reportRejected(analysis.workspace.model.policies);
+      const graph = buildGraph(analysis.engine, analysis.workspace.model, options.level);
+      if (options.format === 'json') out(formatReachJson(graph, analysis.engine));
+      else if (options.format === 'csv') out(formatReachCsv(graph));
+      else out(formatReachText(graph));
+    });
+
+  program
+    .command('explain')
+    .description('explain in plain words why a connection is allowed or denied')
+    .argument('<paths...>', 'files, directories (recursive) or - for stdin')
+    .requiredOption('--from <endpoint>', 'source: namespace/name, namespace/name[Kind], name or IP address')
+    .requiredOption('--to <endpoint>', 'destination: namespace/name, namespace/name[Kind], name or IP address')
+    .option('-p, --port <port>', 'a port to judge, e.g. 80/TCP or 53/UDP (default: all ports)')
+    .addOption(namespaceOption())
+    .action((paths: string[], options: CommonOptions & { from: string; to: string; port?: string }) => {
+      const port = options.port !== undefined ? parsePort(options.port) : undefined;
+      const analysis = load(paths, options);
+      reportRejected(analysis.workspace.model.policies);
+      const { workloads } = analysis.workspace.model;
+      const from = resolveEndpoint(options.from, workloads, analysis.engine, options.namespace);
+      const to = resolveEndpoint(options.to, workloads, analysis.engine, options.namespace);
+      const explanation = explainConnection(analysis.engine, from.endpoint, to.endpoint, { from: from.label, to: to.label }, port);
+      out(explanation.text + '\n');
+    });
+
+  return program;
+}
+
+function reportRejected(policies: ReturnType<typeof analyze>['workspace']['model']['policies']): void {
+  const rejected = policies.filter((p) => p.rejected);
+  if (rejected.length === 0) return;
+  process.stderr.write(
+    `netpol-scope: ${rejected.length} NetworkPolic${rejected.length === 1 ? 'y is' : 'ies are'} ignored because the API server would reject ${rejected.length === 1 ? 'it' : 'them'} (run \`netpol-scope check\`): ` +
+      rejected.map((p) => `${p.namespace}/${p.name}`).join(', ') +
+      '\n',
+  );
+}
+
+export function main(argv: readonly string[]): void {
+  const program = buildProgram();
+  try {
+    program.parse(argv as string[], { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof InputError || error instanceof UsageError || error instanceof EndpointError) {
+      process.stderr.write(`netpol-scope: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+main(process.argv);

@@ -1,0 +1,105 @@
+/**
+ * Explanations in plain words: why a connection is allowed or denied, naming each deciding policy and
+ * rule with `file:line`. Built from the engine's verdict, so it can never disagree with reachability.
+ */
+import type { NetworkPolicy, PolicyRule, Protocol } from '../model/types.js';
+import { qualifiedName } from '../model/types.js';
+import type { PortSet } from '../semantics/port-set.js';
+import type { Endpoint, PairVerdict, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
+
+export interface PortQuery {
+  readonly protocol: Protocol;
+  readonly port: number;
+}
+
+export interface Explanation {
+  readonly from: string;
+  readonly to: string;
+  readonly port: PortQuery | undefined;
+  /** Allowed ports of the pair (all of them, not only the queried port). */
+  readonly ports: PortSet;
+  /** For a port query: whether that port is allowed; otherwise whether any port is. */
+  readonly allowed: boolean;
+  readonly verdict: PairVerdict;
+  readonly text: string;
+}
+
+/** `name (file:line)` of a policy. */
+export function policyRef(policy: NetworkPolicy): string {
+  return `${qualifiedName(policy)} (${policy.anchor.file.where(policy.anchor.span.start)})`;
+}
+
+/** `ns/name ingress[0] (file:line)` of a rule. */
+export function ruleRef(policy: NetworkPolicy, rule: PolicyRule): string {
+  return `${qualifiedName(policy)} ${rule.direction}[${rule.index}] (${rule.origin.file.where(rule.origin.span.start)})`;
+}
+
+function portText(q: PortQuery): string {
+  return `${q.protocol} ${q.port}`;
+}
+
+export function explainConnection(
+  engine: ReachabilityEngine,
+  src: Endpoint,
+  dst: Endpoint,
+  names: { from: string; to: string },
+  port?: PortQuery,
+): Explanation {
+  const verdict = engine.verdict(src, dst);
+  const allowed = port ? verdict.ports.has(port.protocol, port.port) : !verdict.ports.isEmpty;
+  const lines: string[] = [];
+  const what = port ? `${names.from} → ${names.to} on ${portText(port)}` : `${names.from} → ${names.to}`;
+  if (src.kind === 'external' && dst.kind === 'external') {
+    lines.push(`${what}: not analysed (both ends are outside the cluster).`);
+  } else if (port) {
+    lines.push(`${what}: ${allowed ? 'ALLOWED' : 'DENIED'}.`);
+  } else {
+    lines.push(`${what}: ${allowed ? `allowed on ${verdict.ports.toString()}` : 'DENIED on every port'}.`);
+  }
+  lines.push('');
+  lines.push(...sideText(verdict.egress, names.from, src.kind === 'external', names.to, port));
+  lines.push('');
+  lines.push(...sideText(verdict.ingress, names.to, dst.kind === 'external', names.from, port));
+  if (!port && allowed && !verdict.ports.isAll) {
+    const egressOnly = verdict.egress.ports.subtract(verdict.ports);
+    const ingressOnly = verdict.ingress.ports.subtract(verdict.ports);
+    if (!egressOnly.isEmpty && !verdict.egress.ports.isAll && !ingressOnly.isAll) {
+      lines.push('', `Egress also allows ${egressOnly.toString()}, which ingress does not.`);
+    }
+  }
+  return { from: names.from, to: names.to, port, ports: verdict.ports, allowed, verdict, text: lines.join('\n') };
+}
+
+function sideText(
+  side: SideVerdict,
+  self: string,
+  selfIsExternal: boolean,
+  other: string,
+  port: PortQuery | undefined,
+): string[] {
+  const label = side.direction === 'egress' ? `Egress from ${self}` : `Ingress to ${self}`;
+  if (!side.isolated) {
+    const why = selfIsExternal
+      ? `${self} is outside the cluster, where no NetworkPolicy applies`
+        : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
+    return [`${label}: allowed (${why}).`];
+  }
+  const sideAllows = port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;
+  const lines = [
+    `${label}: ${sideAllows ? 'allowed' : 'denied'}${!port && sideAllows ? ` on ${side.ports.toString()}` : ''}.`,
+    `  ${self} is isolated for ${side.direction} by ${side.isolatingPolicies.map(policyRef).join(', ')}.`,
+  ];
+  if (side.grants.length === 0) {
+    lines.push(`  No ${side.direction} rule of ${side.isolatingPolicies.length > 1 ? 'these policies' : 'this policy'} matches ${other}.`);
+    return lines;
+  }
+  for (const grant of side.grants) {
+    const opens = grant.ports.isEmpty
+      ? 'but opens no port on it (its named ports do not resolve there)'
+      : `and allows ${grant.ports.toString()}`;
+    const covers = port ? (grant.ports.has(port.protocol, port.port) ? ' (covers the port)' : ` (not ${portText(port)})`) : '';
+    lines.push(`  Rule ${ruleRef(grant.policy, grant.rule)} matches ${other} ${opens}${covers}.`);
+  }
+  return lines;
+}
+

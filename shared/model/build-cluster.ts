@@ -1,0 +1,131 @@
+/**
+ * Builds the cluster model of a set of manifest files: load, recognise objects, validate policies,
+ * and assemble namespaces, workloads and policies.
+ *
+ * - Objects without `metadata.namespace` live in the default namespace (`default`, overridable), as
+ *   `kubectl apply` places them.
+ * - Every namespace carries the automatic label `kubernetes.io/metadata.name=<name>`, which the control
+ *   plane sets and keeps on all namespaces (https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name).
+ *   Namespaces that objects refer to but no manifest declares still exist, with only that label.
+ * - A controller whose pods (or whose owned ReplicaSets) appear in the manifests is represented by
+ *   them and gets no template node of its own, so a `kubectl get all -o yaml` dump counts each pod once.
+ */
+import type { SourceFile } from '../source/source-file.js';
+import type { Finding } from '../findings.js';
+import { loadManifests, defaultLoadLimits } from '../parse/yaml-loader.js';
+import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
+import { objectsOfDocument, objectAnchor } from '../parse/kube-objects.js';
+import type { KubeObject } from '../parse/kube-objects.js';
+import { get, stringMap } from '../parse/snode.js';
+import { validateNetworkPolicy } from '../validate/index.js';
+import { buildWorkload, isWorkloadKind } from './build-workload.js';
+import { buildPolicy } from './build-policy.js';
+import type { ClusterModel, NamespaceInfo, NetworkPolicy, Workload } from './types.js';
+import { qualifiedName } from './types.js';
+
+export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export interface BuildOptions {
+  /** Namespace of objects that do not name one. Default `default`. */
+  readonly defaultNamespace?: string;
+  readonly limits?: LoadLimits;
+}
+
+export interface Workspace {
+  readonly files: readonly LoadedFile[];
+  readonly objects: readonly KubeObject[];
+  readonly model: ClusterModel;
+  /** Input and API-validity findings, in file order. */
+  readonly findings: readonly Finding[];
+}
+
+/** Loads and analyses files. */
+export function buildWorkspace(sources: readonly SourceFile[], options: BuildOptions = {}): Workspace {
+  const limits = options.limits ?? defaultLoadLimits;
+  return buildWorkspaceFromLoaded(
+    sources.map((s) => loadManifests(s, limits)),
+    options,
+  );
+}
+
+export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: BuildOptions = {}): Workspace {
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const findings: Finding[] = [];
+  const objects: KubeObject[] = [];
+  for (const loaded of files) {
+    for (const problem of loaded.problems) {
+      findings.push({ rule: problem.code, severity: problem.severity, message: problem.message, file: loaded.file, span: problem.span });
+    }
+    for (const document of loaded.documents) objects.push(...objectsOfDocument(loaded.file, document));
+  }
+
+  const declared = new Map<string, NamespaceInfo>();
+  const workloads: Workload[] = [];
+  const policyEntries: Array<{ policy: NetworkPolicy; object: KubeObject }> = [];
+  const owned = new Set<string>();
+
+  for (const object of objects) {
+    const namespace = object.namespace ?? defaultNamespace;
+    if (object.kind === 'Namespace' && object.name !== undefined) {
+      const labels = { ...stringMap(get(get(object.node, 'metadata'), 'labels')), [METADATA_NAME_LABEL]: object.name };
+      declared.set(object.name, { name: object.name, labels, origin: { file: object.file, span: objectAnchor(object) } });
+      continue;
+    }
+    if (object.kind === 'NetworkPolicy') {
+      const validity = validateNetworkPolicy(object);
+      findings.push(...validity);
+      const rejected = validity.some((f) => f.severity === 'error');
+      policyEntries.push({ policy: buildPolicy(object, namespace, rejected), object });
+      continue;
+    }
+    if (isWorkloadKind(object.kind)) {
+      const workload = buildWorkload(object, namespace);
+      if (!workload) continue;
+      workloads.push(workload);
+      if (workload.owner) owned.add(`${namespace}/${workload.owner.kind}/${workload.owner.name}`);
+    }
+  }
+
+  // ReplicaSets owned by a Deployment, Jobs owned by a CronJob: mark their owners represented too.
+  const representedWorkloads = workloads.filter((w) => w.kind === 'Pod' || !owned.has(`${w.namespace}/${w.kind}/${w.name}`));
+
+  // Duplicate policy names: a namespace holds one object per name, so the last one applied wins.
+  const byName = new Map<string, Array<{ policy: NetworkPolicy; object: KubeObject }>>();
+  for (const entry of policyEntries) {
+    const key = qualifiedName(entry.policy);
+    byName.set(key, [...(byName.get(key) ?? []), entry]);
+  }
+  const effectivePolicies: NetworkPolicy[] = [];
+  for (const entry of policyEntries) {
+    const key = qualifiedName(entry.policy);
+    const same = byName.get(key)!;
+    const last = same[same.length - 1]!.object;
+    if (entry.object === last) {
+      effectivePolicies.push(entry.policy);
+      continue;
+    }
+    effectivePolicies.push({ ...entry.policy, rejected: true });
+    findings.push({
+      rule: 'api-duplicate-policy',
+      severity: 'error',
+      message: `NetworkPolicy ${key} is defined more than once; a namespace holds one object per name, so the definition at ${last.file.where(objectAnchor(last).start)} replaces this one.`,
+      file: entry.object.file,
+      span: objectAnchor(entry.object),
+      related: [{ file: last.file, span: objectAnchor(last), message: 'the definition that wins' }],
+    });
+  }
+
+  const namespaces = new Map<string, NamespaceInfo>(declared);
+  const reference = (name: string) => {
+    if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [METADATA_NAME_LABEL]: name }, origin: undefined });
+  };
+  for (const w of representedWorkloads) reference(w.namespace);
+  for (const p of effectivePolicies) reference(p.namespace);
+
+  return {
+    files,
+    objects,
+    model: { namespaces, workloads: representedWorkloads, policies: effectivePolicies },
+    findings,
+  };
+}

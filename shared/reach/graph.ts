@@ -1,0 +1,149 @@
+/**
+ * The reachability graph at pod or workload level, built on the engine's classes.
+ *
+ * - Pod level: one node per Pod object and per controller pod template (standing for its pods);
+ *   ids are `namespace/name` (a template whose name collides with a Pod's gets `namespace/name[Kind]`).
+ * - Workload level: Pods are grouped under their controller (`ownerReferences`), everything else is
+ *   its own workload; ids are `namespace/name[Kind]`.
+ * - External address blocks from ipBlocks are nodes of their own, with ids such as `0.0.0.0/0` or
+ *   `10.0.0.0/8 except …` listing their ranges.
+ * Only pairs with some allowed traffic become edges; a node's traffic to itself is not judged.
+ */
+import type { ClusterModel, Workload, WorkloadKind } from '../model/types.js';
+import { qualifiedName } from '../model/types.js';
+import type { PortSet } from '../semantics/port-set.js';
+import { formatRange } from '../semantics/ip-set.js';
+import type { ReachabilityEngine, Endpoint } from './engine.js';
+import type { PodClass } from './classes.js';
+import type { ExternalBlock } from './externals.js';
+
+export type Level = 'pod' | 'workload';
+
+export interface GraphNode {
+  readonly id: string;
+  readonly kind: WorkloadKind | 'External';
+  /** Empty for external nodes. */
+  readonly namespace: string;
+  readonly name: string;
+  /** The workloads (pods or templates) the node stands for; empty for external nodes. */
+  readonly workloads: readonly Workload[];
+  /** For external nodes: the address ranges (CIDR or first-last). */
+  readonly ranges: readonly string[];
+}
+
+export interface GraphEdge {
+  readonly from: GraphNode;
+  readonly to: GraphNode;
+  readonly ports: PortSet;
+  /** A representative endpoint pair, for explanations. */
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+}
+
+export interface ReachGraph {
+  readonly level: Level;
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+interface NodeBuilder {
+  node: GraphNode;
+  classes: Set<PodClass>;
+  members: Set<Workload>;
+}
+
+export function externalNodeId(block: ExternalBlock): string {
+  return block.ranges.ranges.map(formatRange).join(',');
+}
+
+export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, level: Level): ReachGraph {
+  const builders = level === 'pod' ? podNodes(model.workloads) : workloadNodes(model.workloads);
+  const nodesOfClass = new Map<PodClass, NodeBuilder[]>();
+  for (const b of builders) {
+    for (const w of b.members) {
+      const cls = engine.classOf(w)!;
+      b.classes.add(cls);
+      const list = nodesOfClass.get(cls);
+      if (!list) nodesOfClass.set(cls, [b]);
+      else if (list[list.length - 1] !== b) list.push(b);
+    }
+  }
+  const externalNodes = new Map<ExternalBlock, GraphNode>();
+  for (const block of engine.externals) {
+    const id = externalNodeId(block);
+    externalNodes.set(block, { id, kind: 'External', namespace: '', name: id, workloads: [], ranges: block.ranges.ranges.map(formatRange) });
+  }
+
+  // Accumulate ports per node pair (a workload may hold several classes).
+  const pairs = new Map<GraphNode, Map<GraphNode, { ports: PortSet; src: Endpoint; dst: Endpoint }>>();
+  const addEdge = (from: GraphNode, to: GraphNode, ports: PortSet, src: Endpoint, dst: Endpoint) => {
+    if (from === to) return;
+    let row = pairs.get(from);
+    if (!row) pairs.set(from, (row = new Map()));
+    const existing = row.get(to);
+    if (!existing) row.set(to, { ports, src, dst });
+    else existing.ports = existing.ports.union(ports);
+  };
+  const targetsOf = (dst: Endpoint): GraphNode[] =>
+    dst.kind === 'class' ? (nodesOfClass.get(dst.cls) ?? []).map((b) => b.node) : [externalNodes.get(dst.block)!];
+
+  for (const cls of engine.classes) {
+    const src: Endpoint = { kind: 'class', cls };
+    const sources = nodesOfClass.get(cls) ?? [];
+    for (const { dst, ports } of engine.reachableFrom(src)) {
+      for (const from of sources) for (const to of targetsOf(dst)) addEdge(from.node, to, ports, src, dst);
+    }
+  }
+  for (const block of engine.externals) {
+    const src: Endpoint = { kind: 'external', block };
+    for (const { dst, ports } of engine.reachableFrom(src)) {
+      for (const to of targetsOf(dst)) addEdge(externalNodes.get(block)!, to, ports, src, dst);
+    }
+  }
+
+  const nodes = [...builders.map((b) => b.node), ...externalNodes.values()].sort(compareNodes);
+  const edges: GraphEdge[] = [];
+  for (const [from, row] of pairs) for (const [to, e] of row) edges.push({ from, to, ...e });
+  edges.sort((a, b) => compareNodes(a.from, b.from) || compareNodes(a.to, b.to));
+  return { level, nodes, edges };
+}
+
+/** Workload-node pods first (by id), external nodes last. */
+function compareNodes(a: GraphNode, b: GraphNode): number {
+  const ax = a.kind === 'External' ? 1 : 0;
+  const bx = b.kind === 'External' ? 1 : 0;
+  if (ax !== bx) return ax - bx;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function podNodes(workloads: readonly Workload[]): NodeBuilder[] {
+  const podIds = new Set(workloads.filter((w) => w.kind === 'Pod').map((w) => qualifiedName(w)));
+  const used = new Set<string>();
+  return workloads.map((w) => {
+    let id = qualifiedName(w);
+    if (w.kind !== 'Pod' && podIds.has(id)) id = `${id}[${w.kind}]`;
+    for (let n = 2; used.has(id); n++) id = `${qualifiedName(w)}#${n}`;
+    used.add(id);
+    return { node: { id, kind: w.kind, namespace: w.namespace, name: w.name, workloads: [w], ranges: [] }, classes: new Set(), members: new Set([w]) };
+  });
+}
+
+const ownerKinds: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+
+function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
+  const byId = new Map<string, NodeBuilder>();
+  for (const w of workloads) {
+    const owner = w.kind === 'Pod' && w.owner && ownerKinds.has(w.owner.kind) ? w.owner : undefined;
+    const kind = (owner?.kind ?? w.kind) as WorkloadKind;
+    const name = owner?.name ?? w.name;
+    const id = `${w.namespace}/${name}[${kind}]`;
+    let b = byId.get(id);
+    if (!b) {
+      b = { node: { id, kind, namespace: w.namespace, name, workloads: [], ranges: [] }, classes: new Set(), members: new Set() };
+      byId.set(id, b);
+    }
+    b.members.add(w);
+    (b.node.workloads as Workload[]).push(w);
+  }
+  return [...byId.values()];
+}

@@ -23,7 +23,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['vscode', 'vscode-*'], message: 'shared/ is the pure analysis core: no vscode imports.' },
+            {
+              group: ['vscode', 'vscode-*'],
+              message: 'shared/ is the pure analysis core: no vscode imports.',
+            },
           ],
         },
       ],
@@ -31,6 +34,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

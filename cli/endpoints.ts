@@ -26,13 +26,24 @@ export function resolveEndpoint(
   const address = parseAddress(text);
   if (address) {
     const pod = workloads.find((w) => w.ips.some((ip) => parseAddress(ip)?.value === address.value));
-    if (pod) return { endpoint: { kind: 'class', cls: engine.classOf(pod)! }, label: `${qualifiedName(pod)} (${text})` };
+    if (pod)
+      return {
+        endpoint: { kind: 'class', cls: engine.classOf(pod)! },
+        label: `${qualifiedName(pod)} (${text})`,
+      };
     const block = engine.externalOf(text);
-    if (block) return { endpoint: { kind: 'external', block }, label: `${text} (external, in ${externalNodeId(block)})` };
+    if (block)
+      return {
+        endpoint: { kind: 'external', block },
+        label: `${text} (external, in ${externalNodeId(block)})`,
+      };
     throw new EndpointError(`${text} is not an address that can be analysed`);
   }
   const match = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(text);
-  if (!match) throw new EndpointError(`cannot read "${text}": use namespace/name, namespace/name[Kind], name or an IP address`);
+  if (!match)
+    throw new EndpointError(
+      `cannot read "${text}": use namespace/name, namespace/name[Kind], name or an IP address`,
+    );
   const namespace = match[1] ?? defaultNamespace;
   const name = match[2]!;
   const kind = match[3];

@@ -45,7 +45,9 @@ function walk(directory: string): string[] {
   try {
     entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
-    throw new InputError(`cannot read directory ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new InputError(
+      `cannot read directory ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {

@@ -53,26 +53,37 @@ function load(paths: string[], options: CommonOptions) {
 function parsePort(text: string): PortQuery {
   const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
   const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new UsageError(`--port must look like 80, 80/TCP, 53/UDP or 2905/SCTP (got "${text}")`);
+  if (!m || port < 1 || port > 65535)
+    throw new UsageError(`--port must look like 80, 80/TCP, 53/UDP or 2905/SCTP (got "${text}")`);
   return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as PortQuery['protocol'] };
 }
 
 export function buildProgram(): Command {
   const program = new Command('netpol-scope')
-    .description('See what Kubernetes NetworkPolicies really do: validity checks, reachability, explanations.')
+    .description(
+      'See what Kubernetes NetworkPolicies really do: validity checks, reachability, explanations.',
+    )
     .version(version)
     .showHelpAfterError()
     .exitOverride();
 
   const namespaceOption = () =>
-    new Option('-n, --namespace <name>', 'namespace of objects that do not set metadata.namespace').default('default');
+    new Option('-n, --namespace <name>', 'namespace of objects that do not set metadata.namespace').default(
+      'default',
+    );
 
   program
     .command('check')
     .description('report problems in NetworkPolicy manifests')
     .argument('<paths...>', 'files, directories (recursive) or - for stdin')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'never']).default('error'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'),
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe')
+        .choices(['error', 'warning', 'never'])
+        .default('error'),
+    )
     .addOption(namespaceOption())
     .action((paths: string[], options: CommonOptions & { format: string; failOn: string }) => {
       const analysis = load(paths, options);
@@ -90,8 +101,14 @@ export function buildProgram(): Command {
     .command('reach')
     .description('list who can talk to whom, on which ports')
     .argument('<paths...>', 'files, directories (recursive) or - for stdin')
-    .addOption(new Option('-l, --level <level>', 'pods or workloads as nodes').choices(['pod', 'workload']).default('pod'))
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
+    .addOption(
+      new Option('-l, --level <level>', 'pods or workloads as nodes')
+        .choices(['pod', 'workload'])
+        .default('pod'),
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'),
+    )
     .addOption(namespaceOption())
     .action((paths: string[], options: CommonOptions & { level: Level; format: string }) => {
       const analysis = load(paths, options);
@@ -107,7 +124,10 @@ export function buildProgram(): Command {
     .description('explain in plain words why a connection is allowed or denied')
     .argument('<paths...>', 'files, directories (recursive) or - for stdin')
     .requiredOption('--from <endpoint>', 'source: namespace/name, namespace/name[Kind], name or IP address')
-    .requiredOption('--to <endpoint>', 'destination: namespace/name, namespace/name[Kind], name or IP address')
+    .requiredOption(
+      '--to <endpoint>',
+      'destination: namespace/name, namespace/name[Kind], name or IP address',
+    )
     .option('-p, --port <port>', 'a port to judge, e.g. 80/TCP or 53/UDP (default: all ports)')
     .addOption(namespaceOption())
     .action((paths: string[], options: CommonOptions & { from: string; to: string; port?: string }) => {
@@ -117,7 +137,13 @@ export function buildProgram(): Command {
       const { workloads } = analysis.workspace.model;
       const from = resolveEndpoint(options.from, workloads, analysis.engine, options.namespace);
       const to = resolveEndpoint(options.to, workloads, analysis.engine, options.namespace);
-      const explanation = explainConnection(analysis.engine, from.endpoint, to.endpoint, { from: from.label, to: to.label }, port);
+      const explanation = explainConnection(
+        analysis.engine,
+        from.endpoint,
+        to.endpoint,
+        { from: from.label, to: to.label },
+        port,
+      );
       out(explanation.text + '\n');
     });
 
@@ -140,7 +166,10 @@ export function main(argv: readonly string[]): void {
     program.parse(argv as string[], { from: 'node' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+      process.exitCode =
+        error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+          ? 0
+          : 2;
       return;
     }
     if (error instanceof InputError || error instanceof UsageError || error instanceof EndpointError) {

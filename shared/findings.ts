@@ -31,5 +31,7 @@ export interface Finding {
 /** Orders findings by file, then position, then rule id. */
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
-  return a.span.start - b.span.start || a.span.end - b.span.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+  return (
+    a.span.start - b.span.start || a.span.end - b.span.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
+  );
 }

@@ -36,7 +36,13 @@ export function formatReachJson(graph: ReachGraph, engine: ReachabilityEngine): 
     })),
     edges: graph.edges.map((e) => {
       const verdict = engine.verdict(e.src, e.dst);
-      return { from: e.from.id, to: e.to.id, ports: portsJson(e), egress: sideJson(verdict.egress), ingress: sideJson(verdict.ingress) };
+      return {
+        from: e.from.id,
+        to: e.to.id,
+        ports: portsJson(e),
+        egress: sideJson(verdict.egress),
+        ingress: sideJson(verdict.ingress),
+      };
     }),
   };
   return JSON.stringify(out, null, 2) + '\n';
@@ -45,7 +51,8 @@ export function formatReachJson(graph: ReachGraph, engine: ReachabilityEngine): 
 export function formatReachCsv(graph: ReachGraph): string {
   const rows = ['from,to,protocol,port,endPort'];
   for (const e of graph.edges) {
-    for (const r of e.ports.toRanges()) rows.push([e.from.id, e.to.id, r.protocol, r.port, r.endPort].map(csvCell).join(','));
+    for (const r of e.ports.toRanges())
+      rows.push([e.from.id, e.to.id, r.protocol, r.port, r.endPort].map(csvCell).join(','));
   }
   return rows.join('\n') + '\n';
 }

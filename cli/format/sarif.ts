@@ -46,7 +46,9 @@ export function formatSarif(findings: readonly Finding[], version: string, cwd: 
           },
         },
         columnKind: 'utf16CodeUnits',
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${cwd.split(sep).join('/').replace(/\/?$/, '/')}` } },
+        originalUriBaseIds: {
+          '%SRCROOT%': { uri: `file://${cwd.split(sep).join('/').replace(/\/?$/, '/')}` },
+        },
         results: findings.map((f) => {
           const r = toRecord(f);
           return {
@@ -58,7 +60,12 @@ export function formatSarif(findings: readonly Finding[], version: string, cwd: 
               {
                 physicalLocation: {
                   artifactLocation: { uri: artifactUri(r.file, cwd), uriBaseId: '%SRCROOT%' },
-                  region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+                  region: {
+                    startLine: r.line,
+                    startColumn: r.column,
+                    endLine: r.endLine,
+                    endColumn: r.endColumn,
+                  },
                 },
               },
             ],

@@ -67,7 +67,15 @@ export function explainConnection(
       lines.push('', `Egress also allows ${egressOnly.toString()}, which ingress does not.`);
     }
   }
-  return { from: names.from, to: names.to, port, ports: verdict.ports, allowed, verdict, text: lines.join('\n') };
+  return {
+    from: names.from,
+    to: names.to,
+    port,
+    ports: verdict.ports,
+    allowed,
+    verdict,
+    text: lines.join('\n'),
+  };
 }
 
 function sideText(
@@ -81,7 +89,7 @@ function sideText(
   if (!side.isolated) {
     const why = selfIsExternal
       ? `${self} is outside the cluster, where no NetworkPolicy applies`
-        : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
+      : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
     return [`${label}: allowed (${why}).`];
   }
   const sideAllows = port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;
@@ -90,16 +98,21 @@ function sideText(
     `  ${self} is isolated for ${side.direction} by ${side.isolatingPolicies.map(policyRef).join(', ')}.`,
   ];
   if (side.grants.length === 0) {
-    lines.push(`  No ${side.direction} rule of ${side.isolatingPolicies.length > 1 ? 'these policies' : 'this policy'} matches ${other}.`);
+    lines.push(
+      `  No ${side.direction} rule of ${side.isolatingPolicies.length > 1 ? 'these policies' : 'this policy'} matches ${other}.`,
+    );
     return lines;
   }
   for (const grant of side.grants) {
     const opens = grant.ports.isEmpty
       ? 'but opens no port on it (its named ports do not resolve there)'
       : `and allows ${grant.ports.toString()}`;
-    const covers = port ? (grant.ports.has(port.protocol, port.port) ? ' (covers the port)' : ` (not ${portText(port)})`) : '';
+    const covers = port
+      ? grant.ports.has(port.protocol, port.port)
+        ? ' (covers the port)'
+        : ` (not ${portText(port)})`
+      : '';
     lines.push(`  Rule ${ruleRef(grant.policy, grant.rule)} matches ${other} ${opens}${covers}.`);
   }
   return lines;
 }
-

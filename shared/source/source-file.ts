@@ -69,7 +69,8 @@ export class SourceFile {
     const lineStart = starts[position.line]!;
     const nextStart = position.line + 1 < starts.length ? starts[position.line + 1]! : this.text.length;
     let lineEnd = nextStart;
-    while (lineEnd > lineStart && (this.text[lineEnd - 1] === '\n' || this.text[lineEnd - 1] === '\r')) lineEnd--;
+    while (lineEnd > lineStart && (this.text[lineEnd - 1] === '\n' || this.text[lineEnd - 1] === '\r'))
+      lineEnd--;
     return Math.max(lineStart, Math.min(lineStart + position.character, lineEnd));
   }
 

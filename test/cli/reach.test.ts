@@ -1,0 +1,173 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../support/cli.js';
+
+const app = 'test/fixtures/cli/app';
+const ALL = [
+  { protocol: 'TCP', port: 1, endPort: 65535 },
+  { protocol: 'UDP', port: 1, endPort: 65535 },
+  { protocol: 'SCTP', port: 1, endPort: 65535 },
+];
+const REST = '0.0.0.0-203.0.112.255,203.0.113.128-255.255.255.255,::/0';
+const BLOCK = '203.0.113.0/25';
+
+interface ReachJson {
+  level: string;
+  nodes: Array<{ id: string; kind: string; namespace: string; name: string }>;
+  edges: Array<{
+    from: string;
+    to: string;
+    ports: Array<{ protocol: string; port: number; endPort: number }>;
+    egress: {
+      isolated: boolean;
+      policies: string[];
+      rules: Array<{ policy: string; direction: string; index: number; file: string; line: number }>;
+    };
+    ingress: {
+      isolated: boolean;
+      policies: string[];
+      rules: Array<{ policy: string; direction: string; index: number; file: string; line: number }>;
+    };
+  }>;
+}
+
+function reachJson(args: string[]): ReachJson {
+  const r = runCli(['reach', ...args, '--format', 'json']);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as ReachJson;
+}
+
+test('reach --format json follows the contract: nodes, edges with inclusive port ranges, no self pairs', () => {
+  const out = reachJson([app]);
+  assert.equal(out.level, 'pod');
+  assert.deepEqual(
+    out.nodes.map((n) => [n.id, n.kind, n.namespace, n.name]),
+    [
+      ['web/client', 'Pod', 'web', 'client'],
+      ['web/server', 'Pod', 'web', 'server'],
+      [REST, 'External', '', out.nodes[2]!.name],
+      [BLOCK, 'External', '', out.nodes[3]!.name],
+    ],
+  );
+  assert.deepEqual(
+    out.edges.map((e) => [e.from, e.to, e.ports]),
+    [
+      ['web/client', 'web/server', [{ protocol: 'TCP', port: 80, endPort: 80 }]],
+      ['web/client', BLOCK, [{ protocol: 'TCP', port: 443, endPort: 443 }]],
+      ['web/server', 'web/client', ALL],
+      ['web/server', REST, ALL],
+      ['web/server', BLOCK, ALL],
+      [REST, 'web/client', ALL],
+      [BLOCK, 'web/client', ALL],
+    ],
+  );
+});
+
+test('reach JSON attributes each edge to the rules that allow it on both sides', () => {
+  const out = reachJson([app]);
+  const edge = out.edges.find((e) => e.from === 'web/client' && e.to === 'web/server')!;
+  assert.deepEqual(edge.egress.policies, ['web/client-egress']);
+  assert.deepEqual(
+    edge.egress.rules.map((r) => [r.policy, r.direction, r.index, r.file, r.line]),
+    [['web/client-egress', 'egress', 0, `${app}/manifests.yaml`, 66]],
+  );
+  assert.deepEqual(edge.ingress.policies, ['web/server-ingress']);
+  assert.deepEqual(
+    edge.ingress.rules.map((r) => [r.policy, r.direction, r.index, r.line]),
+    [['web/server-ingress', 'ingress', 0, 48]],
+  );
+  const open = out.edges.find((e) => e.from === 'web/server' && e.to === 'web/client')!;
+  assert.equal(open.egress.isolated, false);
+  assert.equal(open.ingress.isolated, false);
+});
+
+test('reach --level workload names nodes namespace/name[Kind]', () => {
+  const out = reachJson([app, '--level', 'workload']);
+  assert.equal(out.level, 'workload');
+  assert.deepEqual(
+    out.nodes.filter((n) => n.kind !== 'External').map((n) => n.id),
+    ['web/client[Pod]', 'web/server[Pod]'],
+  );
+  assert.equal(out.edges.length, 7);
+});
+
+test('reach --format csv lists one row per port range', () => {
+  const r = runCli(['reach', app, '--format', 'csv']);
+  assert.equal(r.status, 0);
+  const rows = r.stdout.trim().split('\n');
+  assert.equal(rows[0], 'from,to,protocol,port,endPort');
+  assert.ok(rows.includes('web/client,web/server,TCP,80,80'));
+  assert.ok(rows.includes(`web/client,${BLOCK},TCP,443,443`));
+  assert.ok(rows.includes(`"${REST}",web/client,SCTP,1,65535`));
+});
+
+test('reach text output is a readable table with a summary', () => {
+  const r = runCli(['reach', app]);
+  assert.equal(r.status, 0);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], 'Reachability (pod level): 2 pod nodes, 2 external blocks, 7 allowed connections.');
+  assert.match(lines[2]!, /^FROM\s+TO\s+PORTS$/);
+  assert.ok(
+    lines.some((l) => /^web\/client\s+web\/server\s+TCP 80$/.test(l)),
+    r.stdout,
+  );
+});
+
+test('explain names the deciding policies and rules with file:line', () => {
+  const denied = runCli(['explain', app, '--from', 'web/client', '--to', 'web/server', '--port', '53/UDP']);
+  assert.equal(denied.status, 0, denied.stderr);
+  assert.match(denied.stdout, /^web\/client → web\/server on UDP 53: DENIED\./);
+  assert.match(denied.stdout, /Egress from web\/client: allowed\./);
+  assert.match(
+    denied.stdout,
+    /web\/client-egress egress\[0\] \(test\/fixtures\/cli\/app\/manifests\.yaml:66\)/,
+  );
+  assert.match(denied.stdout, /Ingress to web\/server: denied\./);
+  assert.match(
+    denied.stdout,
+    /isolated for ingress by web\/server-ingress \(test\/fixtures\/cli\/app\/manifests\.yaml:41\)/,
+  );
+  assert.match(
+    denied.stdout,
+    /web\/server-ingress ingress\[0\] \(test\/fixtures\/cli\/app\/manifests\.yaml:48\) matches web\/client and allows TCP 80 \(not UDP 53\)/,
+  );
+
+  const allowed = runCli([
+    'explain',
+    app,
+    '--from',
+    'client',
+    '--to',
+    'server',
+    '--namespace',
+    'web',
+    '--port',
+    '80',
+  ]);
+  assert.match(allowed.stdout, /^web\/client → web\/server on TCP 80: ALLOWED\./);
+
+  const external = runCli([
+    'explain',
+    app,
+    '--from',
+    'web/client',
+    '--to',
+    '203.0.113.7',
+    '--port',
+    '443/tcp',
+  ]);
+  assert.match(external.stdout, /on TCP 443: ALLOWED/);
+  assert.match(
+    external.stdout,
+    /Ingress to 203\.0\.113\.7 .*: allowed \(203\.0\.113\.7 .* is outside the cluster/,
+  );
+});
+
+test('explain rejects unknown endpoints and bad ports with exit 2', () => {
+  const unknown = runCli(['explain', app, '--from', 'web/nope', '--to', 'web/server']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no pod or workload named web\/nope/);
+  const badPort = runCli(['explain', app, '--from', 'web/client', '--to', 'web/server', '--port', '80/icmp']);
+  assert.equal(badPort.status, 2);
+  assert.match(badPort.stderr, /--port must look like/);
+});

@@ -18,6 +18,7 @@ import { objectsOfDocument, objectAnchor } from '../parse/kube-objects.js';
 import type { KubeObject } from '../parse/kube-objects.js';
 import { get, stringMap } from '../parse/snode.js';
 import { validateNetworkPolicy } from '../validate/index.js';
+import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkload, isWorkloadKind } from './build-workload.js';
 import { buildPolicy } from './build-policy.js';
 import type { ClusterModel, NamespaceInfo, NetworkPolicy, Workload } from './types.js';
@@ -71,6 +72,11 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
       declared.set(object.name, { name: object.name, labels, origin: { file: object.file, span: objectAnchor(object) } });
       continue;
     }
+    // A NetworkPolicy kind of a third-party API group (Calico's projectcalico.org/v3, ...) is another
+    // resource with other semantics; it is not analysed.
+    if (object.kind === 'NetworkPolicy' && object.apiVersion !== undefined && !isBuiltInGroupVersion(object.apiVersion)) {
+      continue;
+    }
     if (object.kind === 'NetworkPolicy') {
       const validity = validateNetworkPolicy(object);
       findings.push(...validity);
@@ -83,6 +89,14 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
       if (!workload) continue;
       workloads.push(workload);
       if (workload.owner) owned.add(`${namespace}/${workload.owner.kind}/${workload.owner.name}`);
+      // A Deployment's pods are owned by its ReplicaSet, named `<deployment>-<pod-template-hash>`
+      // ("the name of the ReplicaSet is always formatted as [DEPLOYMENT-NAME]-[HASH]", and the pods carry
+      // the `pod-template-hash` label: https://kubernetes.io/docs/concepts/workloads/controllers/deployment/).
+      // The Deployment is represented by those pods even when the dump leaves the ReplicaSet out.
+      const hash = workload.labels['pod-template-hash'];
+      if (workload.kind === 'Pod' && workload.owner?.kind === 'ReplicaSet' && hash && workload.owner.name.endsWith(`-${hash}`)) {
+        owned.add(`${namespace}/Deployment/${workload.owner.name.slice(0, -hash.length - 1)}`);
+      }
     }
   }
 
@@ -100,7 +114,10 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
     const key = qualifiedName(entry.policy);
     const same = byName.get(key)!;
     const last = same[same.length - 1]!.object;
-    if (entry.object === last) {
+    // Without metadata.name the server generates a unique name ("GenerateName is an optional prefix, used
+    // by the server, to generate a unique name ONLY IF the Name field has not been provided",
+    // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/): never a duplicate.
+    if (entry.object === last || entry.object.name === undefined) {
       effectivePolicies.push(entry.policy);
       continue;
     }

@@ -1,9 +1,8 @@
 /** Runs the built CLI (dist/cli.js) as a user would, capturing output and exit code. */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repoRoot = join(__dirname, '..', '..');
 export const cliPath = join(repoRoot, 'dist', 'cli.js');
 
 export interface CliResult {

@@ -48,6 +48,11 @@ export function buildSelector(file: SourceFile, node: SNode): LabelSelector {
           else ok = false;
         }
       } else if (valuesNode !== undefined && !isNull(valuesNode)) ok = false;
+      // LabelSelectorRequirement.values: "If the operator is In or NotIn, the values array must be
+      // non-empty. If the operator is Exists or DoesNotExist, the values array must be empty."
+      // (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/label-selector/)
+      if (operator === 'In' || operator === 'NotIn') ok &&= values.length > 0;
+      else if (isSeq(valuesNode) && valuesNode.items.length > 0) ok = false;
       if (!ok || key === undefined || operator === undefined) {
         invalid = true;
         continue;

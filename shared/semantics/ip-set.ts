@@ -25,19 +25,50 @@ function bytesToBigint(bytes: number[]): bigint {
   return n;
 }
 
+/**
+ * Address text as the API server reads it, normalised for ipaddr.js; undefined when the API server would
+ * not read it as an address. The API server parses ipBlock CIDRs with netutils.ParseCIDRSloppy (Go 1.16's
+ * net.ParseCIDR): an IPv4 address is exactly four decimal octets, leading zeros allowed and read as
+ * decimal (`010` is 10), and IPv6 addresses carry no zone. ipaddr.js alone would also accept `10.1`,
+ * `167772161` and `0x0a.0.0.1`, and read `010` as octal 8.
+ */
+function apiAddressText(text: string): string | undefined {
+  if (text.includes(':')) {
+    if (text.includes('%')) return undefined;
+    const colon = text.lastIndexOf(':');
+    const tail = text.slice(colon + 1);
+    if (!tail.includes('.')) return text;
+    const v4 = apiIpv4Text(tail);
+    return v4 === undefined ? undefined : text.slice(0, colon + 1) + v4;
+  }
+  return apiIpv4Text(text);
+}
+
+function apiIpv4Text(text: string): string | undefined {
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(text)) return undefined;
+  const octets = text.split('.').map(Number);
+  return octets.every((o) => o <= 255) ? octets.join('.') : undefined;
+}
+
 /** Parses an address; undefined when invalid. IPv4-mapped IPv6 addresses stay IPv6. */
 export function parseAddress(text: string): { family: IpFamily; value: bigint } | undefined {
-  if (!ipaddr.isValid(text)) return undefined;
-  const addr = ipaddr.parse(text);
+  const normal = typeof text === 'string' ? apiAddressText(text) : undefined;
+  if (normal === undefined || !ipaddr.isValid(normal)) return undefined;
+  const addr = ipaddr.parse(normal);
   return { family: addr.kind() === 'ipv4' ? 4 : 6, value: bytesToBigint(addr.toByteArray()) };
 }
 
 /** Parses a CIDR into its address range; undefined when the text is not a CIDR. */
 export function parseCidr(text: string): IpRange | undefined {
   if (typeof text !== 'string' || !text.includes('/')) return undefined;
+  // Go splits at the first '/'; the prefix length is decimal digits only (leading zeros allowed).
+  const slash = text.indexOf('/');
+  const address = apiAddressText(text.slice(0, slash));
+  const prefix = text.slice(slash + 1);
+  if (address === undefined || !/^\d+$/.test(prefix)) return undefined;
   let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
-    parsed = ipaddr.parseCIDR(text);
+    parsed = ipaddr.parseCIDR(`${address}/${Number(prefix)}`);
   } catch {
     return undefined;
   }

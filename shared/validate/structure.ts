@@ -192,6 +192,19 @@ function hint(r: Reporter, node: SNode, type: FieldType): string {
 
 function unknownField(r: Reporter, name: string, key: SScalar, value: SNode, trail: readonly Frame[]): void {
   const frame = trail[trail.length - 1]!;
+  if (frame.at.path === '' && name === 'status') {
+    // NetworkPolicyStatus existed until Kubernetes 1.28 (kubernetes/kubernetes#115843), so `kubectl get -o
+    // yaml` dumps of older clusters carry `status: {}`. Strict validation rejects it on apply today, but the
+    // object was accepted by the cluster it came from: warn, and keep the policy in the analysis.
+    r.warning(
+      'api-unknown-field',
+      key.span,
+      '`status` is not a NetworkPolicy field since Kubernetes 1.28 (it appears in dumps of older clusters); ' +
+        'strict field validation rejects it on apply, so remove it.',
+      { path: 'status', field: 'status' },
+    );
+    return;
+  }
   const where = describeContainer(frame);
   const suggestion = suggestField(name, value, trail);
   const path = joinPath(frame.at.path, name);

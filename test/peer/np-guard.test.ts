@@ -83,13 +83,6 @@ const reasons = {
     'of a NetworkPolicy object must be a valid DNS subdomain name"), so the API server rejects the object and it never ' +
     'takes effect; we report api-invalid-name and leave it out. np-guard does not validate names and applies it. ' +
     'Verified: with the rejected policy accepted these differences vanish.',
-  unknownStatusField:
-    'All three NetworkPolicies carry `status: {}`. NetworkPolicy has no status field: the alpha NetworkPolicyStatus ' +
-    '(1.24-1.27) was removed in Kubernetes 1.28 (kubernetes/kubernetes#115843; k8s.io/api networking/v1 keeps it only as ' +
-    "a tombstone comment), so with kubectl's default --validate=strict the API server rejects the objects (unknown " +
-    'field); our validator reports api-unknown-field as an error and leaves them out. np-guard ignores unknown fields ' +
-    'and applies them, as would a client using fieldValidation=Warn/Ignore or a 1.24-1.27 server. Verified: with the ' +
-    'rejected policies accepted these differences vanish.',
   syntaxErrorHelmLookalike:
     'The file has a YAML syntax error in its 4th document (`image: "{{ printf "%s:%s" ... }}"`: a quote inside a ' +
     'double-quoted scalar). Seeing the `{{ printf` directive, our loader (shared/parse/yaml-loader.ts) takes the file for a ' +
@@ -126,7 +119,6 @@ const undoable = new Map<string, Undo>([
     },
   ],
   [reasons.invalidPolicyName, { model: acceptRejected }],
-  [reasons.unknownStatusField, { model: acceptRejected }],
   [
     reasons.ownerWithoutKind,
     {
@@ -875,50 +867,6 @@ const knownDifferences: Readonly<Record<string, readonly KnownDifference[]>> = {
       ours: 'All Connections',
       theirs: 'No Connections',
       reason: reasons.invalidPolicyName,
-    },
-  ],
-  'netpol-analysis-example-minimal': [
-    {
-      src: '0.0.0.0-255.255.255.255[External]',
-      dst: 'default/backend[Deployment]',
-      ours: 'All Connections',
-      theirs: 'No Connections',
-      reason: reasons.unknownStatusField,
-    },
-    {
-      src: '0.0.0.0-255.255.255.255[External]',
-      dst: 'default/frontend[Deployment]',
-      ours: 'All Connections',
-      theirs: 'TCP 8080',
-      reason: reasons.unknownStatusField,
-    },
-    {
-      src: 'default/backend[Deployment]',
-      dst: '0.0.0.0-255.255.255.255[External]',
-      ours: 'All Connections',
-      theirs: 'No Connections',
-      reason: reasons.unknownStatusField,
-    },
-    {
-      src: 'default/backend[Deployment]',
-      dst: 'default/frontend[Deployment]',
-      ours: 'All Connections',
-      theirs: 'No Connections',
-      reason: reasons.unknownStatusField,
-    },
-    {
-      src: 'default/frontend[Deployment]',
-      dst: '0.0.0.0-255.255.255.255[External]',
-      ours: 'All Connections',
-      theirs: 'UDP 53',
-      reason: reasons.unknownStatusField,
-    },
-    {
-      src: 'default/frontend[Deployment]',
-      dst: 'default/backend[Deployment]',
-      ours: 'All Connections',
-      theirs: 'TCP 9090',
-      reason: reasons.unknownStatusField,
     },
   ],
   document_with_syntax_error: [

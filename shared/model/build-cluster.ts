@@ -38,6 +38,12 @@ export interface Workspace {
   readonly model: ClusterModel;
   /** Input and API-validity findings, in file order. */
   readonly findings: readonly Finding[];
+  /** The object each policy of the model was read from (for spans of its fields, and edits). */
+  readonly policyObjects: ReadonlyMap<NetworkPolicy, KubeObject>;
+  /** The object each workload of the model was read from. */
+  readonly workloadObjects: ReadonlyMap<Workload, KubeObject>;
+  /** The Namespace objects, by namespace name. */
+  readonly namespaceObjects: ReadonlyMap<string, KubeObject>;
 }
 
 /** Loads and analyses files. */
@@ -61,6 +67,8 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
   }
 
   const declared = new Map<string, NamespaceInfo>();
+  const namespaceObjects = new Map<string, KubeObject>();
+  const workloadObjects = new Map<Workload, KubeObject>();
   const workloads: Workload[] = [];
   const policyEntries: Array<{ policy: NetworkPolicy; object: KubeObject }> = [];
   const owned = new Set<string>();
@@ -70,6 +78,7 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
     if (object.kind === 'Namespace' && object.name !== undefined) {
       const labels = { ...stringMap(get(get(object.node, 'metadata'), 'labels')), [METADATA_NAME_LABEL]: object.name };
       declared.set(object.name, { name: object.name, labels, origin: { file: object.file, span: objectAnchor(object) } });
+      namespaceObjects.set(object.name, object);
       continue;
     }
     // A NetworkPolicy kind of a third-party API group (Calico's projectcalico.org/v3, ...) is another
@@ -88,6 +97,7 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
       const workload = buildWorkload(object, namespace);
       if (!workload) continue;
       workloads.push(workload);
+      workloadObjects.set(workload, object);
       if (workload.owner) owned.add(`${namespace}/${workload.owner.kind}/${workload.owner.name}`);
       // A Deployment's pods are owned by its ReplicaSet, named `<deployment>-<pod-template-hash>`
       // ("the name of the ReplicaSet is always formatted as [DEPLOYMENT-NAME]-[HASH]", and the pods carry
@@ -110,6 +120,7 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
     byName.set(key, [...(byName.get(key) ?? []), entry]);
   }
   const effectivePolicies: NetworkPolicy[] = [];
+  const policyObjects = new Map<NetworkPolicy, KubeObject>();
   for (const entry of policyEntries) {
     const key = qualifiedName(entry.policy);
     const same = byName.get(key)!;
@@ -119,9 +130,12 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
     // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/): never a duplicate.
     if (entry.object === last || entry.object.name === undefined) {
       effectivePolicies.push(entry.policy);
+      policyObjects.set(entry.policy, entry.object);
       continue;
     }
-    effectivePolicies.push({ ...entry.policy, rejected: true });
+    const superseded: NetworkPolicy = { ...entry.policy, rejected: true };
+    effectivePolicies.push(superseded);
+    policyObjects.set(superseded, entry.object);
     findings.push({
       rule: 'api-duplicate-policy',
       severity: 'error',
@@ -144,5 +158,8 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
     objects,
     model: { namespaces, workloads: representedWorkloads, policies: effectivePolicies },
     findings,
+    policyObjects,
+    workloadObjects,
+    namespaceObjects,
   };
 }

@@ -1,0 +1,15 @@
+/**
+ * What lint rules, quick fixes, hovers, completion and code lenses read: the built workspace, its
+ * reachability engine and the settings in force. One context per analysis; nothing in it is mutated.
+ */
+import type { Workspace } from './model/build-cluster.js';
+import type { ReachabilityEngine } from './reach/engine.js';
+import type { Settings } from './settings.js';
+
+export interface AnalysisContext {
+  readonly workspace: Workspace;
+  /** The engine over the workspace's model (built on first use by the façade). */
+  readonly engine: ReachabilityEngine;
+  /** Settings for rule behaviour (DNS target, CNI). Severities per file are applied afterwards. */
+  readonly settings: Settings;
+}

@@ -1,0 +1,25 @@
+/** Test helper: an AnalysisContext (workspace, engine, settings) from inline YAML files. */
+import { SourceFile } from '../../shared/source/source-file.js';
+import { buildWorkspace } from '../../shared/model/build-cluster.js';
+import { ReachabilityEngine } from '../../shared/reach/engine.js';
+import { normaliseSettings } from '../../shared/settings.js';
+import type { AnalysisContext } from '../../shared/context.js';
+import { dedent } from './manifests.js';
+
+/**
+ * Builds a context from `{ 'path.yaml': yaml, ... }` (or one YAML string as `test.yaml`); the YAML is
+ * dedented. `settings` is raw configuration as a client would send it.
+ */
+export function contextOf(files: string | Record<string, string>, settings: unknown = {}): AnalysisContext {
+  const entries = typeof files === 'string' ? [['test.yaml', files] as const] : Object.entries(files);
+  const sources = entries.map(([path, text]) => new SourceFile(path, dedent(text)));
+  const workspace = buildWorkspace(sources, { defaultNamespace: normaliseSettings(settings).defaultNamespace });
+  return { workspace, engine: new ReachabilityEngine(workspace.model), settings: normaliseSettings(settings) };
+}
+
+/** The file of a context by path. */
+export function fileOf(ctx: AnalysisContext, path = 'test.yaml'): SourceFile {
+  const loaded = ctx.workspace.files.find((f) => f.file.path === path);
+  if (!loaded) throw new Error(`no file ${path}`);
+  return loaded.file;
+}

@@ -31,6 +31,11 @@ const builds = [
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    ...common,
+    entryPoints: { server: 'server/main.ts' },
+    outdir: 'dist',
+  },
 ];
 
 mkdirSync('dist', { recursive: true });

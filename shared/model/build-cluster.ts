@@ -30,7 +30,16 @@ export interface BuildOptions {
   /** Namespace of objects that do not name one. Default `default`. */
   readonly defaultNamespace?: string;
   readonly limits?: LoadLimits;
+  /** Per-object results to reuse across builds (keyed by the object's node, which unchanged documents keep). */
+  readonly productCache?: ProductCache;
 }
+
+/** What one NetworkPolicy or workload object yields; it depends only on the object and the default namespace. */
+type ObjectProduct =
+  | { readonly namespace: string; readonly policy: NetworkPolicy; readonly findings: readonly Finding[] }
+  | { readonly namespace: string; readonly workload: Workload | undefined };
+
+export type ProductCache = WeakMap<object, ObjectProduct>;
 
 export interface Workspace {
   readonly files: readonly LoadedFile[];
@@ -57,6 +66,7 @@ export function buildWorkspace(sources: readonly SourceFile[], options: BuildOpt
 
 export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: BuildOptions = {}): Workspace {
   const defaultNamespace = options.defaultNamespace ?? 'default';
+  const cache = options.productCache;
   const findings: Finding[] = [];
   const objects: KubeObject[] = [];
   for (const loaded of files) {
@@ -87,14 +97,24 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
       continue;
     }
     if (object.kind === 'NetworkPolicy') {
-      const validity = validateNetworkPolicy(object);
-      findings.push(...validity);
-      const rejected = validity.some((f) => f.severity === 'error');
-      policyEntries.push({ policy: buildPolicy(object, namespace, rejected), object });
+      let product = cache?.get(object.node);
+      if (!product || product.namespace !== namespace || !('policy' in product)) {
+        const validity = validateNetworkPolicy(object);
+        const rejected = validity.some((f) => f.severity === 'error');
+        product = { namespace, policy: buildPolicy(object, namespace, rejected), findings: validity };
+        cache?.set(object.node, product);
+      }
+      findings.push(...product.findings);
+      policyEntries.push({ policy: product.policy, object });
       continue;
     }
     if (isWorkloadKind(object.kind)) {
-      const workload = buildWorkload(object, namespace);
+      let product = cache?.get(object.node);
+      if (!product || product.namespace !== namespace || !('workload' in product)) {
+        product = { namespace, workload: buildWorkload(object, namespace) };
+        cache?.set(object.node, product);
+      }
+      const workload = product.workload;
       if (!workload) continue;
       workloads.push(workload);
       workloadObjects.set(workload, object);

@@ -1,0 +1,91 @@
+/**
+ * Finds the Kubernetes manifests of a workspace folder: walks it (skipping node_modules, VCS folders
+ * and build output), keeps files matching the include globs and not the exclude globs, below the size
+ * limit, and whose text looks like Kubernetes YAML/JSON (`kind:` or `"kind":`).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { Settings } from '../shared/settings.js';
+
+const skippedDirectories: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'out',
+  'build',
+  'target',
+  '.venv',
+  '__pycache__',
+  '.terraform',
+  '.vscode-test',
+]);
+
+const KIND = /^\s*(?:-\s+)?kind\s*:|"kind"\s*:/m;
+
+export interface IndexedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ScanOptions {
+  readonly settings: Settings;
+  /** Called for each directory visited, for progress. */
+  readonly onDirectory?: (relativePath: string) => void;
+  readonly isCancelled?: () => boolean;
+}
+
+export function globMatcher(settings: Settings): (relativePath: string) => boolean {
+  const include = picomatch([...settings.include], { dot: false });
+  const exclude = settings.exclude.length > 0 ? picomatch([...settings.exclude], { dot: true }) : () => false;
+  return (rel) => include(rel) && !exclude(rel);
+}
+
+/** True when a text is worth parsing as manifests. */
+export function looksLikeManifest(text: string): boolean {
+  return KIND.test(text);
+}
+
+export async function scanFolder(root: string, options: ScanOptions): Promise<IndexedFile[]> {
+  const matches = globMatcher(options.settings);
+  const out: IndexedFile[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    if (options.isCancelled?.()) break;
+    const dir = queue.shift()!;
+    options.onDirectory?.(relative(root, dir));
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable directory: skip it
+    }
+    const reads: Array<Promise<IndexedFile | undefined>> = [];
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedDirectories.has(entry.name)) queue.push(path);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const rel = relative(root, path).split(sep).join('/');
+      if (!matches(rel)) continue;
+      reads.push(readCandidate(path, options.settings.maxFileSize));
+    }
+    for (const file of await Promise.all(reads)) if (file) out.push(file);
+  }
+  return out;
+}
+
+async function readCandidate(path: string, maxSize: number): Promise<IndexedFile | undefined> {
+  try {
+    const info = await stat(path);
+    if (info.size > maxSize) return undefined;
+    const text = await readFile(path, 'utf8');
+    return looksLikeManifest(text) ? { path, text } : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The netpol-scope language server: keeps a WorkspaceSession (shared/session) current from open
+ * documents, the workspace folders on disk and watched-file events, and answers LSP requests from its
+ * one cached analysis. It computes nothing itself: features live in shared/ and handlers/ only convert.
+ */
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import type {
+  Connection,
+  InitializeParams,
+  InitializeResult,
+  ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { readFile } from 'node:fs/promises';
+import { WorkspaceSession } from '../shared/session/workspace-session.js';
+import type { WorkspaceAnalysis } from '../shared/workspace-analysis.js';
+import type { SourceFile } from '../shared/source/source-file.js';
+import { toDiagnostic } from './diagnostics.js';
+import { looksLikeManifest, scanFolder } from './indexer.js';
+import { folderFromUri, PathMap, pathToUri, uriToPath } from './uris.js';
+import type { Folder } from './uris.js';
+import { SettingsService } from './settings-service.js';
+import { featureCapabilities, registerFeatureHandlers } from './handlers/index.js';
+
+/** Coalesces bursts of edits; small enough to keep edit-to-diagnostics latency low. */
+const ANALYSIS_DELAY_MS = 8;
+
+export interface ClientCapabilitiesSummary {
+  configuration: boolean;
+  workDoneProgress: boolean;
+  relatedInformation: boolean;
+  watchedFilesDynamic: boolean;
+  configurationDynamic: boolean;
+  documentChanges: boolean;
+  workspaceFolders: boolean;
+}
+
+/** What the feature handlers need from the server. */
+export interface ServerState {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  readonly paths: PathMap;
+  readonly capabilities: ClientCapabilitiesSummary;
+  /** The current analysis (computed now if edits are pending). */
+  analysis(): WorkspaceAnalysis;
+  /** The source the analysis holds for a document URI, if the document is analysed. */
+  sourceOf(uri: string): SourceFile | undefined;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const paths = new PathMap();
+  const session = new WorkspaceSession();
+  const capabilities: ClientCapabilitiesSummary = {
+    configuration: false,
+    workDoneProgress: false,
+    relatedInformation: false,
+    watchedFilesDynamic: false,
+    configurationDynamic: false,
+    documentChanges: false,
+    workspaceFolders: false,
+  };
+  let folders: Folder[] = [];
+  const settings = new SettingsService(connection, capabilities, () => folders);
+  /** Diagnostics last sent per URI, as a signature, to send only what changed. */
+  const published = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let indexing: Promise<void> | undefined;
+
+  const log = (message: string) => connection.console.log(message);
+  const logError = (context: string, error: unknown) =>
+    connection.console.error(
+      `${context}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+
+  function analysis(): WorkspaceAnalysis {
+    return session.analysis();
+  }
+
+  function scheduleAnalysis(delay = ANALYSIS_DELAY_MS): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      try {
+        publishDiagnostics();
+      } catch (error) {
+        logError('analysis failed', error);
+      }
+    }, delay);
+  }
+
+  function publishDiagnostics(): void {
+    const result = analysis();
+    const seen = new Set<string>();
+    for (const path of session.paths) {
+      const uri = paths.uri(path);
+      if (!uri) continue;
+      seen.add(uri);
+      const findings = result.findingsOf(path);
+      const signature = findings
+        .map((f) => `${f.rule}@${f.span.start}-${f.span.end}:${f.severity}:${f.message}`)
+        .join('\n');
+      if (published.get(uri) === signature) continue;
+      published.set(uri, signature);
+      const diagnostics = findings.map((f) =>
+        toDiagnostic(f, { relatedInformation: capabilities.relatedInformation, uriOf: (p) => paths.uri(p) }),
+      );
+      const version = documents.get(uri)?.version;
+      void connection.sendDiagnostics({ uri, version, diagnostics });
+    }
+    for (const uri of [...published.keys()]) {
+      if (seen.has(uri)) continue;
+      published.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+  }
+
+  /** Puts a document's text into the session when it holds manifests (or already did). */
+  function updateFromText(uri: string, text: string): boolean {
+    const path = paths.display(uri);
+    if (!session.hasFile(path) && !looksLikeManifest(text)) return false;
+    return session.setFile(path, text);
+  }
+
+  function removeUri(uri: string): void {
+    const path = paths.display(uri);
+    if (session.removeFile(path)) scheduleAnalysis();
+    paths.forget(uri);
+  }
+
+  async function indexWorkspace(): Promise<void> {
+    const progress = capabilities.workDoneProgress
+      ? await connection.window.createWorkDoneProgress()
+      : undefined;
+    progress?.begin('netpol-scope: indexing Kubernetes manifests', 0, 'scanning folders', false);
+    const started = Date.now();
+    let count = 0;
+    try {
+      for (const folder of folders) {
+        const folderSettings = await settings.forFolder(folder);
+        let directories = 0;
+        const files = await scanFolder(folder.path, {
+          settings: folderSettings,
+          onDirectory: () => {
+            if (++directories % 50 === 0) progress?.report(`${folder.name}: ${directories} folders scanned`);
+          },
+        });
+        files.forEach((file, i) => {
+          const uri = pathToUri(file.path);
+          if (!documents.get(uri)) session.setFile(paths.display(uri), file.text);
+          if (i % 100 === 0)
+            progress?.report(
+              Math.round(((i + 1) / files.length) * 100),
+              `${folder.name}: ${i + 1}/${files.length} manifests read`,
+            );
+        });
+        count += files.length;
+      }
+      log(`indexed ${count} manifest files in ${Date.now() - started} ms`);
+    } catch (error) {
+      logError('indexing failed', error);
+    } finally {
+      progress?.done();
+    }
+    scheduleAnalysis(0);
+  }
+
+  async function reconfigure(): Promise<void> {
+    const { analysisSettings, settingsFor } = await settings.resolve(paths);
+    session.configure(analysisSettings, settingsFor);
+    scheduleAnalysis(0);
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const c = params.capabilities;
+    capabilities.configuration = c.workspace?.configuration === true;
+    capabilities.workDoneProgress = c.window?.workDoneProgress === true;
+    capabilities.relatedInformation = c.textDocument?.publishDiagnostics?.relatedInformation === true;
+    capabilities.watchedFilesDynamic = c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    capabilities.configurationDynamic = c.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    capabilities.documentChanges = c.workspace?.workspaceEdit?.documentChanges === true;
+    capabilities.workspaceFolders = c.workspace?.workspaceFolders === true;
+    settings.setInitializationOptions(params.initializationOptions);
+
+    if (params.workspaceFolders?.length)
+      folders = params.workspaceFolders.map((f) => folderFromUri(f.uri, f.name));
+    else if (params.rootUri) folders = [folderFromUri(params.rootUri)];
+    paths.setFolders(folders);
+
+    const serverCapabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      ...featureCapabilities,
+    };
+    return { capabilities: serverCapabilities, serverInfo: { name: 'netpol-scope', version: serverVersion } };
+  });
+
+  connection.onInitialized(() => {
+    if (capabilities.watchedFilesDynamic) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }],
+      });
+    }
+    if (capabilities.configurationDynamic) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'netpolScope' });
+    }
+    if (capabilities.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        folders = folders.filter((f) => !event.removed.some((r) => r.uri === f.uri));
+        folders.push(...event.added.map((f) => folderFromUri(f.uri, f.name)));
+        paths.setFolders(folders);
+        settings.clear();
+        indexing = reconfigure().then(indexWorkspace);
+      });
+    }
+    indexing = reconfigure().then(indexWorkspace);
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    settings.clear();
+    settings.setPushed(change.settings);
+    void reconfigure();
+  });
+
+  documents.onDidOpen((event) => {
+    if (updateFromText(event.document.uri, event.document.getText())) scheduleAnalysis(0);
+  });
+  documents.onDidChangeContent((event) => {
+    if (updateFromText(event.document.uri, event.document.getText())) scheduleAnalysis();
+  });
+  documents.onDidClose((event) => {
+    // The editor's buffer is gone: go back to the file on disk, or drop the file if it has none.
+    const uri = event.document.uri;
+    if (!uri.startsWith('file:')) return removeUri(uri);
+    readFile(uriToPath(uri), 'utf8').then(
+      (text) => {
+        if (updateFromText(uri, text)) scheduleAnalysis();
+      },
+      () => removeUri(uri),
+    );
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      if (documents.get(change.uri)) continue; // the open buffer is the truth
+      if (change.type === FileChangeType.Deleted) {
+        removeUri(change.uri);
+        continue;
+      }
+      readFile(uriToPath(change.uri), 'utf8').then(
+        (text) => {
+          if (updateFromText(change.uri, text)) scheduleAnalysis();
+        },
+        () => removeUri(change.uri),
+      );
+    }
+  });
+
+  const state: ServerState = {
+    connection,
+    documents,
+    paths,
+    capabilities,
+    analysis,
+    sourceOf(uri) {
+      return session.source(paths.display(uri));
+    },
+  };
+  registerFeatureHandlers(state, logError);
+
+  documents.listen(connection);
+  connection.listen();
+  void indexing;
+}
+
+declare const NETPOL_SCOPE_VERSION: string | undefined;
+const serverVersion = typeof NETPOL_SCOPE_VERSION === 'string' ? NETPOL_SCOPE_VERSION : '0.0.0-dev';

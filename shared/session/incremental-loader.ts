@@ -1,0 +1,99 @@
+/**
+ * Loads a file again after an edit, re-parsing only the `---` documents whose text changed. Documents
+ * before and after the edit are reused; those after it have their spans moved by the edit's length
+ * difference. The result is the same as `loadManifests` on the whole text (a unit test checks this).
+ */
+import { SourceFile } from '../source/source-file.js';
+import { loadManifests, defaultLoadLimits, looksLikeHelmTemplate } from '../parse/yaml-loader.js';
+import type { LoadLimits, LoadProblem, LoadedFile, ManifestDocument } from '../parse/yaml-loader.js';
+import { splitDocuments } from './document-chunks.js';
+import { shiftNode, shiftSpanBy } from './shift.js';
+
+interface ParsedChunk {
+  readonly start: number;
+  readonly text: string;
+  /** Spans are absolute for `start`. */
+  readonly documents: readonly ManifestDocument[];
+  readonly problems: readonly LoadProblem[];
+}
+
+export interface IncrementalStats {
+  /** Documents parsed by the last load. */
+  parsed: number;
+  /** Documents reused (possibly moved) by the last load. */
+  reused: number;
+}
+
+export class IncrementalLoader {
+  private chunks: ParsedChunk[] = [];
+  readonly stats: IncrementalStats = { parsed: 0, reused: 0 };
+
+  constructor(private readonly limits: LoadLimits = defaultLoadLimits) {}
+
+  load(file: SourceFile): LoadedFile {
+    this.stats.parsed = 0;
+    this.stats.reused = 0;
+    const whole = loadWholeIfSpecial(file, this.limits);
+    const split = whole ? undefined : splitDocuments(file.text);
+    if (whole || !split) {
+      this.chunks = [];
+      const loaded = whole ?? loadManifests(file, this.limits);
+      this.stats.parsed = loaded.documents.length;
+      return loaded;
+    }
+
+    const previous = new Map<string, ParsedChunk[]>();
+    for (const chunk of this.chunks) previous.set(chunk.text, [...(previous.get(chunk.text) ?? []), chunk]);
+
+    const next: ParsedChunk[] = [];
+    for (const { start, end } of split) {
+      const text = file.text.slice(start, end);
+      const candidates = previous.get(text);
+      const reuse = candidates?.shift();
+      if (reuse) {
+        const delta = start - reuse.start;
+        next.push({
+          start,
+          text,
+          documents: reuse.documents.map((d) => moveDocument(d, delta)),
+          problems: reuse.problems.map((p) => shiftSpanBy(p, delta)),
+        });
+        this.stats.reused += reuse.documents.length;
+        continue;
+      }
+      const loaded = loadManifests(new SourceFile(file.path, text), this.limits);
+      next.push({
+        start,
+        text,
+        documents: loaded.documents.map((d) => moveDocument(d, start)),
+        problems: loaded.problems.map((p) => shiftSpanBy(p, start)),
+      });
+      this.stats.parsed += loaded.documents.length;
+    }
+    this.chunks = next;
+
+    const documents: ManifestDocument[] = [];
+    for (const chunk of next)
+      for (const d of chunk.documents) documents.push({ ...d, index: documents.length });
+    return { file, documents, problems: next.flatMap((c) => c.problems) };
+  }
+}
+
+function moveDocument(document: ManifestDocument, delta: number): ManifestDocument {
+  if (delta === 0) return document;
+  return {
+    ...document,
+    span: { start: document.span.start + delta, end: document.span.end + delta },
+    root: document.root && shiftNode(document.root, delta),
+  };
+}
+
+/**
+ * Whole-file conditions (size limit, Helm template) are decided on the whole text, exactly as
+ * loadManifests decides them, before any splitting.
+ */
+function loadWholeIfSpecial(file: SourceFile, limits: LoadLimits): LoadedFile | undefined {
+  if (file.text.length > limits.maxFileChars || looksLikeHelmTemplate(file.text))
+    return loadManifests(file, limits);
+  return undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * A workspace that changes over time: files are set, edited and removed, and the analysis is redone
+ * on demand from cached parts. Each file is parsed once per version, an edit re-parses only the
+ * `---` documents it touches (incremental-loader.ts), and per-object results (validation, model) of
+ * unchanged documents are reused. Diagnostics, hovers and code actions all read the one analysis.
+ */
+import { SourceFile } from '../source/source-file.js';
+import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
+import { defaultLoadLimits } from '../parse/yaml-loader.js';
+import type { ProductCache } from '../model/build-cluster.js';
+import { analyzeLoaded } from '../workspace-analysis.js';
+import type { WorkspaceAnalysis } from '../workspace-analysis.js';
+import type { Settings } from '../settings.js';
+import { defaultSettings } from '../settings.js';
+import { IncrementalLoader } from './incremental-loader.js';
+
+interface FileState {
+  readonly loader: IncrementalLoader;
+  source: SourceFile;
+  loaded: LoadedFile;
+}
+
+export interface SessionOptions {
+  readonly limits?: LoadLimits;
+}
+
+export class WorkspaceSession {
+  private readonly files = new Map<string, FileState>();
+  private readonly productCache: ProductCache = new WeakMap();
+  private current: WorkspaceAnalysis | undefined;
+  private settings: Settings = defaultSettings;
+  private settingsFor: (file: SourceFile) => Settings = () => this.settings;
+  private readonly limits: LoadLimits;
+  /** Incremented on every change; an analysis is current for one generation. */
+  private generation = 0;
+  private analysedGeneration = -1;
+
+  constructor(options: SessionOptions = {}) {
+    this.limits = options.limits ?? defaultLoadLimits;
+  }
+
+  /** Sets or replaces a file's text; returns false (and does nothing) when the text is unchanged. */
+  setFile(path: string, text: string): boolean {
+    const state = this.files.get(path);
+    if (state && state.source.text === text) return false;
+    const source = new SourceFile(path, text);
+    if (state) {
+      state.source = source;
+      state.loaded = state.loader.load(source);
+    } else {
+      const loader = new IncrementalLoader(this.limits);
+      this.files.set(path, { loader, source, loaded: loader.load(source) });
+    }
+    this.generation++;
+    return true;
+  }
+
+  removeFile(path: string): boolean {
+    const removed = this.files.delete(path);
+    if (removed) this.generation++;
+    return removed;
+  }
+
+  hasFile(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /** The current source of a file (the one findings and the model refer to). */
+  source(path: string): SourceFile | undefined {
+    return this.files.get(path)?.source;
+  }
+
+  get paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** Replaces the settings; `settingsFor` gives per-file severities (per workspace folder). */
+  configure(settings: Settings, settingsFor?: (file: SourceFile) => Settings): void {
+    this.settings = settings;
+    this.settingsFor = settingsFor ?? (() => settings);
+    this.generation++;
+  }
+
+  /** True when a change happened since the last analysis. */
+  get stale(): boolean {
+    return this.analysedGeneration !== this.generation;
+  }
+
+  /** The analysis of the current files, recomputed only after a change. */
+  analysis(): WorkspaceAnalysis {
+    if (this.current && !this.stale) return this.current;
+    // Path order makes results independent of the order files arrived in (e.g. which duplicate wins).
+    const loaded = [...this.files.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, s]) => s.loaded);
+    this.current = analyzeLoaded(loaded, {
+      settings: this.settings,
+      settingsFor: this.settingsFor,
+      productCache: this.productCache,
+    });
+    this.analysedGeneration = this.generation;
+    return this.current;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The complete analysis of a set of loaded files: workspace model, API-validity and input findings,
+ * semantic lint findings, settings (severity per file, rules off) and inline suppressions applied.
+ * The CLI (through analysis.ts) and the language server (through session/) both end here, so they
+ * report exactly the same findings.
+ */
+import type { AnalysisContext } from './context.js';
+import type { Finding } from './findings.js';
+import { compareFindings } from './findings.js';
+import { buildWorkspaceFromLoaded } from './model/build-cluster.js';
+import type { ProductCache, Workspace } from './model/build-cluster.js';
+import type { LoadedFile } from './parse/yaml-loader.js';
+import { ReachabilityEngine } from './reach/engine.js';
+import type { Settings } from './settings.js';
+import { defaultSettings } from './settings.js';
+import type { SourceFile } from './source/source-file.js';
+import { runLint } from './lint/index.js';
+import { applySettings } from './lint/apply-settings.js';
+
+export interface WorkspaceAnalysis extends AnalysisContext {
+  /** All findings after settings and suppressions, sorted by file and position. */
+  readonly findings: readonly Finding[];
+  /** Findings of one file (by SourceFile.path). */
+  findingsOf(path: string): readonly Finding[];
+}
+
+export interface AnalyzeOptions {
+  /** Settings for rule behaviour and the default namespace. */
+  readonly settings?: Settings;
+  /** Settings of the resource a file belongs to (severities, rules off); defaults to `settings`. */
+  readonly settingsFor?: (file: SourceFile) => Settings;
+  /** Reuses per-object results across analyses (the language server passes one). */
+  readonly productCache?: ProductCache;
+}
+
+export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOptions = {}): WorkspaceAnalysis {
+  const settings = options.settings ?? defaultSettings;
+  const workspace: Workspace = buildWorkspaceFromLoaded(files, {
+    defaultNamespace: settings.defaultNamespace,
+    productCache: options.productCache,
+  });
+  let engine: ReachabilityEngine | undefined;
+  const context: AnalysisContext = {
+    workspace,
+    settings,
+    get engine() {
+      engine ??= new ReachabilityEngine(workspace.model);
+      return engine;
+    },
+  };
+  const raw = [...workspace.findings, ...runLint(context)];
+  const findings = applySettings(raw, options.settingsFor ?? (() => settings)).sort(compareFindings);
+  const byPath = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byPath.get(f.file.path);
+    if (list) list.push(f);
+    else byPath.set(f.file.path, [f]);
+  }
+  return {
+    workspace,
+    settings,
+    get engine() {
+      return context.engine;
+    },
+    findings,
+    findingsOf: (path) => byPath.get(path) ?? [],
+  };
+}

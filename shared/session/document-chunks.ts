@@ -1,6 +1,6 @@
 /**
  * Splits manifest text at YAML document markers so that an edit re-parses only the `---` document it
- * touches. A line starting with `---` or `...` followed by a space or the line end is a document marker
+ * touches. A line starting with `---` followed by a space or the line end is a document marker
  * wherever it appears: the YAML 1.2 spec forbids such lines inside scalars ("c-forbidden",
  * https://yaml.org/spec/1.2.2/#912-document-markers), so splitting there never cuts a document in two.
  */
@@ -9,10 +9,11 @@ export interface Chunk {
   readonly end: number;
 }
 
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+/** Start-of-document markers only: a `...` end marker belongs to the document it closes. */
+const MARKER = /^---(?=[ \t\r\n]|$)/gm;
 
 /**
- * Chunks of the text, each starting at a marker line (the first one at 0). Returns undefined when the
+ * Chunks of the text, each starting at a `---` line (the first one at 0). Returns undefined when the
  * text uses directives (`%YAML`, `%TAG`), which bind to the following document: such files are parsed whole.
  */
 export function splitDocuments(text: string): Chunk[] | undefined {

@@ -72,6 +72,16 @@ export class IncrementalLoader {
     }
     this.chunks = next;
 
+    // A syntax error can run past a `---` line (the yaml parser carries an unterminated quoted scalar
+    // over it), so the per-document result is only equal to the whole-text one when every document is
+    // well-formed. While the text is broken, parse it whole; the chunk cache is kept for the next edit.
+    if (next.some((c) => c.problems.some((p) => p.code === 'yaml-syntax'))) {
+      const loaded = loadManifests(file, this.limits);
+      this.stats.parsed = loaded.documents.length;
+      this.stats.reused = 0;
+      return loaded;
+    }
+
     const documents: ManifestDocument[] = [];
     for (const chunk of next)
       for (const d of chunk.documents) documents.push({ ...d, index: documents.length });

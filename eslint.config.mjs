@@ -24,7 +24,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['vscode', 'vscode-*'],
+              group: ['vscode', 'vscode-*', '!vscode-jsonrpc', '!vscode-languageserver-protocol'],
               message: 'shared/ is the pure analysis core: no vscode imports.',
             },
           ],

@@ -1,0 +1,86 @@
+/**
+ * Code lenses: one per NetworkPolicy of a file, above its first line, summing up what it does:
+ * `selects 3 workloads · ingress from 2 workloads · egress to 4 workloads + 1 IP block`.
+ *
+ * Counts are per policy and at workload level (model workloads; a Deployment counts once): the workloads
+ * it selects, and the workloads its rules' pod/namespace peers match. ipBlock peers are counted apart, as
+ * distinct address blocks. It runs on every edit, so it uses the semantics directly (no engine pairs):
+ * O(rules × peers × workloads) per policy.
+ */
+import type { AnalysisContext } from '../context.js';
+import type { Direction, NetworkPolicy, PolicyRule, Workload } from '../model/types.js';
+import type { NamespaceInfo } from '../model/types.js';
+import { peerMatchesWorkload, policySelects } from '../semantics/policy-semantics.js';
+import type { SourceFile, Span } from '../source/source-file.js';
+
+export interface CodeLens {
+  /** The first line of the policy object. */
+  readonly span: Span;
+  readonly title: string;
+}
+
+export function codeLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
+  const { model } = ctx.workspace;
+  const lenses: CodeLens[] = [];
+  for (const [policy, object] of ctx.workspace.policyObjects) {
+    if (object.file !== file && (object.file.path !== file.path || object.file.text !== file.text)) continue;
+    const start = object.node.span.start;
+    const newline = object.file.text.indexOf('\n', start);
+    const end = newline < 0 ? object.file.text.length : newline;
+    lenses.push({
+      span: { start, end: end > start && object.file.text[end - 1] === '\r' ? end - 1 : end },
+      title: titleOf(policy, model.workloads, model.namespaces),
+    });
+  }
+  return lenses.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The lens title of one policy. */
+export function titleOf(
+  policy: NetworkPolicy,
+  workloads: readonly Workload[],
+  namespaces: ReadonlyMap<string, NamespaceInfo>,
+): string {
+  if (policy.rejected) return 'rejected by the API server: see problems';
+  let selected = 0;
+  for (const w of workloads) if (policySelects(policy, w)) selected++;
+  return [
+    `selects ${count(selected, 'workload')}`,
+    directionTitle(policy, 'ingress', workloads, namespaces),
+    directionTitle(policy, 'egress', workloads, namespaces),
+  ].join(' · ');
+}
+
+function directionTitle(
+  policy: NetworkPolicy,
+  direction: Direction,
+  workloads: readonly Workload[],
+  namespaces: ReadonlyMap<string, NamespaceInfo>,
+): string {
+  const affected = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
+  if (!affected) return `not isolating ${direction}`;
+  const rules: readonly PolicyRule[] = direction === 'ingress' ? policy.ingress : policy.egress;
+  if (rules.length === 0) return `denies all ${direction}`;
+  const towards = direction === 'ingress' ? 'from' : 'to';
+  if (rules.some((r) => r.peers === 'all')) return `${direction} ${towards} anywhere`;
+  const matched = new Set<Workload>();
+  const blocks = new Set<string>();
+  for (const rule of rules) {
+    if (rule.peers === 'all') continue;
+    for (const peer of rule.peers) {
+      if (peer.kind === 'ipBlock') {
+        if (!peer.ranges.isEmpty) blocks.add(peer.ranges.key);
+        continue;
+      }
+      for (const w of workloads)
+        if (!matched.has(w) && peerMatchesWorkload(peer, policy, w, namespaces)) matched.add(w);
+    }
+  }
+  const parts = [count(matched.size, 'workload')];
+  if (blocks.size > 0) parts.push(count(blocks.size, 'IP block'));
+  return `${direction} ${towards} ${parts.join(' + ')}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

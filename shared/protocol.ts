@@ -1,0 +1,163 @@
+/**
+ * The custom protocol between the netpol-scope language server and its clients, declared once.
+ * Every message is typed here and used by server/ (handlers) and client/ (extension and webview);
+ * the webview receives the same payloads through postMessage. Positions are LSP positions.
+ */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+
+export interface LspPosition {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface LspRange {
+  readonly start: LspPosition;
+  readonly end: LspPosition;
+}
+
+/** A place in a workspace document: where a policy, rule or workload is written. */
+export interface SourceLocation {
+  readonly uri: string;
+  readonly range: LspRange;
+  /** `file:line` as shown to the user. */
+  readonly label: string;
+}
+
+export type ReachLevel = 'pod' | 'workload';
+
+export interface PortRangeJson {
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly port: number;
+  readonly endPort: number;
+}
+
+export interface ReachNodeJson {
+  readonly id: string;
+  /** `Pod`, `Deployment`, ..., `External`, or `DNS` for the cluster DNS when the workspace does not declare it. */
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** External nodes: their address ranges. */
+  readonly ranges?: readonly string[];
+  /** True for the cluster DNS (declared workloads matching the DNS target, or the virtual DNS node). */
+  readonly dns?: boolean;
+  readonly location?: SourceLocation;
+}
+
+export interface ReachEdgeJson {
+  readonly from: string;
+  readonly to: string;
+  readonly ports: readonly PortRangeJson[];
+  /** True when every port of every protocol is allowed. */
+  readonly all: boolean;
+}
+
+export interface ReachabilityParams {
+  readonly level: ReachLevel;
+}
+
+export interface ReachabilityResult {
+  readonly level: ReachLevel;
+  readonly nodes: readonly ReachNodeJson[];
+  readonly edges: readonly ReachEdgeJson[];
+  /** Namespaces in display order. */
+  readonly namespaces: readonly string[];
+  /** Increases with every analysis: lets a view tell a fresh result from a stale one. */
+  readonly generation: number;
+}
+
+export interface ExplainParams {
+  readonly level: ReachLevel;
+  readonly from: string;
+  readonly to: string;
+  readonly port?: { readonly protocol: 'TCP' | 'UDP' | 'SCTP'; readonly port: number };
+}
+
+export interface ExplainRule {
+  /** `namespace/name`. */
+  readonly policy: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly index: number;
+  /** The ports this rule opens for the pair, as text (`TCP 80`, `all ports`, `no ports`). */
+  readonly ports: string;
+  /** For a port query: whether this rule covers the port. */
+  readonly covers?: boolean;
+  readonly location: SourceLocation;
+}
+
+export interface ExplainSide {
+  readonly direction: 'ingress' | 'egress';
+  readonly isolated: boolean;
+  /** Whether this side allows the queried port (or any port, without a query). */
+  readonly allows: boolean;
+  /** Allowed ports on this side, as text. */
+  readonly ports: string;
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly location: SourceLocation }>;
+  readonly rules: readonly ExplainRule[];
+}
+
+export interface ExplainResult {
+  readonly from: string;
+  readonly to: string;
+  readonly allowed: boolean;
+  readonly ports: readonly PortRangeJson[];
+  /** The explanation in plain words (the same text as `netpol-scope explain`). */
+  readonly text: string;
+  readonly egress: ExplainSide;
+  readonly ingress: ExplainSide;
+}
+
+export interface StatusParams {
+  readonly indexing: boolean;
+  readonly files: number;
+  readonly policies: number;
+  readonly rejectedPolicies: number;
+  readonly workloads: number;
+  /** Workloads selected by no policy for ingress or for egress. */
+  readonly nonIsolatedWorkloads: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface NamespacesResult {
+  readonly namespaces: ReadonlyArray<{
+    readonly name: string;
+    readonly policies: number;
+    readonly workloads: number;
+  }>;
+}
+
+export interface CreateDefaultDenyParams {
+  readonly namespace: string;
+  /** Where to write the policy: the document to append to, or a folder to create a new file in. */
+  readonly targetUri: string;
+}
+
+/** Client -> server: the reachability graph of the workspace, for the reachability view. */
+export const ReachabilityRequest = new RequestType<ReachabilityParams, ReachabilityResult, void>(
+  'netpolScope/reachability',
+);
+
+/** Client -> server: why a connection is allowed or denied, with links to the deciding rules. */
+export const ExplainRequest = new RequestType<ExplainParams, ExplainResult, void>('netpolScope/explain');
+
+/** Client -> server: the namespaces of the workspace (for "Create Default-Deny Policy for Namespace…"). */
+export const NamespacesRequest = new RequestType<void, NamespacesResult, void>('netpolScope/namespaces');
+
+/**
+ * Client -> server: asks the server to add a default-deny policy for a namespace; the server applies it
+ * with workspace/applyEdit and answers the URI it wrote to.
+ */
+export const CreateDefaultDenyRequest = new RequestType<
+  CreateDefaultDenyParams,
+  { readonly uri: string },
+  void
+>('netpolScope/createDefaultDeny');
+
+/** Server -> client: a summary of the workspace after each analysis, for the status bar. */
+export const StatusNotification = new NotificationType<StatusParams>('netpolScope/status');
+
+/** Server -> client: the analysis changed; open reachability views should refresh (debounced by the client). */
+export const AnalysisChangedNotification = new NotificationType<{ readonly generation: number }>(
+  'netpolScope/analysisChanged',
+);

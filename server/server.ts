@@ -27,6 +27,8 @@ import { folderFromUri, PathMap, pathToUri, uriToPath } from './uris.js';
 import type { Folder } from './uris.js';
 import { SettingsService } from './settings-service.js';
 import { featureCapabilities, registerFeatureHandlers } from './handlers/index.js';
+import { statusOf } from './handlers/custom.js';
+import { AnalysisChangedNotification, StatusNotification } from '../shared/protocol.js';
 
 /** Coalesces bursts of edits; small enough to keep edit-to-diagnostics latency low. */
 const ANALYSIS_DELAY_MS = 8;
@@ -51,6 +53,8 @@ export interface ServerState {
   analysis(): WorkspaceAnalysis;
   /** The source the analysis holds for a document URI, if the document is analysed. */
   sourceOf(uri: string): SourceFile | undefined;
+  /** Identifies the current analysis: it changes whenever a file or setting changes. */
+  generation(): number;
 }
 
 export function startServer(connection: Connection): void {
@@ -72,6 +76,7 @@ export function startServer(connection: Connection): void {
   const published = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
   let indexing: Promise<void> | undefined;
+  let indexingNow = false;
 
   const log = (message: string) => connection.console.log(message);
   const logError = (context: string, error: unknown) =>
@@ -119,6 +124,22 @@ export function startServer(connection: Connection): void {
       published.delete(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
+    sendStatus(result);
+  }
+
+  let lastStatus = '';
+  let lastGeneration = -1;
+  function sendStatus(result: WorkspaceAnalysis): void {
+    const status = statusOf(result, session.paths.length, indexingNow);
+    const text = JSON.stringify(status);
+    if (text !== lastStatus) {
+      lastStatus = text;
+      void connection.sendNotification(StatusNotification, status);
+    }
+    if (session.changes !== lastGeneration) {
+      lastGeneration = session.changes;
+      void connection.sendNotification(AnalysisChangedNotification, { generation: lastGeneration });
+    }
   }
 
   /** Puts a document's text into the session when it holds manifests (or already did). */
@@ -141,6 +162,7 @@ export function startServer(connection: Connection): void {
     progress?.begin('netpol-scope: indexing Kubernetes manifests', 0, 'scanning folders', false);
     const started = Date.now();
     let count = 0;
+    indexingNow = true;
     try {
       for (const folder of folders) {
         const folderSettings = await settings.forFolder(folder);
@@ -166,6 +188,7 @@ export function startServer(connection: Connection): void {
     } catch (error) {
       logError('indexing failed', error);
     } finally {
+      indexingNow = false;
       progress?.done();
     }
     scheduleAnalysis(0);
@@ -271,6 +294,7 @@ export function startServer(connection: Connection): void {
     sourceOf(uri) {
       return session.source(paths.display(uri));
     },
+    generation: () => session.changes,
   };
   registerFeatureHandlers(state, logError);
 

@@ -1,13 +1,47 @@
 /** The LSP feature handlers and the capabilities they provide. */
+import { CodeActionKind } from 'vscode-languageserver';
 import type { ServerCapabilities } from 'vscode-languageserver';
+import {
+  CreateDefaultDenyRequest,
+  ExplainRequest,
+  NamespacesRequest,
+  ReachabilityRequest,
+} from '../../shared/protocol.js';
 import type { ServerState } from '../server.js';
+import { codeActions, SOURCE_ACTION_KIND } from './code-actions.js';
+import { codeLens, completion, hover } from './language.js';
+import { createDefaultDeny, explain, namespaces, reachability } from './custom.js';
 
-export const featureCapabilities: ServerCapabilities = {};
+export const featureCapabilities: ServerCapabilities = {
+  hoverProvider: true,
+  completionProvider: { triggerCharacters: [':', ' ', '{', ',', '['], resolveProvider: false },
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_ACTION_KIND], resolveProvider: false },
+  codeLensProvider: { resolveProvider: false },
+};
 
-export function registerFeatureHandlers(
-  state: ServerState,
-  logError: (context: string, error: unknown) => void,
-): void {
-  void state;
-  void logError;
+type LogError = (context: string, error: unknown) => void;
+
+/** Wraps a handler so that a bug answers an empty result and is logged, and the server keeps serving. */
+function guarded<P, R>(name: string, logError: LogError, fallback: R, handler: (params: P) => R): (params: P) => R {
+  return (params) => {
+    try {
+      return handler(params);
+    } catch (error) {
+      logError(name, error);
+      return fallback;
+    }
+  };
+}
+
+export function registerFeatureHandlers(state: ServerState, logError: LogError): void {
+  const { connection } = state;
+  connection.onHover(guarded('hover', logError, null, (p) => hover(state, p)));
+  connection.onCompletion(guarded('completion', logError, [], (p) => completion(state, p)));
+  connection.onCodeAction(guarded('codeAction', logError, [], (p) => codeActions(state, p)));
+  connection.onCodeLens(guarded('codeLens', logError, [], (p) => codeLens(state, p)));
+  // Custom requests report failures to the client (the view shows them) instead of answering empty.
+  connection.onRequest(ReachabilityRequest, (p) => reachability(state, p));
+  connection.onRequest(ExplainRequest, (p) => explain(state, p));
+  connection.onRequest(NamespacesRequest, () => namespaces(state));
+  connection.onRequest(CreateDefaultDenyRequest, (p) => createDefaultDeny(state, p));
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../findings.js';
 import type { SourceFile } from '../source/source-file.js';
+import type { Fix } from '../fixes/types.js';
 
 const DIRECTIVE = /#\s*netpol-scope-disable-next-line\b([^\n\r]*)/g;
 
@@ -38,4 +39,21 @@ export function isSuppressed(finding: Finding): boolean {
   if (suppressions.length === 0) return false;
   const line = finding.file.positionAt(finding.span.start).line;
   return suppressions.some((s) => s.line === line && (s.ids.size === 0 || s.ids.has(finding.rule)));
+}
+
+/**
+ * The fix that silences one finding: a `# netpol-scope-disable-next-line <rule>` comment inserted above
+ * the finding's line, with the line's indentation and line ending.
+ */
+export function suppressionFix(finding: Finding): Fix {
+  const file = finding.file;
+  const line = file.positionAt(finding.span.start).line;
+  const lineStart = file.lineStarts[line]!;
+  const indent = /^[ \t]*/.exec(file.text.slice(lineStart))![0];
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Disable ${finding.rule} for this line`,
+    kind: 'quickfix',
+    edits: [{ file, span: { start: lineStart, end: lineStart }, newText: `${indent}# netpol-scope-disable-next-line ${finding.rule}${eol}` }],
+  };
 }

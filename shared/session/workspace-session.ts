@@ -81,6 +81,11 @@ export class WorkspaceSession {
     this.generation++;
   }
 
+  /** Counts changes; the analysis of one generation is reused until the next change. */
+  get changes(): number {
+    return this.generation;
+  }
+
   /** True when a change happened since the last analysis. */
   get stale(): boolean {
     return this.analysedGeneration !== this.generation;

@@ -1,0 +1,92 @@
+/** The custom requests of shared/protocol.ts: reachability graph, explanations, namespaces, default deny. */
+import { ResponseError, ErrorCodes, LSPErrorCodes } from 'vscode-languageserver';
+import type {
+  CreateDefaultDenyParams,
+  ExplainParams,
+  ExplainResult,
+  NamespacesResult,
+  ReachabilityParams,
+  ReachabilityResult,
+  StatusParams,
+} from '../../shared/protocol.js';
+import { explainPayload, makeLocationOf, reachabilityPayload } from '../../shared/features/reachability-view.js';
+import { defaultDenyPolicy } from '../../shared/fixes/default-deny.js';
+import { policySelects } from '../../shared/semantics/policy-semantics.js';
+import type { WorkspaceAnalysis } from '../../shared/workspace-analysis.js';
+import type { ServerState } from '../server.js';
+
+export function reachability(state: ServerState, params: ReachabilityParams): ReachabilityResult {
+  const analysis = state.analysis();
+  return reachabilityPayload(analysis, params.level === 'pod' ? 'pod' : 'workload', makeLocationOf((p) => state.paths.uri(p)), state.generation());
+}
+
+export function explain(state: ServerState, params: ExplainParams): ExplainResult {
+  const result = explainPayload(
+    state.analysis(),
+    params.level === 'pod' ? 'pod' : 'workload',
+    params.from,
+    params.to,
+    makeLocationOf((p) => state.paths.uri(p)),
+    params.port,
+  );
+  if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `unknown node: ${params.from} or ${params.to}`);
+  return result;
+}
+
+export function namespaces(state: ServerState): NamespacesResult {
+  const { model } = state.analysis().workspace;
+  return {
+    namespaces: [...model.namespaces.keys()].sort().map((name) => ({
+      name,
+      policies: model.policies.filter((p) => p.namespace === name && !p.rejected).length,
+      workloads: model.workloads.filter((w) => w.namespace === name).length,
+    })),
+  };
+}
+
+export async function createDefaultDeny(state: ServerState, params: CreateDefaultDenyParams): Promise<{ uri: string }> {
+  const analysis = state.analysis();
+  const file = state.sourceOf(params.targetUri);
+  const { text, edits } = defaultDenyPolicy(analysis, params.namespace, file);
+  if (file) {
+    const edit = { changes: { [params.targetUri]: edits.map((e) => ({ range: { start: file.positionAt(e.span.start), end: file.positionAt(e.span.end) }, newText: e.newText })) } };
+    const applied = await state.connection.workspace.applyEdit({ label: `Default deny for ${params.namespace}`, edit });
+    if (!applied.applied) throw new ResponseError(LSPErrorCodes.RequestFailed, applied.failureReason ?? 'the editor did not apply the edit');
+    return { uri: params.targetUri };
+  }
+  // A folder: create a new file there.
+  const uri = `${params.targetUri.replace(/\/$/, '')}/default-deny-${params.namespace}.yaml`;
+  const applied = await state.connection.workspace.applyEdit({
+    label: `Default deny for ${params.namespace}`,
+    edit: {
+      documentChanges: [
+        { kind: 'create', uri, options: { ignoreIfExists: true } },
+        { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] },
+      ],
+    },
+  });
+  if (!applied.applied) throw new ResponseError(LSPErrorCodes.RequestFailed, applied.failureReason ?? 'the editor did not apply the edit');
+  return { uri };
+}
+
+export function statusOf(analysis: WorkspaceAnalysis, files: number, indexing: boolean): StatusParams {
+  const { model } = analysis.workspace;
+  const live = model.policies.filter((p) => !p.rejected);
+  let nonIsolated = 0;
+  if (live.length > 0) {
+    for (const w of model.workloads) {
+      const selecting = live.filter((p) => policySelects(p, w));
+      if (!selecting.some((p) => p.affectsIngress) || !selecting.some((p) => p.affectsEgress)) nonIsolated++;
+    }
+  } else nonIsolated = model.workloads.length;
+  return {
+    indexing,
+    files,
+    policies: live.length,
+    rejectedPolicies: model.policies.length - live.length,
+    workloads: model.workloads.length,
+    nonIsolatedWorkloads: nonIsolated,
+    errors: analysis.findings.filter((f) => f.severity === 'error').length,
+    warnings: analysis.findings.filter((f) => f.severity === 'warning').length,
+  };
+}

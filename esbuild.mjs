@@ -36,6 +36,12 @@ const builds = [
     entryPoints: { server: 'server/main.ts' },
     outdir: 'dist',
   },
+  {
+    ...common,
+    entryPoints: { client: 'client/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+  },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -3,7 +3,7 @@
  * Every message is typed here and used by server/ (handlers) and client/ (extension and webview);
  * the webview receives the same payloads through postMessage. Positions are LSP positions.
  */
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 export interface LspPosition {
   readonly line: number;
@@ -142,7 +142,7 @@ export const ReachabilityRequest = new RequestType<ReachabilityParams, Reachabil
 export const ExplainRequest = new RequestType<ExplainParams, ExplainResult, void>('netpolScope/explain');
 
 /** Client -> server: the namespaces of the workspace (for "Create Default-Deny Policy for Namespace…"). */
-export const NamespacesRequest = new RequestType<void, NamespacesResult, void>('netpolScope/namespaces');
+export const NamespacesRequest = new RequestType0<NamespacesResult, void>('netpolScope/namespaces');
 
 /**
  * Client -> server: asks the server to add a default-deny policy for a namespace; the server applies it

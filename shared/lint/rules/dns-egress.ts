@@ -1,0 +1,160 @@
+/**
+ * dns-egress-missing and dns-egress-incomplete: pods made egress-isolated must still reach the cluster
+ * DNS on UDP and TCP, or every name lookup fails.
+ *
+ * "A pod is isolated for egress if there is any NetworkPolicy that both selects the pod and has "Egress"
+ * in its policyTypes"; its allowed egress is the union of those policies' egress rules
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation).
+ * A pod is served when, for one DNS target (dns-target.ts), that union allows both UDP and TCP.
+ *
+ * The two rules do not repeat each other: a rule that allows one protocol only is reported once, by
+ * dns-egress-incomplete on its ports entry, and the pods it leaves without the other protocol are then
+ * not reported again by dns-egress-missing on their other policies.
+ */
+import type { Finding } from '../../findings.js';
+import type { NetworkPolicy, PolicyPort, Protocol, Workload } from '../../model/types.js';
+import { qualifiedName } from '../../model/types.js';
+import { portsOfPolicyPort } from '../../semantics/policy-semantics.js';
+import { rulesOf } from '../../reach/engine.js';
+import type { LintRule } from '../rule.js';
+import {
+  allowsDns,
+  dnsContext,
+  dnsProtocols,
+  dnsTargetsPhrase,
+  egressPortsTo,
+  rulePortsTo,
+} from './dns-target.js';
+import type { DnsContext } from './dns-target.js';
+import {
+  directionAnchor,
+  finding,
+  lintIndex,
+  listOf,
+  podsPhrase,
+  policyRef,
+  ruleName,
+  workloadRef,
+} from './support.js';
+
+export const dnsEgressRule: LintRule = {
+  ids: ['dns-egress-missing', 'dns-egress-incomplete'],
+  check(ctx) {
+    const index = lintIndex(ctx);
+    const dns = dnsContext(ctx);
+    const out: Finding[] = [];
+    const egressIsolating = (w: Workload) => index.selecting(w).filter((p) => p.affectsEgress);
+    const served = new Map<Workload, boolean>();
+    const isServed = (w: Workload) => {
+      let ok = served.get(w);
+      if (ok === undefined) {
+        ok = allowsDns(dns, egressIsolating(w));
+        served.set(w, ok);
+      }
+      return ok;
+    };
+    const explained = new Set<Workload>();
+    const explainedPolicies = new Set<NetworkPolicy>();
+    const egressPolicies = index.policies.filter((p) => p.affectsEgress);
+
+    // dns-egress-incomplete: a ports entry that opens DNS on one protocol only.
+    for (const policy of egressPolicies) {
+      const selected = index.selectedBy(policy);
+      const reported = new Set<PolicyPort>();
+      for (const rule of rulesOf(policy, 'egress')) {
+        if (rule.ports === 'all') continue;
+        for (const target of dns.targets) {
+          const protocols = dnsProtocols(rulePortsTo(dns, policy, rule, target), target);
+          if (protocols.length !== 1) continue;
+          const present = protocols[0]!;
+          const missing: Protocol = present === 'UDP' ? 'TCP' : 'UDP';
+          const destinationPorts = target.address ? undefined : target.workload.ports;
+          const entry = rule.ports.find((p) =>
+            portsOfPolicyPort(p, destinationPorts).has(present, target.port),
+          );
+          if (!entry || reported.has(entry)) continue;
+          let lacking: Workload[] = [];
+          if (selected.length > 0) {
+            lacking = selected.filter(
+              (w) =>
+                !isServed(w) && !egressPortsTo(dns, egressIsolating(w), target).has(missing, target.port),
+            );
+            if (lacking.length === 0) continue;
+          } else if (
+            allowsDns(dns, [policy]) ||
+            egressPortsTo(dns, [policy], target).has(missing, target.port)
+          ) {
+            continue;
+          }
+          reported.add(entry);
+          for (const w of lacking) explained.add(w);
+          explainedPolicies.add(policy);
+          const who =
+            lacking.length > 0
+              ? `no other egress rule of the policies selecting ${listOf(lacking.map(workloadRef))} allows ${missing} ${target.port} there`
+              : `no other egress rule of this policy allows ${missing} ${target.port} there`;
+          out.push(
+            finding(
+              'dns-egress-incomplete',
+              entry.origin,
+              `${ruleName(rule)} of ${qualifiedName(policy)} allows DNS to ${target.what} over ${present} ${target.port} only, ` +
+                `and ${who}. DNS also needs ${missing}: ${missing === 'TCP' ? 'answers too large for a UDP message are retried over TCP' : 'resolvers send queries over UDP first'}, ` +
+                `so some lookups will fail. Allow ${missing} ${target.port} as well.`,
+              { missingProtocol: missing, policy: qualifiedName(policy), rule: rule.index },
+            ),
+          );
+        }
+      }
+    }
+
+    // dns-egress-missing: egress isolation without a DNS allow.
+    for (const policy of egressPolicies) {
+      const selected = index.selectedBy(policy);
+      const at = directionAnchor(ctx, policy, 'Egress');
+      const data = { policy: qualifiedName(policy) };
+      if (selected.length > 0) {
+        const lacking = selected.filter((w) => !isServed(w) && !explained.has(w));
+        if (lacking.length === 0) continue;
+        out.push(
+          finding('dns-egress-missing', at, missingMessage(dns, policy, lacking, egressIsolating), data),
+        );
+        continue;
+      }
+      if (explainedPolicies.has(policy) || allowsDns(dns, [policy])) continue;
+      out.push(
+        finding(
+          'dns-egress-missing',
+          at,
+          `${qualifiedName(policy)} isolates egress of the pods it selects (${podsPhrase(policy.podSelector)} in ` +
+            `${policy.namespace}; the workspace shows none of them), and its egress rules do not allow DNS over UDP and TCP ` +
+            `to ${dnsTargetsPhrase(dns.targets)}. Unless another policy selecting those pods allows it, their name lookups will fail.`,
+          data,
+        ),
+      );
+    }
+    return out;
+  },
+};
+
+function missingMessage(
+  dns: DnsContext,
+  policy: NetworkPolicy,
+  lacking: readonly Workload[],
+  egressIsolating: (w: Workload) => readonly NetworkPolicy[],
+): string {
+  const others = new Set<NetworkPolicy>();
+  for (const w of lacking) for (const p of egressIsolating(w)) if (p !== policy) others.add(p);
+  const partial = lacking.some((w) =>
+    dns.targets.some((t) => dnsProtocols(egressPortsTo(dns, egressIsolating(w), t), t).length === 1),
+  );
+  const them = lacking.length === 1 ? 'it' : 'them';
+  const rules =
+    others.size === 0
+      ? 'none of its egress rules allows'
+      : `no egress rule of it or of the other policies selecting ${them} (${listOf([...others].map(policyRef))}) allows`;
+  return (
+    `${qualifiedName(policy)} isolates egress of ${listOf(lacking.map(workloadRef))}, and ${rules} DNS over UDP and TCP ` +
+    `to ${dnsTargetsPhrase(dns.targets)}${partial ? ' (one of the two protocols is allowed, not both)' : ''}: ` +
+    `name lookups will fail. Add an egress rule to the cluster DNS on UDP and TCP.`
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * pod-selector-cross-namespace: a peer with a podSelector and no namespaceSelector that matches no
+ * workload of the policy's namespace but matches workloads of other namespaces.
+ *
+ * "podSelector: This selects particular Pods in the same namespace as the NetworkPolicy which should be
+ * allowed as ingress sources or egress destinations"
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors):
+ * the author most likely meant the pods of the other namespace, which needs a namespaceSelector too.
+ */
+import type { AnalysisContext } from '../../context.js';
+import type { Finding } from '../../findings.js';
+import type { NetworkPolicy, PodPeer, Workload } from '../../model/types.js';
+import { selectorMatches, selectsAll } from '../../semantics/selector.js';
+import { rulesOf } from '../../reach/engine.js';
+import type { LintRule } from '../rule.js';
+import { finding, joinWords, lintIndex, listOf, selectorPhrase, workloadRef } from './support.js';
+
+/**
+ * The workloads of other namespaces a bare podSelector peer would match if it were not confined to the
+ * policy's namespace; empty when it matches something in its own namespace (or is not such a peer).
+ */
+export function crossNamespaceMatches(
+  ctx: AnalysisContext,
+  policy: NetworkPolicy,
+  peer: PodPeer,
+): Workload[] {
+  if (peer.namespaceSelector || !peer.podSelector || selectsAll(peer.podSelector)) return [];
+  const selector = peer.podSelector;
+  const index = lintIndex(ctx);
+  const candidates = (w: Workload) => !w.hostNetwork && selectorMatches(selector, w.labels);
+  if ((index.workloadsByNamespace.get(policy.namespace) ?? []).some(candidates)) return [];
+  return index.workloads.filter((w) => w.namespace !== policy.namespace && candidates(w));
+}
+
+export const podSelectorCrossNamespaceRule: LintRule = {
+  ids: ['pod-selector-cross-namespace'],
+  check(ctx) {
+    const index = lintIndex(ctx);
+    const out: Finding[] = [];
+    for (const policy of index.policies) {
+      for (const direction of ['ingress', 'egress'] as const) {
+        for (const rule of rulesOf(policy, direction)) {
+          if (rule.peers === 'all') continue;
+          for (const peer of rule.peers) {
+            if (peer.kind !== 'pods' || !peer.podSelector) continue;
+            const matches = crossNamespaceMatches(ctx, policy, peer);
+            if (matches.length === 0) continue;
+            const namespaces = [...new Set(matches.map((w) => w.namespace))].sort();
+            out.push(
+              finding(
+                'pod-selector-cross-namespace',
+                peer.podSelector.origin,
+                `podSelector ${selectorPhrase(peer.podSelector)} matches nothing in ${policy.namespace}; it matches ` +
+                  `${listOf(matches.map(workloadRef))} in ${joinWords(namespaces)} — a podSelector alone only selects pods ` +
+                  `in the policy's namespace. Add a namespaceSelector (e.g. \`kubernetes.io/metadata.name: ${namespaces[0]}\`) ` +
+                  `to the same peer to select them.`,
+                { namespaces },
+              ),
+            );
+          }
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -36,14 +36,13 @@ function p90(values: number[]): number {
 /** A deterministic manifest of about `lines` lines: namespaces, Deployments and NetworkPolicies. */
 function generate(lines: number): { text: string; flipLine: number; hoverLine: number } {
   const docs: string[] = [];
-  let count = 0;
   let i = 0;
   let flipLine = -1;
   let hoverLine = -1;
   const namespaces = ['shop', 'payments', 'monitoring', 'search', 'auth'];
   for (const ns of namespaces)
     docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    team: ${ns}\n`);
-  count = docs.join('---\n').split('\n').length;
+  let count = docs.join('---\n').split('\n').length;
   while (count < lines) {
     const ns = namespaces[i % namespaces.length]!;
     const app = `app-${i}`;

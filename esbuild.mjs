@@ -3,7 +3,7 @@
 //   node esbuild.mjs --production  minified, for the VSIX
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, watch as watchFile } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -42,7 +42,28 @@ const builds = [
     outdir: 'dist',
     external: ['vscode'],
   },
+  {
+    // The reachability webview's script: a browser program, loaded by the CSP shell in client/webview-html.ts.
+    entryPoints: { reachability: 'client/webview/main.ts' },
+    outdir: 'dist/media',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    legalComments: 'eof',
+    plugins: [{ name: 'copy-webview-css', setup: (build) => build.onEnd(copyWebviewCss) }],
+  },
 ];
+
+/** The webview's stylesheet is plain CSS (theme variables with fallbacks): copied as it is. */
+const webviewCss = 'client/webview/reachability.css';
+function copyWebviewCss() {
+  mkdirSync('dist/media', { recursive: true });
+  copyFileSync(webviewCss, 'dist/media/reachability.css');
+}
 
 mkdirSync('dist', { recursive: true });
 if (watch) {
@@ -50,6 +71,7 @@ if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
+  watchFile(webviewCss, () => copyWebviewCss());
   console.log('esbuild: watching for changes');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));

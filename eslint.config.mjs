@@ -33,6 +33,51 @@ export default tseslint.config(
     },
   },
   {
+    // The webview renders hostile manifest data: text only through textContent, no markup sinks.
+    files: ['client/webview/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'createContextualFragment', 'srcdoc'].map(
+          (property) => ({
+            property,
+            message:
+              'The webview builds DOM with client/webview/dom.ts (textContent only), never from markup.',
+          }),
+        ),
+        { object: 'document', property: 'write', message: 'No document.write in the webview.' },
+        { object: 'document', property: 'writeln', message: 'No document.writeln in the webview.' },
+        {
+          property: 'style',
+          message: 'No inline styles built from data: use classes from reachability.css.',
+        },
+        {
+          property: 'cssText',
+          message: 'No style strings built from data: use classes from reachability.css.',
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(setAttribute|setAttributeNS)$/]',
+          message: 'Set attributes with setAttr/setSvgAttr from client/webview/dom.ts (allow-listed names).',
+        },
+        {
+          selector: "NewExpression[callee.name='DOMParser']",
+          message: 'The webview never parses markup.',
+        },
+      ],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+    },
+  },
+  {
+    // dom.ts is where allow-listed attributes are set.
+    files: ['client/webview/dom.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -1,0 +1,262 @@
+/**
+ * The reachability matrix: a real `<table role="grid">`, rows are sources and columns destinations,
+ * grouped by namespace (then external blocks, then the cluster DNS). Each cell says what is allowed in
+ * words and a symbol as well as colour. One cell holds the tab stop (roving tabindex); arrow keys,
+ * Home/End and PageUp/PageDown move it; Enter, Space or a click asks for the explanation.
+ */
+import { el, ellipsis, setAttr } from './dom.js';
+import type { Visible } from './filters.js';
+import type { ViewModel, ViewNode } from './model.js';
+import { pairLabel } from './model.js';
+import { allowsPort, portsText, queryText } from './ports.js';
+import type { Pair } from './state.js';
+import { samePair } from './state.js';
+
+export type CellKind = 'all' | 'some' | 'none' | 'self' | 'allowed' | 'denied';
+
+export interface CellView {
+  readonly kind: CellKind;
+  /** A symbol so that colour is not the only cue. */
+  readonly symbol: string;
+  /** Short text shown in the cell. */
+  readonly text: string;
+  /** The full verdict for the accessible name and the tooltip. */
+  readonly verdict: string;
+}
+
+const cellTextMax = 18;
+
+/** Past this many cells the table gets too slow to build and use: the view asks for narrower filters. */
+export const maxMatrixCells = 90_000;
+
+/** What a matrix cell shows for a pair. */
+export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to: ViewNode): CellView {
+  if (from === to) return { kind: 'self', symbol: '·', text: 'n/a', verdict: 'not applicable (same node)' };
+  const edge = model.edge(from.id, to.id);
+  if (visible.query) {
+    const q = queryText(visible.query);
+    return allowsPort(edge, visible.query)
+      ? { kind: 'allowed', symbol: '✓', text: q, verdict: `${q} allowed` }
+      : { kind: 'denied', symbol: '✕', text: 'denied', verdict: `${q} denied` };
+  }
+  if (!edge || (!edge.all && edge.ports.length === 0)) {
+    return { kind: 'none', symbol: '✕', text: 'none', verdict: 'no traffic allowed' };
+  }
+  if (edge.all) return { kind: 'all', symbol: '●', text: 'all', verdict: 'all ports' };
+  const ports = portsText(edge);
+  return { kind: 'some', symbol: '◐', text: ellipsis(ports, cellTextMax), verdict: ports };
+}
+
+export interface MatrixOptions {
+  readonly model: ViewModel;
+  readonly visible: Visible;
+  readonly selected?: Pair;
+  /** The cell holding the tab stop. */
+  readonly focus?: Pair;
+  /** Move keyboard focus to the tab-stop cell after rendering (it had focus before). */
+  readonly takeFocus: boolean;
+  onActivate(pair: Pair): void;
+  onFocus(pair: Pair): void;
+}
+
+export function renderMatrix(container: HTMLElement, options: MatrixOptions): void {
+  const { model, visible } = options;
+  const { rows, cols } = visible;
+  if (rows.length === 0 || cols.length === 0) {
+    container.replaceChildren(el('p', { class: 'empty' }, 'No workloads match the filters.'));
+    return;
+  }
+
+  if (rows.length * cols.length > maxMatrixCells) {
+    container.replaceChildren(
+      el(
+        'p',
+        { class: 'empty' },
+        `${rows.length} × ${cols.length} cells are too many to show: narrow the filters (namespaces, search, from:/to:).`,
+      ),
+    );
+    return;
+  }
+
+  const table = el('table', {
+    class: 'matrix',
+    role: 'grid',
+    'aria-label': 'Reachability matrix: rows are sources, columns are destinations',
+    'aria-rowcount': rows.length + 2,
+    'aria-colcount': cols.length + 2,
+  });
+  table.appendChild(
+    el(
+      'caption',
+      {},
+      visible.query
+        ? `Rows: from · Columns: to · who can reach ${queryText(visible.query)}`
+        : 'Rows: from · Columns: to',
+    ),
+  );
+  table.appendChild(el('colgroup', { class: 'headers', span: 2 }));
+  for (const g of visible.colGroups) {
+    table.appendChild(el('colgroup', { class: `group group-${g.group.kind}`, span: g.nodes.length }));
+  }
+
+  const groupRow = el(
+    'tr',
+    { class: 'col-groups' },
+    el(
+      'td',
+      { class: 'corner', colspan: 2, rowspan: 2 },
+      el('span', { class: 'corner-text' }, 'from ↓  to →'),
+    ),
+  );
+  const nameRow = el('tr', { class: 'col-names' });
+  for (const g of visible.colGroups) {
+    groupRow.appendChild(
+      el('th', { scope: 'colgroup', colspan: g.nodes.length, class: `group-${g.group.kind}` }, g.group.label),
+    );
+    for (const n of g.nodes) {
+      nameRow.appendChild(
+        el('th', { scope: 'col', title: `${n.id} (${n.node.kind})`, class: 'col-name' }, n.short),
+      );
+    }
+  }
+  table.appendChild(el('thead', {}, groupRow, nameRow));
+
+  const cells: HTMLTableCellElement[][] = [];
+  const focusPair = [options.focus, options.selected].find(
+    (p) => p !== undefined && rows.some((n) => n.id === p.from) && cols.some((n) => n.id === p.to),
+  );
+  let row = 0;
+  for (const g of visible.rowGroups) {
+    const body = el('tbody', { class: `group-${g.group.kind}` });
+    g.nodes.forEach((from, i) => {
+      const tr = el('tr', {});
+      if (i === 0) {
+        tr.appendChild(
+          el(
+            'th',
+            { scope: 'rowgroup', rowspan: g.nodes.length, class: `row-group group-${g.group.kind}` },
+            g.group.label,
+          ),
+        );
+      }
+      tr.appendChild(
+        el('th', { scope: 'row', class: 'row-name', title: `${from.id} (${from.node.kind})` }, from.short),
+      );
+      const rowCells: HTMLTableCellElement[] = [];
+      cols.forEach((to, col) => {
+        const view = cellView(model, visible, from, to);
+        const pair = { from: from.id, to: to.id };
+        const selected = samePair(pair, options.selected);
+        const stop = focusPair ? samePair(pair, focusPair) : row === 0 && col === 0;
+        const td = el(
+          'td',
+          {
+            class: `cell cell-${view.kind}${selected ? ' selected' : ''}`,
+            tabindex: stop ? 0 : -1,
+            'aria-label': pairLabel(from, to, view.verdict),
+            'aria-selected': selected ? 'true' : 'false',
+            title: view.text === view.verdict ? undefined : view.verdict,
+            'data-row': row,
+            'data-col': col,
+          },
+          el('span', { class: 'sym', 'aria-hidden': 'true' }, view.symbol),
+          el('span', { class: 'txt', 'aria-hidden': 'true' }, view.text),
+        );
+        rowCells.push(td);
+        tr.appendChild(td);
+      });
+      cells.push(rowCells);
+      body.appendChild(tr);
+      row++;
+    });
+    table.appendChild(body);
+  }
+
+  const pairAt = (td: HTMLTableCellElement): Pair | undefined => {
+    const r = Number(td.dataset.row);
+    const c = Number(td.dataset.col);
+    const from = rows[r];
+    const to = cols[c];
+    return from && to ? { from: from.id, to: to.id } : undefined;
+  };
+  const cellOf = (target: EventTarget | null): HTMLTableCellElement | undefined =>
+    target instanceof Element
+      ? ((target.closest('td.cell') as HTMLTableCellElement | null) ?? undefined)
+      : undefined;
+  const activate = (td: HTMLTableCellElement) => {
+    const pair = pairAt(td);
+    if (pair && pair.from !== pair.to) options.onActivate(pair);
+  };
+  const moveTo = (r: number, c: number) => {
+    const rr = Math.max(0, Math.min(cells.length - 1, r));
+    const cc = Math.max(0, Math.min(cols.length - 1, c));
+    const target = cells[rr]?.[cc];
+    if (!target) return;
+    for (const cell of table.querySelectorAll('td.cell[tabindex="0"]')) setAttr(cell, 'tabindex', -1);
+    setAttr(target, 'tabindex', 0);
+    target.focus();
+  };
+
+  table.addEventListener('click', (event) => {
+    const td = cellOf(event.target);
+    if (!td) return;
+    td.focus();
+    activate(td);
+  });
+  table.addEventListener('focusin', (event) => {
+    const td = cellOf(event.target);
+    if (!td) return;
+    for (const cell of table.querySelectorAll('td.cell[tabindex="0"]')) {
+      if (cell !== td) setAttr(cell, 'tabindex', -1);
+    }
+    setAttr(td, 'tabindex', 0);
+    const pair = pairAt(td);
+    if (pair) options.onFocus(pair);
+  });
+  table.addEventListener('keydown', (event) => {
+    const td = cellOf(event.target);
+    if (!td) return;
+    const r = Number(td.dataset.row);
+    const c = Number(td.dataset.col);
+    const page = 10;
+    switch (event.key) {
+      case 'ArrowRight':
+        moveTo(r, c + 1);
+        break;
+      case 'ArrowLeft':
+        moveTo(r, c - 1);
+        break;
+      case 'ArrowDown':
+        moveTo(r + 1, c);
+        break;
+      case 'ArrowUp':
+        moveTo(r - 1, c);
+        break;
+      case 'Home':
+        moveTo(event.ctrlKey ? 0 : r, 0);
+        break;
+      case 'End':
+        moveTo(event.ctrlKey ? cells.length - 1 : r, cols.length - 1);
+        break;
+      case 'PageDown':
+        moveTo(r + page, c);
+        break;
+      case 'PageUp':
+        moveTo(r - page, c);
+        break;
+      case 'Enter':
+      case ' ':
+        activate(td);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+
+  container.replaceChildren(table);
+  if (options.takeFocus) {
+    const stop = table.querySelector<HTMLTableCellElement>('td.cell[tabindex="0"]');
+    stop?.focus({ preventScroll: true });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The view model of one graph payload: nodes grouped for display (namespaces in the server's order,
+ * then external address blocks, then the cluster DNS), display labels, and edge lookup by pair.
+ * Nothing here touches the DOM. Ids are only ever used as Map keys, never as object property names.
+ */
+import type { ReachabilityResult, ReachEdgeJson, ReachNodeJson } from '../../shared/protocol.js';
+
+export type GroupKind = 'namespace' | 'external' | 'dns';
+
+export interface ViewGroup {
+  /** A stable key for state (`ns:<name>`, `external`, `dns`); compared, never rendered as markup. */
+  readonly key: string;
+  readonly kind: GroupKind;
+  /** The heading shown for the group. */
+  readonly label: string;
+  readonly nodes: ViewNode[];
+}
+
+export interface ViewNode {
+  readonly node: ReachNodeJson;
+  readonly id: string;
+  readonly group: ViewGroup;
+  /** Short text within its group (the name; external blocks shortened). */
+  readonly short: string;
+  /** Text that names the node on its own (`namespace/name`, the id where that is ambiguous). */
+  readonly label: string;
+  /** Position in display order. */
+  readonly index: number;
+}
+
+export interface ViewModel {
+  readonly graph: ReachabilityResult;
+  readonly groups: readonly ViewGroup[];
+  /** All nodes in display order. */
+  readonly nodes: readonly ViewNode[];
+  readonly byId: ReadonlyMap<string, ViewNode>;
+  edge(from: string, to: string): ReachEdgeJson | undefined;
+}
+
+export function isDns(node: ReachNodeJson): boolean {
+  return node.dns === true || node.kind === 'DNS';
+}
+
+function groupKind(node: ReachNodeJson): GroupKind {
+  if (isDns(node)) return 'dns';
+  return node.kind === 'External' ? 'external' : 'namespace';
+}
+
+/** An external block's short text: its first range and how many more. */
+function externalShort(node: ReachNodeJson): string {
+  const ranges = node.ranges && node.ranges.length > 0 ? node.ranges : [node.name || node.id];
+  return ranges.length === 1 ? ranges[0]! : `${ranges[0]} +${ranges.length - 1}`;
+}
+
+export function buildModel(graph: ReachabilityResult): ViewModel {
+  const namespaceGroups = new Map<string, ViewGroup>();
+  const namespaceGroup = (namespace: string): ViewGroup => {
+    let group = namespaceGroups.get(namespace);
+    if (!group) {
+      group = { key: `ns:${namespace}`, kind: 'namespace', label: namespace || '(no namespace)', nodes: [] };
+      namespaceGroups.set(namespace, group);
+    }
+    return group;
+  };
+  for (const namespace of graph.namespaces) namespaceGroup(namespace);
+  const external: ViewGroup = { key: 'external', kind: 'external', label: 'External addresses', nodes: [] };
+  const dns: ViewGroup = { key: 'dns', kind: 'dns', label: 'Cluster DNS', nodes: [] };
+
+  const plainLabel = (n: ReachNodeJson) => (n.kind === 'External' ? n.id : `${n.namespace}/${n.name}`);
+  const labelCount = new Map<string, number>();
+  for (const n of graph.nodes) labelCount.set(plainLabel(n), (labelCount.get(plainLabel(n)) ?? 0) + 1);
+
+  const placed: Array<{ node: ReachNodeJson; group: ViewGroup }> = [];
+  for (const node of graph.nodes) {
+    const kind = groupKind(node);
+    const group = kind === 'dns' ? dns : kind === 'external' ? external : namespaceGroup(node.namespace);
+    placed.push({ node, group });
+  }
+  const groups = [...namespaceGroups.values(), external, dns];
+  const order = new Map(groups.map((g, i) => [g, i]));
+  // Stable sort: by group, then the server's node order.
+  const sorted = placed
+    .map((p, i) => ({ ...p, i }))
+    .sort((a, b) => order.get(a.group)! - order.get(b.group)! || a.i - b.i);
+
+  const nodes: ViewNode[] = [];
+  const byId = new Map<string, ViewNode>();
+  for (const { node, group } of sorted) {
+    if (byId.has(node.id)) continue;
+    const plain = plainLabel(node);
+    const label = (labelCount.get(plain) ?? 0) > 1 ? node.id : plain;
+    const short =
+      node.kind === 'External'
+        ? externalShort(node)
+        : group.kind === 'dns'
+          ? plain
+          : (labelCount.get(plain) ?? 0) > 1
+            ? node.id.startsWith(`${node.namespace}/`)
+              ? node.id.slice(node.namespace.length + 1)
+              : node.id
+            : node.name;
+    const viewNode: ViewNode = { node, id: node.id, group, short, label, index: nodes.length };
+    group.nodes.push(viewNode);
+    nodes.push(viewNode);
+    byId.set(node.id, viewNode);
+  }
+
+  const edges = new Map<string, Map<string, ReachEdgeJson>>();
+  for (const edge of graph.edges) {
+    let row = edges.get(edge.from);
+    if (!row) edges.set(edge.from, (row = new Map()));
+    row.set(edge.to, edge);
+  }
+  return {
+    graph,
+    groups: groups.filter((g) => g.nodes.length > 0),
+    nodes,
+    byId,
+    edge: (from, to) => edges.get(from)?.get(to),
+  };
+}
+
+/** A connection's description for labels: `a to b: TCP 80`. */
+export function pairLabel(from: ViewNode, to: ViewNode, verdict: string): string {
+  return `${from.label} to ${to.label}: ${verdict}`;
+}

@@ -19,7 +19,13 @@ import type { Endpoint, SideVerdict } from '../reach/engine.js';
 import { explainConnection } from '../explain/explain.js';
 import type { Origin } from '../model/types.js';
 import { qualifiedName } from '../model/types.js';
-import type { PortSet } from '../semantics/port-set.js';
+import { PortSet } from '../semantics/port-set.js';
+import { dnsContext, dnsTargets, rulePortsTo } from '../semantics/cluster-dns.js';
+import type { DnsTarget } from '../semantics/cluster-dns.js';
+import { policySelects } from '../semantics/policy-semantics.js';
+import { rulesOf } from '../reach/engine.js';
+import type { RuleGrant } from '../reach/engine.js';
+import type { NetworkPolicy, Workload } from '../model/types.js';
 
 /** Turns an origin (file + span) into a location; `uriOf` maps a SourceFile path to its document URI. */
 export type LocationOf = (origin: Origin) => SourceLocation | undefined;
@@ -67,6 +73,21 @@ export function graphOf(ctx: AnalysisContext, level: ReachLevel): ReachGraph {
   return graph;
 }
 
+/** The id of the virtual cluster-DNS node (used when the workspace declares no DNS pods). */
+export const CLUSTER_DNS_ID = 'cluster-dns';
+
+/** True when a workload is (one of) the cluster DNS pods of a target. */
+function servesDns(workload: Workload, target: DnsTarget): boolean {
+  const where = target.where;
+  if (where.kind !== 'pods' || workload.namespace !== where.namespace) return false;
+  return Object.entries(where.labels).every(([k, v]) => workload.labels[k] === v);
+}
+
+/** The cluster DNS target the view shows: the first of the settings (kube-dns/CoreDNS with `auto`). */
+function viewDnsTarget(ctx: AnalysisContext): DnsTarget {
+  return dnsTargets(ctx.settings.dns)[0]!;
+}
+
 export function reachabilityPayload(
   ctx: AnalysisContext,
   level: ReachLevel,
@@ -77,17 +98,104 @@ export function reachabilityPayload(
   const namespaces = [
     ...new Set(graph.nodes.filter((n) => n.kind !== 'External').map((n) => n.namespace)),
   ].sort();
+  const targets = dnsTargets(ctx.settings.dns);
+  const isDns = (node: GraphNode) => node.workloads.some((w) => targets.some((t) => servesDns(w, t)));
+  const nodes: ReachNodeJson[] = graph.nodes.map((n) => ({
+    ...nodeJson(n, locationOf),
+    ...(isDns(n) ? { dns: true } : {}),
+  }));
+  const edges = graph.edges.map((e) => ({
+    from: e.from.id,
+    to: e.to.id,
+    ports: portsJson(e.ports),
+    all: e.ports.isAll,
+  }));
+  if (!graph.nodes.some(isDns)) {
+    // The DNS pods are not in the workspace: show the configured DNS as a node, reached per the egress
+    // side of each source (its own ingress side is not known here and is taken as open).
+    const target = viewDnsTarget(ctx);
+    nodes.push({
+      id: CLUSTER_DNS_ID,
+      kind: 'DNS',
+      namespace: target.where.kind === 'pods' ? target.where.namespace : '',
+      name: `cluster DNS (${target.what})`,
+      dns: true,
+    });
+    for (const node of graph.nodes) {
+      const workload = node.workloads[0];
+      if (!workload) continue;
+      const ports = egressToDns(ctx, workload, target).ports;
+      if (!ports.isEmpty)
+        edges.push({ from: node.id, to: CLUSTER_DNS_ID, ports: portsJson(ports), all: ports.isAll });
+    }
+  }
+  return { level, generation, namespaces, nodes, edges };
+}
+
+/** The egress side of a workload towards a DNS target: isolating policies and the rules that reach it. */
+function egressToDns(ctx: AnalysisContext, workload: Workload, target: DnsTarget): SideVerdict {
+  const policies: NetworkPolicy[] = ctx.workspace.model.policies.filter(
+    (p) => !p.rejected && p.affectsEgress && policySelects(p, workload),
+  );
+  if (policies.length === 0) {
+    return { direction: 'egress', isolated: false, isolatingPolicies: [], grants: [], ports: PortSet.all };
+  }
+  const dns = dnsContext(ctx);
+  const grants: RuleGrant[] = [];
+  for (const policy of policies) {
+    for (const rule of rulesOf(policy, 'egress')) {
+      const ports = rulePortsTo(dns, policy, rule, target);
+      if (!ports.isEmpty) grants.push({ policy, rule, ports });
+    }
+  }
+  const ports = grants.reduce((acc, g) => acc.union(g.ports), PortSet.none);
+  return { direction: 'egress', isolated: true, isolatingPolicies: policies, grants, ports };
+}
+
+/** The explanation of a node -> virtual cluster DNS pair. */
+function explainDns(
+  ctx: AnalysisContext,
+  from: GraphNode,
+  locationOf: LocationOf,
+  port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
+): ExplainResult | undefined {
+  const workload = from.workloads[0];
+  if (!workload) return undefined;
+  const target = viewDnsTarget(ctx);
+  const egress = egressToDns(ctx, workload, target);
+  const allowed = port ? egress.ports.has(port.protocol, port.port) : !egress.ports.isEmpty;
+  const ingress: SideVerdict = {
+    direction: 'ingress',
+    isolated: false,
+    isolatingPolicies: [],
+    grants: [],
+    ports: PortSet.all,
+  };
+  const what = port
+    ? `${from.id} → cluster DNS on ${port.protocol} ${port.port}`
+    : `${from.id} → cluster DNS`;
+  const lines = [
+    `${what}: ${allowed ? (port ? 'ALLOWED' : `allowed on ${egress.ports.toString()}`) : port ? 'DENIED' : 'DENIED on every port'}.`,
+    '',
+    `The cluster DNS is ${target.description}; it is not declared in the workspace, so only the egress side is judged.`,
+    egress.isolated
+      ? `${from.id} is isolated for egress by ${egress.isolatingPolicies.map((p) => qualifiedName(p)).join(', ')}; ` +
+        (egress.grants.length > 0
+          ? egress.grants
+              .map((g) => `${qualifiedName(g.policy)} egress[${g.rule.index}] allows ${g.ports.toString()}`)
+              .join('; ')
+          : 'no egress rule reaches the DNS.')
+      : `${from.id} is not isolated for egress: every destination is allowed.`,
+  ];
+  const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;
   return {
-    level,
-    generation,
-    namespaces,
-    nodes: graph.nodes.map((n) => nodeJson(n, locationOf)),
-    edges: graph.edges.map((e) => ({
-      from: e.from.id,
-      to: e.to.id,
-      ports: portsJson(e.ports),
-      all: e.ports.isAll,
-    })),
+    from: from.id,
+    to: CLUSTER_DNS_ID,
+    allowed,
+    ports: portsJson(egress.ports),
+    text: lines.join('\n'),
+    egress: sideJson(egress, locationOf, queried, allowed),
+    ingress: sideJson(ingress, locationOf, queried, true),
   };
 }
 
@@ -143,6 +251,7 @@ export function explainPayload(
 ): ExplainResult | undefined {
   const graph = graphOf(ctx, level);
   const from = graph.nodes.find((n) => n.id === fromId);
+  if (from && toId === CLUSTER_DNS_ID) return explainDns(ctx, from, locationOf, port);
   const to = graph.nodes.find((n) => n.id === toId);
   if (!from || !to) return undefined;
   const src = endpointOf(ctx, from);

@@ -6,7 +6,7 @@
  * - `dns-egress-incomplete` (data `{ missingProtocol, policy, rule }`, on the ports entry): add the entry
  *   for the other protocol, on the same port, right after the existing one.
  *
- * The targets are those of shared/lint/rules/dns-target.ts: kube-dns/CoreDNS (`k8s-app=kube-dns` in
+ * The targets are those of shared/semantics/cluster-dns.ts: kube-dns/CoreDNS (`k8s-app=kube-dns` in
  * kube-system, port 53), NodeLocal DNSCache (169.254.20.10, port 53), OpenShift DNS
  * (`dns.operator.openshift.io/daemonset-dns=default` in openshift-dns, pod port 5353), or the custom
  * namespace/labels or address of the settings.
@@ -16,7 +16,7 @@ import type { Finding } from '../findings.js';
 import { METADATA_NAME_LABEL } from '../model/build-cluster.js';
 import type { SMap, SNode } from '../parse/snode.js';
 import { get, isMap, isSeq, numberValue, stringValue } from '../parse/snode.js';
-import { parseAddress } from '../semantics/ip-set.js';
+import { dnsPorts, dnsTargets } from '../semantics/cluster-dns.js';
 import type { DnsSettings } from '../settings.js';
 import type { Fix } from './types.js';
 import type { YamlValue } from './yaml-edit.js';
@@ -27,31 +27,26 @@ interface DnsRule {
   readonly port: number;
 }
 
-/** The peer and port of the cluster DNS the settings name (`auto` writes the kube-dns/CoreDNS rule). */
+/**
+ * The peer and port of the cluster DNS the settings name (shared/semantics/cluster-dns.ts; with `auto`,
+ * the first target: kube-dns/CoreDNS).
+ */
 export function dnsRuleFor(dns: DnsSettings): DnsRule {
-  const pods = (namespace: string, labels: Readonly<Record<string, string>>, port: number): DnsRule => ({
-    peer: {
-      namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: namespace } },
-      podSelector: Object.keys(labels).length > 0 ? { matchLabels: { ...labels } } : {},
-    },
-    port,
-  });
-  const address = (ip: string, port: number): DnsRule => ({
-    peer: { ipBlock: { cidr: `${ip}/${ip.includes(':') ? 128 : 32}` } },
-    port,
-  });
-  switch (dns.target) {
-    case 'auto':
-    case 'kube-dns':
-      return pods('kube-system', { 'k8s-app': 'kube-dns' }, 53);
-    case 'openshift-dns':
-      return pods('openshift-dns', { 'dns.operator.openshift.io/daemonset-dns': 'default' }, 5353);
-    case 'node-local-dns':
-      return address('169.254.20.10', 53);
-    case 'custom':
-      if (dns.ip !== '' && parseAddress(dns.ip)) return address(dns.ip, dns.port);
-      return pods(dns.namespace, dns.podLabels, dns.port);
+  const target = dnsTargets(dns)[0]!;
+  const where = target.where;
+  if (where.kind === 'address') {
+    return {
+      peer: { ipBlock: { cidr: `${where.ip}/${where.ip.includes(':') ? 128 : 32}` } },
+      port: target.port,
+    };
   }
+  return {
+    peer: {
+      namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: where.namespace } },
+      podSelector: Object.keys(where.labels).length > 0 ? { matchLabels: { ...where.labels } } : {},
+    },
+    port: target.port,
+  };
 }
 
 export function dnsMissingFixes(ctx: AnalysisContext, finding: Finding): Fix[] {
@@ -99,9 +94,9 @@ export function dnsIncompleteFixes(ctx: AnalysisContext, finding: Finding): Fix[
   const protocolOf = (entry: SNode) => stringValue(get(entry, 'protocol')) ?? 'TCP';
   let index = ports.items.findIndex((entry) => entry.span.start === finding.span.start);
   if (index < 0) {
-    const dnsPorts = new Set([53, 5353, ctx.settings.dns.port]);
+    const ports53 = dnsPorts(dnsTargets(ctx.settings.dns));
     index = ports.items.findIndex(
-      (entry) => protocolOf(entry) === present && dnsPorts.has(numberValue(get(entry, 'port')) ?? -1),
+      (entry) => protocolOf(entry) === present && ports53.has(numberValue(get(entry, 'port')) ?? -1),
     );
   }
   const entry = ports.items[index];

@@ -17,8 +17,8 @@ import { peerMatchesWorkload } from '../../semantics/policy-semantics.js';
 import { selectorMatches } from '../../semantics/selector.js';
 import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
-import { dnsContext, dnsPorts, dnsTargetsPhrase } from './dns-target.js';
-import type { DnsContext } from './dns-target.js';
+import { dnsContext, dnsPorts, dnsTargetsPhrase } from '../../semantics/cluster-dns.js';
+import type { DnsContext } from '../../semantics/cluster-dns.js';
 import { finding, lintIndex, listOf, podsPhrase, ruleName } from './support.js';
 
 export const dnsEgressWrongTargetRule: LintRule = {

@@ -5,7 +5,7 @@
  * "A pod is isolated for egress if there is any NetworkPolicy that both selects the pod and has "Egress"
  * in its policyTypes"; its allowed egress is the union of those policies' egress rules
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation).
- * A pod is served when, for one DNS target (dns-target.ts), that union allows both UDP and TCP.
+ * A pod is served when, for one DNS target (shared/semantics/cluster-dns.ts), that union allows both UDP and TCP.
  *
  * The two rules do not repeat each other: a rule that allows one protocol only is reported once, by
  * dns-egress-incomplete on its ports entry, and the pods it leaves without the other protocol are then
@@ -24,8 +24,8 @@ import {
   dnsTargetsPhrase,
   egressPortsTo,
   rulePortsTo,
-} from './dns-target.js';
-import type { DnsContext } from './dns-target.js';
+} from '../../semantics/cluster-dns.js';
+import type { DnsContext } from '../../semantics/cluster-dns.js';
 import {
   directionAnchor,
   finding,

@@ -26,7 +26,7 @@ import { peerMatchesWorkload } from '../../semantics/policy-semantics.js';
 import { selectorMatches, selectsAll } from '../../semantics/selector.js';
 import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
-import { dnsContext, isVirtualDnsWorkload } from './dns-target.js';
+import { dnsContext, isVirtualDnsWorkload } from '../../semantics/cluster-dns.js';
 import { crossNamespaceMatches } from './pod-selector-cross-namespace.js';
 import {
   finding,

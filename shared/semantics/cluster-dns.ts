@@ -1,5 +1,6 @@
 /**
- * The cluster DNS as the egress-DNS rules see it (settings `netpolScope.dns`).
+ * The cluster DNS (settings `netpolScope.dns`): the one definition of the DNS targets, used by the
+ * egress-DNS lint rules, the "Add DNS egress" fix and the reachability view.
  *
  * The DNS pods are usually not in the manifests being checked, so each target is a virtual workload
  * evaluated with the reference semantics (policy-semantics.ts `peerMatchesWorkload`, `portsOfRule`):
@@ -20,15 +21,15 @@
  * DNS needs both protocols: answers that do not fit a UDP message are retried over TCP, and RFC 7766
  * (https://www.rfc-editor.org/rfc/rfc7766) requires DNS implementations to support TCP as well as UDP.
  */
-import type { DnsSettings } from '../../settings.js';
-import { SourceFile } from '../../source/source-file.js';
-import { METADATA_NAME_LABEL } from '../../model/build-cluster.js';
-import type { NamespaceInfo, NetworkPolicy, PolicyRule, Protocol, Workload } from '../../model/types.js';
-import { peerMatchesWorkload, portsOfRule } from '../../semantics/policy-semantics.js';
-import { PortSet } from '../../semantics/port-set.js';
-import { parseAddress } from '../../semantics/ip-set.js';
-import { rulesOf } from '../../reach/engine.js';
-import type { AnalysisContext } from '../../context.js';
+import type { DnsSettings } from '../settings.js';
+import { SourceFile } from '../source/source-file.js';
+import { METADATA_NAME_LABEL } from '../model/build-cluster.js';
+import type { NamespaceInfo, NetworkPolicy, PolicyRule, Protocol, Workload } from '../model/types.js';
+import { peerMatchesWorkload, portsOfRule } from './policy-semantics.js';
+import { PortSet } from './port-set.js';
+import { parseAddress } from './ip-set.js';
+import { rulesOf } from '../reach/engine.js';
+import type { AnalysisContext } from '../context.js';
 
 export interface DnsTarget {
   /** `kube-dns`, `node-local-dns`, `openshift-dns` or `custom`. */
@@ -42,6 +43,10 @@ export interface DnsTarget {
   readonly port: number;
   /** An address (NodeLocal, custom IP), not a pod: named ports do not resolve on it. */
   readonly address: boolean;
+  /** Where it is: the DNS pods' namespace and labels, or the DNS address. */
+  readonly where:
+    | { readonly kind: 'pods'; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
+    | { readonly kind: 'address'; readonly ip: string };
 }
 
 const virtualFile = new SourceFile('<cluster DNS>', '');
@@ -84,6 +89,7 @@ function podTarget(
     },
     port,
     address: false,
+    where: { kind: 'pods', namespace, labels },
   };
 }
 
@@ -106,6 +112,7 @@ function addressTarget(kind: string, ip: string, port: number, what: string): Dn
     },
     port,
     address: true,
+    where: { kind: 'address', ip },
   };
 }
 

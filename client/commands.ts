@@ -7,7 +7,7 @@ import {
   NamespacesRequest,
   ReachabilityRequest,
 } from '../shared/protocol.js';
-import type { ReachNodeJson } from '../shared/protocol.js';
+import type { ExplainResult, ReachNodeJson } from '../shared/protocol.js';
 import { ReachabilityPanel } from './reachability-panel.js';
 import type { ExplanationDocuments } from './explanation-document.js';
 
@@ -43,91 +43,124 @@ export function parsePortInput(text: string): { protocol: 'TCP' | 'UDP' | 'SCTP'
   return { protocol: (m[2]?.toUpperCase() ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP', port };
 }
 
+/** A node given by id (`shop/db[StatefulSet]`) or by `namespace/name`; throws when there is none. */
+function findPick(picks: readonly NodePick[], wanted: string): NodePick {
+  const pick =
+    picks.find((p) => p.node.id === wanted) ??
+    picks.find((p) => `${p.node.namespace}/${p.node.name}` === wanted);
+  if (!pick) throw new Error(`netpol-scope: no workload or address block ${wanted} in the workspace`);
+  return pick;
+}
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('netpolScope.showReachability', () => {
       ReachabilityPanel.createOrShow(ctx.extensionUri, ctx.client());
     }),
 
-    vscode.commands.registerCommand('netpolScope.explainConnection', async () => {
-      const graph = await ctx.client().sendRequest(ReachabilityRequest, { level: 'workload' });
-      const picks = nodePicks(graph.nodes);
-      if (picks.length === 0) {
-        void vscode.window.showInformationMessage('netpol-scope: no workloads found in the workspace.');
-        return;
-      }
-      const from = await vscode.window.showQuickPick(picks, {
-        title: 'Explain Connection (1/3)',
-        placeHolder: 'Source',
-      });
-      if (!from) return;
-      const to = await vscode.window.showQuickPick(
-        picks.filter((p) => p.node.id !== from.node.id),
-        { title: 'Explain Connection (2/3)', placeHolder: `Destination of ${from.node.id}` },
-      );
-      if (!to) return;
-      const portText = await vscode.window.showInputBox({
-        title: 'Explain Connection (3/3)',
-        prompt: 'Port to judge (empty for all ports)',
-        placeHolder: '5432/TCP',
-        validateInput: (value) => {
-          try {
-            parsePortInput(value);
-            return undefined;
-          } catch (error) {
-            return error instanceof Error ? error.message : String(error);
-          }
-        },
-      });
-      if (portText === undefined) return;
-      const port = parsePortInput(portText);
-      const result = await ctx
-        .client()
-        .sendRequest(ExplainRequest, {
+    // Without arguments it asks with quick picks; `(from, to, port?)` (node ids or `namespace/name`, and
+    // `80/TCP`) skips them, for keybindings and tests. Resolves to the explanation shown, if any.
+    vscode.commands.registerCommand(
+      'netpolScope.explainConnection',
+      async (fromArg?: unknown, toArg?: unknown, portArg?: unknown): Promise<ExplainResult | undefined> => {
+        const graph = await ctx.client().sendRequest(ReachabilityRequest, { level: 'workload' });
+        const picks = nodePicks(graph.nodes);
+        if (picks.length === 0) {
+          void vscode.window.showInformationMessage('netpol-scope: no workloads found in the workspace.');
+          return undefined;
+        }
+        const from =
+          typeof fromArg === 'string'
+            ? findPick(picks, fromArg)
+            : await vscode.window.showQuickPick(picks, {
+                title: 'Explain Connection (1/3)',
+                placeHolder: 'Source',
+              });
+        if (!from) return undefined;
+        const to =
+          typeof toArg === 'string'
+            ? findPick(picks, toArg)
+            : await vscode.window.showQuickPick(
+                picks.filter((p) => p.node.id !== from.node.id),
+                { title: 'Explain Connection (2/3)', placeHolder: `Destination of ${from.node.id}` },
+              );
+        if (!to) return undefined;
+        const portText =
+          typeof fromArg === 'string' && typeof toArg === 'string'
+            ? typeof portArg === 'string'
+              ? portArg
+              : ''
+            : await vscode.window.showInputBox({
+                title: 'Explain Connection (3/3)',
+                prompt: 'Port to judge (empty for all ports)',
+                placeHolder: '5432/TCP',
+                validateInput: (value) => {
+                  try {
+                    parsePortInput(value);
+                    return undefined;
+                  } catch (error) {
+                    return error instanceof Error ? error.message : String(error);
+                  }
+                },
+              });
+        if (portText === undefined) return undefined;
+        const port = parsePortInput(portText);
+        const result = await ctx.client().sendRequest(ExplainRequest, {
           level: 'workload',
           from: from.node.id,
           to: to.node.id,
           ...(port ? { port } : {}),
         });
-      await ctx.explanations.show(`${from.node.name} to ${to.node.name}`, result.text);
-    }),
+        await ctx.explanations.show(`${from.node.name} to ${to.node.name}`, result.text);
+        return result;
+      },
+    ),
 
-    vscode.commands.registerCommand('netpolScope.createDefaultDeny', async (namespaceArg?: unknown) => {
-      let namespace = typeof namespaceArg === 'string' ? namespaceArg : undefined;
-      if (!namespace) {
-        const { namespaces } = await ctx.client().sendRequest(NamespacesRequest);
-        const pick = await vscode.window.showQuickPick(
-          namespaces.map((n) => ({
-            label: n.name,
-            description: `${n.workloads} workloads · ${n.policies} policies`,
-          })),
-          { title: 'Create Default-Deny Policy for Namespace', placeHolder: 'Namespace' },
-        );
-        if (!pick) return;
-        namespace = pick.label;
-      }
-      const editor = vscode.window.activeTextEditor;
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      let targetUri: string | undefined;
-      if (editor && editor.document.languageId === 'yaml' && editor.document.uri.scheme === 'file') {
-        const where = await vscode.window.showQuickPick(
-          [
-            {
-              label: `Append to ${vscode.workspace.asRelativePath(editor.document.uri)}`,
-              target: editor.document.uri.toString(),
-            },
-            ...(folder
-              ? [{ label: `New file default-deny-${namespace}.yaml`, target: folder.uri.toString() }]
-              : []),
-          ],
-          { title: `Default deny for ${namespace}` },
-        );
-        targetUri = where?.target;
-      } else targetUri = folder?.uri.toString();
-      if (!targetUri) return;
-      const { uri } = await ctx.client().sendRequest(CreateDefaultDenyRequest, { namespace, targetUri });
-      await vscode.window.showTextDocument(vscode.Uri.parse(uri));
-    }),
+    // Without arguments it asks for the namespace and, with a YAML editor open, where to write;
+    // `(namespace, target?)` (a document or folder URI, as a string or Uri) skips the questions.
+    // Resolves to the URI written to, if any.
+    vscode.commands.registerCommand(
+      'netpolScope.createDefaultDeny',
+      async (namespaceArg?: unknown, targetArg?: unknown): Promise<string | undefined> => {
+        let namespace = typeof namespaceArg === 'string' ? namespaceArg : undefined;
+        if (!namespace) {
+          const { namespaces } = await ctx.client().sendRequest(NamespacesRequest);
+          const pick = await vscode.window.showQuickPick(
+            namespaces.map((n) => ({
+              label: n.name,
+              description: `${n.workloads} workloads · ${n.policies} policies`,
+            })),
+            { title: 'Create Default-Deny Policy for Namespace', placeHolder: 'Namespace' },
+          );
+          if (!pick) return undefined;
+          namespace = pick.label;
+        }
+        const editor = vscode.window.activeTextEditor;
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        let targetUri: string | undefined;
+        if (targetArg instanceof vscode.Uri) targetUri = targetArg.toString();
+        else if (typeof targetArg === 'string') targetUri = targetArg;
+        else if (editor && editor.document.languageId === 'yaml' && editor.document.uri.scheme === 'file') {
+          const where = await vscode.window.showQuickPick(
+            [
+              {
+                label: `Append to ${vscode.workspace.asRelativePath(editor.document.uri)}`,
+                target: editor.document.uri.toString(),
+              },
+              ...(folder
+                ? [{ label: `New file default-deny-${namespace}.yaml`, target: folder.uri.toString() }]
+                : []),
+            ],
+            { title: `Default deny for ${namespace}` },
+          );
+          targetUri = where?.target;
+        } else targetUri = folder?.uri.toString();
+        if (!targetUri) return undefined;
+        const { uri } = await ctx.client().sendRequest(CreateDefaultDenyRequest, { namespace, targetUri });
+        await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+        return uri;
+      },
+    ),
 
     vscode.commands.registerCommand('netpolScope.restartServer', async () => {
       ctx.output.appendLine('Restarting the language server.');

@@ -4,17 +4,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { analyze } from '../shared/analysis.js';
+import { analyzeLoaded } from '../shared/analysis.js';
+import type { Analysis } from '../shared/analysis.js';
+import { loadManifests } from '../shared/parse/yaml-loader.js';
 import { severityRank } from '../shared/findings.js';
 import type { Severity } from '../shared/findings.js';
-import { buildGraph } from '../shared/reach/graph.js';
-import type { Level } from '../shared/reach/graph.js';
+import { buildGraph, countReach } from '../shared/reach/graph.js';
+import type { Level, ReachGraph } from '../shared/reach/graph.js';
+import type { ReachabilityEngine } from '../shared/reach/engine.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
 import { collectSources, InputError } from './inputs.js';
 import { formatJson, formatText } from './format/findings.js';
 import { formatSarif } from './format/sarif.js';
 import { formatReachCsv, formatReachJson, formatReachText } from './format/reach.js';
+import { formatReachSummary, formatTimings, PhaseTimer } from './format/summary.js';
 import { EndpointError, resolveEndpoint } from './endpoints.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;
@@ -34,12 +38,15 @@ function out(text: string): void {
   process.stdout.write(text);
 }
 
-function load(paths: string[], options: CommonOptions) {
-  const sources = collectSources(paths, readStdin);
+function load(paths: string[], options: CommonOptions, timer = new PhaseTimer()): Analysis {
+  const sources = timer.time('read files', () => collectSources(paths, readStdin));
   for (const s of sources) {
     if (s.text.trim() === '') process.stderr.write(`netpol-scope: ${s.path}: empty file\n`);
   }
-  const analysis = analyze(sources, { defaultNamespace: options.namespace });
+  const files = timer.time('YAML parse', () => sources.map((s) => loadManifests(s)));
+  const analysis = timer.time('validate+model', () =>
+    analyzeLoaded(files, { defaultNamespace: options.namespace }),
+  );
   for (const loaded of analysis.workspace.files) {
     const hasObjects = analysis.workspace.objects.some((o) => o.file === loaded.file);
     const hasProblems = loaded.problems.length > 0;
@@ -107,16 +114,28 @@ export function buildProgram(): Command {
         .default('pod'),
     )
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'),
+      new Option(
+        '-f, --format <format>',
+        'output format; summary decides every pair but prints only figures (classes, pairs, allowed pod pairs)',
+      )
+        .choices(['text', 'json', 'csv', 'summary'])
+        .default('text'),
     )
+    .option('--timings', 'print the time of each phase and the peak memory to stderr')
     .addOption(namespaceOption())
-    .action((paths: string[], options: CommonOptions & { level: Level; format: string }) => {
-      const analysis = load(paths, options);
+    .action((paths: string[], options: ReachOptions) => {
+      const timer = new PhaseTimer();
+      const analysis = load(paths, options, timer);
       reportRejected(analysis.workspace.model.policies);
-      const graph = buildGraph(analysis.engine, analysis.workspace.model, options.level);
-      if (options.format === 'json') out(formatReachJson(graph, analysis.engine));
-      else if (options.format === 'csv') out(formatReachCsv(graph));
-      else out(formatReachText(graph));
+      const engine = timer.time('engine classes', () => analysis.engine);
+      if (options.format === 'summary') {
+        const counts = timer.time('pairs', () => countReach(engine));
+        out(formatReachSummary(analysis, counts));
+      } else {
+        const graph = timer.time('pairs', () => buildGraph(engine, analysis.workspace.model, options.level));
+        out(timer.time('output', () => formatReach(graph, engine, options.format)));
+      }
+      if (options.timings) process.stderr.write(formatTimings(timer));
     });
 
   program
@@ -150,7 +169,18 @@ export function buildProgram(): Command {
   return program;
 }
 
-function reportRejected(policies: ReturnType<typeof analyze>['workspace']['model']['policies']): void {
+interface ReachOptions extends CommonOptions {
+  level: Level;
+  format: string;
+  timings?: boolean;
+}
+
+function formatReach(graph: ReachGraph, engine: ReachabilityEngine, format: string): string {
+  if (format === 'json') return formatReachJson(graph, engine);
+  return format === 'csv' ? formatReachCsv(graph) : formatReachText(graph);
+}
+
+function reportRejected(policies: Analysis['workspace']['model']['policies']): void {
   const rejected = policies.filter((p) => p.rejected);
   if (rejected.length === 0) return;
   process.stderr.write(

@@ -5,7 +5,9 @@
 import type { SourceFile } from './source/source-file.js';
 import type { Finding } from './findings.js';
 import { compareFindings } from './findings.js';
-import { buildWorkspace } from './model/build-cluster.js';
+import { buildWorkspaceFromLoaded } from './model/build-cluster.js';
+import { defaultLoadLimits, loadManifests } from './parse/yaml-loader.js';
+import type { LoadedFile } from './parse/yaml-loader.js';
 import type { BuildOptions, Workspace } from './model/build-cluster.js';
 import { ReachabilityEngine } from './reach/engine.js';
 
@@ -17,7 +19,15 @@ export interface Analysis {
 }
 
 export function analyze(sources: readonly SourceFile[], options: BuildOptions = {}): Analysis {
-  const workspace = buildWorkspace(sources, options);
+  return analyzeLoaded(
+    sources.map((s) => loadManifests(s, options.limits ?? defaultLoadLimits)),
+    options,
+  );
+}
+
+/** {@link analyze} for files already loaded, so that callers can time (or reuse) the YAML phase. */
+export function analyzeLoaded(files: readonly LoadedFile[], options: BuildOptions = {}): Analysis {
+  const workspace = buildWorkspaceFromLoaded(files, options);
   const findings = [...workspace.findings].sort(compareFindings);
   let engine: ReachabilityEngine | undefined;
   return {

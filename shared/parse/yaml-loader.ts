@@ -11,13 +11,11 @@ import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { SourceFile, Span } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
+import { FastYamlReader } from './fast-yaml.js';
+import type { ValueNormaliser } from './fast-yaml.js';
 
 export type LoadProblemCode =
-  | 'yaml-syntax'
-  | 'yaml-duplicate-key'
-  | 'yaml-alias-bomb'
-  | 'helm-template'
-  | 'file-too-large';
+  'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb' | 'helm-template' | 'file-too-large';
 
 export interface LoadProblem {
   readonly code: LoadProblemCode;
@@ -52,7 +50,8 @@ export interface LoadLimits {
 
 export const defaultLoadLimits: LoadLimits = { maxFileChars: 64 * 1024 * 1024, maxAliasNodes: 100_000 };
 
-const HELM_DIRECTIVE = /\{\{-?\s*(?:[.$]|-|include|template|if|else|end|range|with|define|toYaml|tpl|required|default|quote|printf|\/\*)/;
+const HELM_DIRECTIVE =
+  /\{\{-?\s*(?:[.$]|-|include|template|if|else|end|range|with|define|toYaml|tpl|required|default|quote|printf|\/\*)/;
 
 /** True when the text carries Go-template directives, as Helm chart templates do. */
 export function looksLikeHelmTemplate(text: string): boolean {
@@ -76,7 +75,8 @@ export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoad
       ],
     };
   }
-  const helm = HELM_DIRECTIVE.exec(text);
+  // `includes` first: a plain string search is much faster than the regex over megabytes of text.
+  const helm = text.includes('{{') ? HELM_DIRECTIVE.exec(text) : null;
   if (helm) {
     return {
       file,
@@ -94,56 +94,154 @@ export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoad
     };
   }
 
+  return loadFast(file, limits) ?? loadGeneral(file, limits);
+}
+
+const yamlOptions = {
+  version: '1.1',
+  merge: true,
+  prettyErrors: false,
+  uniqueKeys: true,
+  strict: false,
+} as const;
+
+const normaliser: ValueNormaliser = { value: normaliseScalar, key: keyValue };
+
+/**
+ * The fast path: the file is cut at its `---` lines and each document is read by fast-yaml.ts, or by
+ * the general parser alone when it is outside the fast subset. Undefined when the whole file must go to
+ * the general parser: line breaks or markers the cut cannot see (`\r`, BOM, `%` directives, `...`), a
+ * single document the fast reader gave up on, or a document the general parser finds errors in (so
+ * errors are always reported exactly as a whole-file parse reports them).
+ */
+function loadFast(file: SourceFile, limits: LoadLimits): LoadedFile | undefined {
+  const text = file.text;
+  if (hasUnsplittableSyntax(text)) return undefined;
+  const markers = documentMarkers(text);
+  const documents: ManifestDocument[] = [];
+  const problems: LoadProblem[] = [];
+  const starts = markers[0] === 0 ? markers : [0, ...markers];
+  const reader = new FastYamlReader(normaliser);
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
+    const marker = i > 0 || markers[0] === 0;
+    const fast = reader.parseDocument(text, start, end, marker);
+    if (fast === null) continue;
+    if (fast) {
+      documents.push({
+        index: documents.length,
+        span: { start: fast.start, end: fast.end },
+        root: fast.root,
+        broken: false,
+      });
+      continue;
+    }
+    if (starts.length === 1) return undefined; // one document: the general parser reads the file as it is
+    const yamlDocs = parseAllDocuments(text.slice(start, end), yamlOptions) as Document.Parsed[];
+    if (!Array.isArray(yamlDocs) || yamlDocs.length > 1 || (marker && yamlDocs.length === 0))
+      return undefined;
+    if (yamlDocs.some((doc) => doc.errors.length > 0)) return undefined;
+    for (const doc of yamlDocs)
+      documents.push(convertDocument(doc, documents.length, start, text.length, limits, problems));
+  }
+  return { file, documents, problems };
+}
+
+/** `\r` or BOM (line breaks and marks the cut does not handle), `%` directives or `...` document ends. */
+function hasUnsplittableSyntax(text: string): boolean {
+  return (
+    text.includes('\r') ||
+    text.includes('\uFEFF') ||
+    text.startsWith('%') ||
+    text.includes('\n%') ||
+    text.startsWith('...') ||
+    text.includes('\n...')
+  );
+}
+
+/** Offsets of the `---` lines that start documents. */
+function documentMarkers(text: string): number[] {
+  const out: number[] = [];
+  for (let at = text.indexOf('---'); at >= 0; at = text.indexOf('---', at + 3)) {
+    if (at > 0 && text.charCodeAt(at - 1) !== 10) continue;
+    const next = text.charCodeAt(at + 3);
+    if (at + 3 === text.length || next === 10 || next === 32 || next === 9) out.push(at);
+  }
+  return out;
+}
+
+/** The general path: the `yaml` package parses the whole file. Exported for parity tests of the fast path. */
+export function loadGeneral(file: SourceFile, limits: LoadLimits = defaultLoadLimits): LoadedFile {
+  const text = file.text;
   const problems: LoadProblem[] = [];
   let yamlDocs: Document.Parsed[];
   try {
-    yamlDocs = parseAllDocuments(text, {
-      version: '1.1',
-      merge: true,
-      prettyErrors: false,
-      uniqueKeys: true,
-      strict: false,
-    }) as Document.Parsed[];
+    yamlDocs = parseAllDocuments(text, yamlOptions) as Document.Parsed[];
   } catch (error) {
     // parseAllDocuments reports problems on the documents; a throw here is an internal parser failure.
-    problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML parser failed: ${String(error)}`, span: whole });
+    const whole: Span = { start: 0, end: Math.min(text.length, firstLineEnd(text)) };
+    problems.push({
+      code: 'yaml-syntax',
+      severity: 'error',
+      message: `YAML parser failed: ${String(error)}`,
+      span: whole,
+    });
     return { file, documents: [], problems };
   }
   if (!Array.isArray(yamlDocs)) yamlDocs = [yamlDocs];
+  const documents = yamlDocs.map((doc, index) =>
+    convertDocument(doc, index, 0, text.length, limits, problems),
+  );
+  return { file, documents, problems };
+}
 
-  const documents: ManifestDocument[] = [];
-  yamlDocs.forEach((doc, index) => {
-    const span: Span = { start: doc.range[0], end: doc.range[1] };
-    let broken = false;
-    for (const err of doc.errors) {
-      const duplicate = err.code === 'DUPLICATE_KEY';
-      if (!duplicate) broken = true;
+/**
+ * One document of the `yaml` package as a ManifestDocument; its problems go to `problems`. `base` is
+ * the offset in the file of the text the document was parsed from.
+ */
+function convertDocument(
+  doc: Document.Parsed,
+  index: number,
+  base: number,
+  textLength: number,
+  limits: LoadLimits,
+  problems: LoadProblem[],
+): ManifestDocument {
+  const span: Span = { start: base + doc.range[0], end: base + doc.range[1] };
+  let broken = false;
+  for (const err of doc.errors) {
+    const duplicate = err.code === 'DUPLICATE_KEY';
+    if (!duplicate) broken = true;
+    problems.push({
+      code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+      severity: 'error',
+      message: duplicate
+        ? 'Duplicate key: Kubernetes rejects a mapping that repeats a key.'
+        : cleanYamlMessage(err.message),
+      span: clampSpan(
+        { start: base + err.pos[0], end: base + Math.max(err.pos[1], err.pos[0] + 1) },
+        textLength,
+      ),
+    });
+  }
+  let root: SNode | undefined;
+  if (!broken && doc.contents != null) {
+    const converter = new Converter(doc, limits.maxAliasNodes, base);
+    try {
+      root = converter.convert(doc.contents as YamlNode);
+    } catch (error) {
+      if (!(error instanceof AliasBudgetExceeded)) throw error;
+      broken = true;
       problems.push({
-        code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+        code: 'yaml-alias-bomb',
         severity: 'error',
-        message: duplicate ? 'Duplicate key: Kubernetes rejects a mapping that repeats a key.' : cleanYamlMessage(err.message),
-        span: clampSpan({ start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1) }, text.length),
+        message: `Aliases in this document expand to more than ${limits.maxAliasNodes.toLocaleString('en-US')} nodes (an alias bomb); the document was not analysed.`,
+        span: error.span,
       });
     }
-    let root: SNode | undefined;
-    if (!broken && doc.contents != null) {
-      const converter = new Converter(doc, limits.maxAliasNodes);
-      try {
-        root = converter.convert(doc.contents as YamlNode);
-      } catch (error) {
-        if (!(error instanceof AliasBudgetExceeded)) throw error;
-        broken = true;
-        problems.push({
-          code: 'yaml-alias-bomb',
-          severity: 'error',
-          message: `Aliases in this document expand to more than ${limits.maxAliasNodes.toLocaleString('en-US')} nodes (an alias bomb); the document was not analysed.`,
-          span: error.span,
-        });
-      }
-    }
-    documents.push({ index, span, root: broken ? undefined : root, broken });
-  });
-  return { file, documents, problems };
+  }
+  return { index, span, root: broken ? undefined : root, broken };
 }
 
 class AliasBudgetExceeded extends Error {
@@ -161,6 +259,8 @@ class Converter {
   constructor(
     private readonly doc: Document.Parsed,
     private readonly maxAliasNodes: number,
+    /** Offset in the file of the text the document was parsed from. */
+    private readonly base: number,
   ) {}
 
   convert(node: YamlNode): SNode {
@@ -169,26 +269,34 @@ class Converter {
     let out: SNode;
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
-      const range = node.range ?? [0, 0];
+      const range = (node.range ?? [0, 0]).map((offset) => this.base + offset);
       if (!target) {
         out = scalar({ start: range[0], end: range[1] }, null, false, false);
       } else {
         out = this.convert(target as YamlNode);
         this.aliasNodes += this.sizes.get(out) ?? 1;
-        if (this.aliasNodes > this.maxAliasNodes) throw new AliasBudgetExceeded({ start: range[0], end: range[1] });
+        if (this.aliasNodes > this.maxAliasNodes)
+          throw new AliasBudgetExceeded({ start: range[0], end: range[1] });
       }
       return out; // aliases are not cached themselves: each use counts against the budget
     }
     if (isMap(node)) out = this.convertMap(node.items as Pair<YamlNode, YamlNode | null>[], node);
     else if (isSeq(node)) {
-      const items = node.items.map((item) => (item == null ? scalar(spanAt(node), null, false, true) : this.convert(item as YamlNode)));
-      out = { kind: 'seq', span: spanOf(node), items, flow: node.flow === true } satisfies SSeq;
+      const items = node.items.map((item) =>
+        item == null ? scalar(this.spanAt(node), null, false, true) : this.convert(item as YamlNode),
+      );
+      out = { kind: 'seq', span: this.spanOf(node), items, flow: node.flow === true } satisfies SSeq;
       this.sizes.set(out, 1 + items.reduce((n, i) => n + (this.sizes.get(i) ?? 1), 0));
     } else if (isScalar(node)) {
-      out = scalar(spanOf(node), normaliseScalar(node.value, node.source), node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE', isImplicitNull(node));
+      out = scalar(
+        this.spanOf(node),
+        normaliseScalar(node.value, node.source),
+        node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE',
+        isImplicitNull(node),
+      );
       this.sizes.set(out, 1);
     } else {
-      out = scalar(spanOf(node as { range?: [number, number, number] | null }), null, false, true);
+      out = scalar(this.spanOf(node as { range?: [number, number, number] | null }), null, false, true);
     }
     this.cache.set(node, out);
     return out;
@@ -200,11 +308,13 @@ class Converter {
     for (const item of items) {
       if (!isPair(item)) continue;
       const keyNode = item.key as YamlNode | null;
-      const keySpan = keyNode ? spanOf(keyNode) : spanAt(node);
+      const keySpan = keyNode ? this.spanOf(keyNode) : this.spanAt(node);
       const rawKey = keyNode && isScalar(keyNode) ? keyNode.value : undefined;
       const valueNode = item.value;
       const value =
-        valueNode == null ? scalar({ start: keySpan.end, end: keySpan.end }, null, false, true) : this.convert(valueNode);
+        valueNode == null
+          ? scalar({ start: keySpan.end, end: keySpan.end }, null, false, true)
+          : this.convert(valueNode);
       if (typeof rawKey === 'symbol') {
         // Merge key: `<<: *anchor` or `<<: [*a, *b]`; earlier sources win, explicit keys win over all.
         const sources = value.kind === 'seq' ? value.items : [value];
@@ -213,12 +323,21 @@ class Converter {
       }
       let keyScalar: SScalar;
       if (keyNode && isScalar(keyNode)) {
-        keyScalar = scalar(keySpan, keyValue(rawKey), keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE', false);
+        keyScalar = scalar(
+          keySpan,
+          keyValue(rawKey),
+          keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE',
+          false,
+        );
       } else {
         // Complex keys (maps, lists as keys) are not valid in Kubernetes objects; keep their text.
         keyScalar = scalar(keySpan, keyNode ? String(keyNode) : null, false, false);
       }
-      pairs.push({ key: keyScalar, value, span: { start: keySpan.start, end: Math.max(value.span.end, keySpan.end) } });
+      pairs.push({
+        key: keyScalar,
+        value,
+        span: { start: keySpan.start, end: Math.max(value.span.end, keySpan.end) },
+      });
     }
     if (merged.length > 0) {
       const present = new Set(pairs.map((p) => p.key.value));
@@ -229,9 +348,20 @@ class Converter {
         pairs.push(pair);
       }
     }
-    const out: SMap = { kind: 'map', span: spanOf(node), pairs, flow: node.flow === true };
+    const out: SMap = { kind: 'map', span: this.spanOf(node), pairs, flow: node.flow === true };
     this.sizes.set(out, 1 + pairs.reduce((n, p) => n + 1 + (this.sizes.get(p.value) ?? 1), 0));
     return out;
+  }
+
+  private spanOf(node: { range?: [number, number, number] | null }): Span {
+    const range = node.range;
+    if (!range) return { start: this.base, end: this.base };
+    return { start: this.base + range[0], end: this.base + range[1] };
+  }
+
+  private spanAt(node: { range?: [number, number, number] | null }): Span {
+    const start = this.base + (node.range?.[0] ?? 0);
+    return { start, end: start };
   }
 }
 
@@ -240,7 +370,8 @@ function scalar(span: Span, value: ScalarValue, quoted: boolean, implicit: boole
 }
 
 function keyValue(raw: unknown): ScalarValue {
-  if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+  if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean')
+    return raw;
   return String(raw);
 }
 
@@ -254,17 +385,6 @@ function normaliseScalar(value: unknown, source: string | undefined): ScalarValu
 
 function isImplicitNull(node: { value: unknown; source?: string }): boolean {
   return node.value === null && (node.source === undefined || node.source === '');
-}
-
-function spanOf(node: { range?: [number, number, number] | null }): Span {
-  const range = node.range;
-  if (!range) return { start: 0, end: 0 };
-  return { start: range[0], end: range[1] };
-}
-
-function spanAt(node: { range?: [number, number, number] | null }): Span {
-  const start = node.range?.[0] ?? 0;
-  return { start, end: start };
 }
 
 function clampSpan(span: Span, length: number): Span {
@@ -285,4 +405,3 @@ function cleanYamlMessage(message: string): string {
   const first = message.split('\n')[0] ?? message;
   return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
 }
-

@@ -4,8 +4,6 @@
  * engine computes reachability once per class instead of once per pod.
  */
 import type { Workload } from '../model/types.js';
-import type { IpRangeSet } from '../semantics/ip-set.js';
-import { parseAddress } from '../semantics/ip-set.js';
 
 export interface PodClass {
   readonly id: number;
@@ -13,6 +11,8 @@ export interface PodClass {
   /** The first member; all members behave alike. */
   readonly representative: Workload;
   readonly members: Workload[];
+  /** Indexes (into the distinct ipBlock sets) of the ipBlocks holding some IP of the members, ascending. */
+  readonly ipHits: readonly number[];
 }
 
 function labelsKey(labels: Readonly<Record<string, string>>): string {
@@ -30,28 +30,21 @@ function portsKey(w: Workload): string {
 }
 
 /**
- * Groups workloads into classes. `ipBlocks` are the distinct ipBlock address sets in use; a pod's IP
- * behaviour is the list of those that hold one of its IPs.
+ * Groups workloads into classes. `ipHitsOf` gives the IP behaviour of a workload's IPs: the ascending
+ * indexes of the distinct ipBlock sets that hold one of them.
  */
-export function buildClasses(workloads: readonly Workload[], ipBlocks: readonly IpRangeSet[]): PodClass[] {
+export function buildClasses(
+  workloads: readonly Workload[],
+  ipHitsOf: (ips: readonly string[]) => readonly number[],
+): PodClass[] {
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   for (const w of workloads) {
-    let ipKey = '';
-    if (w.ips.length > 0 && ipBlocks.length > 0) {
-      const parsed = w.ips.map(parseAddress).filter((a) => a !== undefined);
-      const hits: number[] = [];
-      ipBlocks.forEach((block, index) => {
-        if (parsed.some((a) => block.ranges.some((r) => r.family === a.family && a.value >= r.first && a.value <= r.last))) {
-          hits.push(index);
-        }
-      });
-      ipKey = hits.join(',');
-    }
-    const key = `${w.namespace}\u0000${labelsKey(w.labels)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipKey}`;
+    const ipHits = w.ips.length > 0 ? ipHitsOf(w.ips) : [];
+    const key = `${w.namespace}\u0000${labelsKey(w.labels)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipHits.join(',')}`;
     let cls = byKey.get(key);
     if (!cls) {
-      cls = { id: classes.length, namespace: w.namespace, representative: w, members: [] };
+      cls = { id: classes.length, namespace: w.namespace, representative: w, members: [], ipHits };
       byKey.set(key, cls);
       classes.push(cls);
     }

@@ -7,22 +7,46 @@
  * not isolated (everything allowed) or isolated by the policies that select the pod for that direction,
  * in which case the union of their matching rules' ports is allowed.
  *
- * Speed: classes (reach/classes.ts) and external blocks (reach/externals.ts) stand for many pods and
- * addresses; pods isolated by the same set of policies share one "profile" whose rule matches are
- * computed once. Pair results are memoised.
+ * Speed, for clusters of tens of thousands of pods:
+ * - classes (reach/classes.ts) and external blocks (reach/externals.ts) stand for many pods and
+ *   addresses; every endpoint has an integer id (classes first, then external blocks), and the hot
+ *   maps are keyed by those ids;
+ * - pods isolated by the same set of policies share one "profile";
+ * - each peer's matching endpoints are computed once, finding candidate classes through an index by
+ *   namespace and label (the semantics functions then confirm every candidate), and peers with equal
+ *   selectors share the result;
+ * - within a profile, endpoints matched by the same rules share a "signature", and the ports a side
+ *   allows are memoised per signature and destination port layout (named ports resolve per layout).
  */
-import type { NamespaceInfo, NetworkPolicy, PolicyPeer, PolicyRule, Workload, ClusterModel, Direction } from '../model/types.js';
+import type {
+  ClusterModel,
+  Direction,
+  LabelSelector,
+  NamespaceInfo,
+  NetworkPolicy,
+  PodPeer,
+  PolicyPeer,
+  PolicyRule,
+  Workload,
+} from '../model/types.js';
 import { PortSet } from '../semantics/port-set.js';
+import { parseAddress } from '../semantics/ip-set.js';
 import type { IpRangeSet } from '../semantics/ip-set.js';
-import { peerMatchesWorkload, policySelects, portsOfRule } from '../semantics/policy-semantics.js';
-import { selectorMatches } from '../semantics/selector.js';
-import { namespaceLabels } from '../semantics/policy-semantics.js';
+import {
+  namespaceLabels,
+  peerMatchesWorkload,
+  policySelects,
+  portsOfRule,
+} from '../semantics/policy-semantics.js';
+import { selectorKey, selectorMatches } from '../semantics/selector.js';
 import { buildClasses } from './classes.js';
 import type { PodClass } from './classes.js';
-import { buildExternalBlocks } from './externals.js';
+import { ExternalIndex, buildExternalBlocks } from './externals.js';
 import type { ExternalBlock } from './externals.js';
 
-export type Endpoint = { readonly kind: 'class'; readonly cls: PodClass } | { readonly kind: 'external'; readonly block: ExternalBlock };
+export type Endpoint =
+  | { readonly kind: 'class'; readonly cls: PodClass }
+  | { readonly kind: 'external'; readonly block: ExternalBlock };
 
 export interface RuleGrant {
   readonly policy: NetworkPolicy;
@@ -51,54 +75,58 @@ export interface PairVerdict {
   readonly ports: PortSet;
 }
 
-interface Match {
+/** A rule of a profile's policies, with the endpoint ids its peers match ('all' when it has no peers). */
+interface RuleEntry {
   readonly policy: NetworkPolicy;
   readonly rule: PolicyRule;
+  readonly matched: ReadonlyArray<Int32Array> | 'all';
 }
 
-/** The rules of a profile that match one endpoint, with their ports memoised per destination port layout. */
-interface MatchList {
-  readonly matches: Match[];
-  readonly portsByLayout: Map<string, PortSet>;
+/**
+ * A profile's rules against the endpoints: which rules match each endpoint. Endpoints matched by the
+ * same rules share a signature; signature 0 is "only the rules that match everyone" (possibly none).
+ */
+interface ProfileTable {
+  /** Endpoint id -> signature, for endpoints some rule with peers matches; in first-match order. */
+  readonly signatureOf: Map<number, number>;
+  /** Signature -> indexes into the profile's entries, ascending. */
+  readonly signatures: ReadonlyArray<readonly number[]>;
+  /** Signature × destination port layout -> allowed ports. */
+  readonly ports: Map<number, PortSet>;
 }
 
 interface Profile {
   readonly policies: readonly NetworkPolicy[];
-  /** Endpoint key -> the rules of the profile's policies that match it; built on first use. */
-  matches: Map<string, MatchList> | undefined;
+  /** The rules of the policies for the profile's direction, in policy order. */
+  readonly entries: readonly RuleEntry[];
   /** True when some rule of the profile matches every peer. */
   readonly matchesAll: boolean;
+  /** Built on first use. */
+  table: ProfileTable | undefined;
 }
 
-interface IndexedPeer {
-  readonly peer: PolicyPeer;
-  readonly policy: NetworkPolicy;
-}
-
-const classKey = (id: number) => `c${id}`;
-const blockKey = (id: number) => `x${id}`;
-
-function endpointKey(e: Endpoint): string {
-  return e.kind === 'class' ? classKey(e.cls.id) : blockKey(e.block.id);
-}
+/** The empty answer of peer matching, shared. */
+const NO_IDS = new Int32Array(0);
 
 export class ReachabilityEngine {
   readonly classes: readonly PodClass[];
   readonly externals: readonly ExternalBlock[];
   /** Policies taking part in the analysis (those the API server would accept). */
   readonly policies: readonly NetworkPolicy[];
-  private readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
   private readonly ipBlocks: IpRangeSet[] = [];
   private readonly ipBlockIndex = new Map<string, number>();
-  private readonly classIpHits: Array<ReadonlySet<number>>;
+  private readonly externalIndex: ExternalIndex;
   private readonly classOfWorkload = new Map<Workload, PodClass>();
+  /** Endpoint objects by id: classes, then external blocks. */
+  private readonly endpoints: Endpoint[];
+  /** Destination port layout of each endpoint (external blocks have their own layout). */
+  private readonly layoutOf: Int32Array;
+  private layoutCount = 0;
   private readonly egressProfileOf: Array<Profile | undefined>;
   private readonly ingressProfileOf: Array<Profile | undefined>;
-  private readonly peerMatchCache = new Map<PolicyPeer, Set<string>>();
-  private readonly layoutKeys = new Map<PodClass, string>();
+  private readonly peerIndex: PeerIndex;
 
   constructor(model: ClusterModel) {
-    this.namespaces = model.namespaces;
     this.policies = model.policies.filter((p) => !p.rejected);
     for (const policy of this.policies) {
       for (const rule of effectiveRules(policy)) {
@@ -106,27 +134,33 @@ export class ReachabilityEngine {
         for (const peer of rule.peers) if (peer.kind === 'ipBlock') this.ipBlockId(peer.ranges);
       }
     }
-    this.classes = buildClasses(model.workloads, this.ipBlocks);
-    for (const cls of this.classes) for (const m of cls.members) this.classOfWorkload.set(m, cls);
-    this.classIpHits = this.classes.map((cls) => {
-      const hits = new Set<number>();
-      const ips = cls.representative.ips;
-      if (ips.length > 0) this.ipBlocks.forEach((b, i) => ips.some((ip) => b.containsAddress(ip)) && hits.add(i));
-      return hits;
-    });
     this.externals = buildExternalBlocks(this.ipBlocks);
+    this.externalIndex = new ExternalIndex(this.externals);
+    this.classes = buildClasses(model.workloads, (ips) => this.ipHitsOf(ips));
+    for (const cls of this.classes) for (const m of cls.members) this.classOfWorkload.set(m, cls);
+    this.endpoints = [
+      ...this.classes.map((cls): Endpoint => ({ kind: 'class', cls })),
+      ...this.externals.map((block): Endpoint => ({ kind: 'external', block })),
+    ];
+    this.layoutOf = this.portLayouts();
+    this.peerIndex = new PeerIndex(this.classes, this.externals, this.ipBlocks.length, model.namespaces);
 
     // Profiles: the set of policies isolating a class, per direction.
-    const egressProfiles = new Map<string, Profile>();
-    const ingressProfiles = new Map<string, Profile>();
-    const byNamespace = new Map<string, NetworkPolicy[]>();
-    for (const p of this.policies) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+    const profiles = new Map<string, Profile>();
+    const byNamespace = new Map<string, Array<{ policy: NetworkPolicy; index: number }>>();
+    this.policies.forEach((policy, index) => {
+      const list = byNamespace.get(policy.namespace);
+      if (list) list.push({ policy, index });
+      else byNamespace.set(policy.namespace, [{ policy, index }]);
+    });
     this.egressProfileOf = [];
     this.ingressProfileOf = [];
     for (const cls of this.classes) {
-      const selecting = (byNamespace.get(cls.namespace) ?? []).filter((p) => policySelects(p, cls.representative));
-      this.egressProfileOf.push(profileFor(egressProfiles, selecting.filter((p) => p.affectsEgress), 'egress'));
-      this.ingressProfileOf.push(profileFor(ingressProfiles, selecting.filter((p) => p.affectsIngress), 'ingress'));
+      const selecting = (byNamespace.get(cls.namespace) ?? []).filter(({ policy }) =>
+        policySelects(policy, cls.representative),
+      );
+      this.egressProfileOf.push(this.profileFor(profiles, selecting, 'egress'));
+      this.ingressProfileOf.push(this.profileFor(profiles, selecting, 'ingress'));
     }
   }
 
@@ -136,18 +170,13 @@ export class ReachabilityEngine {
 
   /** The external block holding an address, if the address is valid. */
   externalOf(address: string): ExternalBlock | undefined {
-    return this.externals.find((b) => b.ranges.containsAddress(address));
+    return this.externalIndex.blockOfText(address);
   }
 
   /** Allowed ports from `src` to `dst`: the fast path of {@link verdict}, without the reasons. */
   allowed(src: Endpoint, dst: Endpoint): PortSet {
     if (src.kind === 'external' && dst.kind === 'external') return PortSet.none;
-    const egress = this.sidePorts('egress', src, dst);
-    if (egress.isEmpty) return egress;
-    const ingress = this.sidePorts('ingress', dst, src);
-    if (egress.isAll) return ingress;
-    if (ingress.isAll) return egress;
-    return egress.intersect(ingress);
+    return this.allowedById(this.idOf(src), this.idOf(dst));
   }
 
   /** The full verdict for a pair: both sides with their isolating policies and matching rules. */
@@ -163,124 +192,187 @@ export class ReachabilityEngine {
    */
   reachableFrom(src: Endpoint): Array<{ dst: Endpoint; ports: PortSet }> {
     const out: Array<{ dst: Endpoint; ports: PortSet }> = [];
-    const profile = src.kind === 'class' ? this.egressProfileOf[src.cls.id] : undefined;
-    const candidates: Endpoint[] = [];
-    if (profile && !profile.matchesAll) {
-      const matches = this.profileMatches(profile, 'egress');
-      for (const key of matches.keys()) candidates.push(this.endpointByKey(key));
-    } else {
-      for (const cls of this.classes) candidates.push({ kind: 'class', cls });
-      if (src.kind === 'class') for (const block of this.externals) candidates.push({ kind: 'external', block });
-    }
-    for (const dst of candidates) {
-      const ports = this.allowed(src, dst);
-      if (!ports.isEmpty) out.push({ dst, ports });
-    }
+    this.forEachReachable(src, (dst, ports) => out.push({ dst, ports }));
     return out;
   }
 
-  private endpointByKey(key: string): Endpoint {
-    const id = Number(key.slice(1));
-    return key[0] === 'c' ? { kind: 'class', cls: this.classes[id]! } : { kind: 'external', block: this.externals[id]! };
+  /** {@link reachableFrom} without building the list: for callers that only count or aggregate. */
+  forEachReachable(src: Endpoint, visit: (dst: Endpoint, ports: PortSet) => void): void {
+    const srcId = this.idOf(src);
+    const profile = src.kind === 'class' ? this.egressProfileOf[srcId] : undefined;
+    const consider = (dstId: number) => {
+      const ports = this.allowedById(srcId, dstId);
+      if (!ports.isEmpty) visit(this.endpoints[dstId]!, ports);
+    };
+    if (profile && !profile.matchesAll) {
+      // Only endpoints some egress rule matches can be reached; in the order the rules match them.
+      for (const dstId of this.tableOf(profile).signatureOf.keys()) consider(dstId);
+    } else {
+      const last = src.kind === 'class' ? this.endpoints.length : this.classes.length;
+      for (let dstId = 0; dstId < last; dstId++) consider(dstId);
+    }
   }
 
-  private profileOf(direction: Direction, self: Endpoint): Profile | undefined {
-    if (self.kind !== 'class') return undefined;
-    return (direction === 'egress' ? this.egressProfileOf : this.ingressProfileOf)[self.cls.id];
+  private idOf(e: Endpoint): number {
+    return e.kind === 'class' ? e.cls.id : this.classes.length + e.block.id;
   }
 
-  /** Named ports resolve on the destination: `other` on the egress side, `self` on the ingress side. */
-  private destinationOf(direction: Direction, self: Endpoint, other: Endpoint): Endpoint {
-    return direction === 'egress' ? other : self;
+  private allowedById(srcId: number, dstId: number): PortSet {
+    const egress = this.sidePorts(this.egressProfileOf[srcId], dstId, dstId);
+    if (egress.isEmpty) return egress;
+    const ingress = this.sidePorts(this.ingressProfileOf[dstId], srcId, dstId);
+    if (egress.isAll) return ingress;
+    if (ingress.isAll) return egress;
+    return egress.intersect(ingress);
   }
 
-  private side(direction: Direction, self: Endpoint, other: Endpoint): SideVerdict {
-    const profile = this.profileOf(direction, self);
-    if (!profile) return { direction, isolated: false, isolatingPolicies: [], grants: [], ports: PortSet.all };
-    const list = this.profileMatches(profile, direction).get(endpointKey(other));
-    const destination = this.destinationOf(direction, self, other);
-    const destinationPorts = destination.kind === 'class' ? destination.cls.representative.ports : undefined;
-    const grants = (list?.matches ?? []).map(({ policy, rule }) => ({ policy, rule, ports: portsOfRule(rule, destinationPorts) }));
-    const ports = grants.reduce((acc, g) => acc.union(g.ports), PortSet.none);
-    return { direction, isolated: true, isolatingPolicies: profile.policies, grants, ports };
-  }
-
-  /** The ports one side allows, memoised per match list and destination port layout. */
-  private sidePorts(direction: Direction, self: Endpoint, other: Endpoint): PortSet {
-    const profile = this.profileOf(direction, self);
+  /**
+   * The ports one side allows: `profile` is the side's own profile (undefined: not isolated), `otherId`
+   * the endpoint at the other end, `dstId` the destination, on which named ports resolve.
+   */
+  private sidePorts(profile: Profile | undefined, otherId: number, dstId: number): PortSet {
     if (!profile) return PortSet.all;
-    const list = this.profileMatches(profile, direction).get(endpointKey(other));
-    if (!list) return PortSet.none;
-    const destination = this.destinationOf(direction, self, other);
-    const layout = destination.kind === 'class' ? this.layoutKey(destination.cls) : '';
-    let ports = list.portsByLayout.get(layout);
+    const table = this.tableOf(profile);
+    const signature = table.signatureOf.get(otherId) ?? 0;
+    if (signature === 0 && !profile.matchesAll) return PortSet.none;
+    const key = signature * this.layoutCount + this.layoutOf[dstId]!;
+    let ports = table.ports.get(key);
     if (ports === undefined) {
-      const destinationPorts = destination.kind === 'class' ? destination.cls.representative.ports : undefined;
+      const destinationPorts = this.destinationPorts(dstId);
       ports = PortSet.none;
-      for (const { rule } of list.matches) ports = ports.union(portsOfRule(rule, destinationPorts));
-      list.portsByLayout.set(layout, ports);
+      for (const entry of table.signatures[signature]!)
+        ports = ports.union(portsOfRule(profile.entries[entry]!.rule, destinationPorts));
+      table.ports.set(key, ports);
     }
     return ports;
   }
 
-  private layoutKey(cls: PodClass): string {
-    let key = this.layoutKeys.get(cls);
-    if (key === undefined) {
-      key = cls.representative.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(',');
-      this.layoutKeys.set(cls, key);
-    }
-    return key;
+  private side(direction: Direction, self: Endpoint, other: Endpoint): SideVerdict {
+    const profile =
+      self.kind === 'class'
+        ? (direction === 'egress' ? this.egressProfileOf : this.ingressProfileOf)[self.cls.id]
+        : undefined;
+    if (!profile)
+      return { direction, isolated: false, isolatingPolicies: [], grants: [], ports: PortSet.all };
+    const table = this.tableOf(profile);
+    const signature = table.signatureOf.get(this.idOf(other)) ?? 0;
+    // Named ports resolve on the destination: `other` on the egress side, `self` on the ingress side.
+    const destinationPorts = this.destinationPorts(this.idOf(direction === 'egress' ? other : self));
+    const grants = table.signatures[signature]!.map((entry) => {
+      const { policy, rule } = profile.entries[entry]!;
+      return { policy, rule, ports: portsOfRule(rule, destinationPorts) };
+    });
+    const ports = grants.reduce((acc, g) => acc.union(g.ports), PortSet.none);
+    return { direction, isolated: true, isolatingPolicies: profile.policies, grants, ports };
   }
 
-  /** Endpoint key -> matching rules, for the rules of one direction of a profile's policies. */
-  private profileMatches(profile: Profile, direction: Direction): Map<string, MatchList> {
-    if (profile.matches) return profile.matches;
-    const matches = new Map<string, MatchList>();
-    const add = (key: string, policy: NetworkPolicy, rule: PolicyRule) => {
-      const list = matches.get(key);
-      if (!list) matches.set(key, { matches: [{ policy, rule }], portsByLayout: new Map() });
-      else if (list.matches[list.matches.length - 1]!.rule !== rule) list.matches.push({ policy, rule });
-    };
-    for (const policy of profile.policies) {
-      for (const rule of rulesOf(policy, direction)) {
-        if (rule.peers === 'all') {
-          for (const cls of this.classes) add(classKey(cls.id), policy, rule);
-          for (const block of this.externals) add(blockKey(block.id), policy, rule);
-          continue;
-        }
-        for (const peer of rule.peers) for (const key of this.peerMatches({ peer, policy })) add(key, policy, rule);
+  private destinationPorts(id: number) {
+    const endpoint = this.endpoints[id]!;
+    return endpoint.kind === 'class' ? endpoint.cls.representative.ports : undefined;
+  }
+
+  /** Numbers the distinct container-port layouts; external blocks get a layout of their own. */
+  private portLayouts(): Int32Array {
+    const ids = new Map<string, number>([['<external>', 0]]);
+    const out = new Int32Array(this.endpoints.length);
+    for (const cls of this.classes) {
+      const key = cls.representative.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(',');
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      out[cls.id] = id;
+    }
+    this.layoutCount = ids.size;
+    return out;
+  }
+
+  /** Which rules of a profile match which endpoints. */
+  private tableOf(profile: Profile): ProfileTable {
+    if (profile.table) return profile.table;
+    const everyone: number[] = [];
+    const own = new Map<number, number[]>();
+    profile.entries.forEach((entry, index) => {
+      if (entry.matched === 'all') {
+        everyone.push(index);
+        // Endpoints matched earlier get this rule too (keeping the entries ascending).
+        for (const list of own.values()) list.push(index);
+        return;
       }
+      for (const ids of entry.matched) {
+        for (const id of ids) {
+          let list = own.get(id);
+          if (!list) own.set(id, (list = [...everyone]));
+          // A rule with several peers matching the endpoint counts once.
+          if (list[list.length - 1] !== index) list.push(index);
+        }
+      }
+    });
+    const signatures: number[][] = [everyone];
+    const signatureIds = new Map<string, number>([[everyone.join(','), 0]]);
+    const signatureOf = new Map<number, number>();
+    for (const [id, list] of own) {
+      const key = list.join(',');
+      let signature = signatureIds.get(key);
+      if (signature === undefined) {
+        signature = signatures.length;
+        signatures.push(list);
+        signatureIds.set(key, signature);
+      }
+      signatureOf.set(id, signature);
     }
-    profile.matches = matches;
-    return matches;
+    profile.table = { signatureOf, signatures, ports: new Map() };
+    return profile.table;
   }
 
-  /** Endpoint keys a peer matches (memoised per peer). */
-  private peerMatches({ peer, policy }: IndexedPeer): Set<string> {
-    const cached = this.peerMatchCache.get(peer);
-    if (cached) return cached;
-    const out = new Set<string>();
+  private profileFor(
+    profiles: Map<string, Profile>,
+    selecting: ReadonlyArray<{ policy: NetworkPolicy; index: number }>,
+    direction: Direction,
+  ): Profile | undefined {
+    const applying = selecting.filter(({ policy }) =>
+      direction === 'egress' ? policy.affectsEgress : policy.affectsIngress,
+    );
+    if (applying.length === 0) return undefined;
+    const key = `${direction}:${applying.map(({ index }) => index).join(',')}`;
+    let profile = profiles.get(key);
+    if (!profile) {
+      const policies = applying.map(({ policy }) => policy);
+      const entries: RuleEntry[] = [];
+      for (const policy of policies) {
+        for (const rule of rulesOf(policy, direction)) {
+          const matched =
+            rule.peers === 'all' ? 'all' : rule.peers.map((peer) => this.peerMatches(peer, policy));
+          entries.push({ policy, rule, matched });
+        }
+      }
+      profile = {
+        policies,
+        entries,
+        matchesAll: entries.some((e) => e.matched === 'all'),
+        table: undefined,
+      };
+      profiles.set(key, profile);
+    }
+    return profile;
+  }
+
+  private peerMatches(peer: PolicyPeer, policy: NetworkPolicy): Int32Array {
     if (peer.kind === 'ipBlock') {
       const index = this.ipBlockIndex.get(peer.ranges.key);
-      if (index !== undefined) {
-        this.classes.forEach((cls) => this.classIpHits[cls.id]!.has(index) && out.add(classKey(cls.id)));
-        for (const block of this.externals) if (block.hits.has(index)) out.add(blockKey(block.id));
-      }
-    } else {
-      const nsMatch = new Map<string, boolean>();
-      for (const cls of this.classes) {
-        let inNamespace = nsMatch.get(cls.namespace);
-        if (inNamespace === undefined) {
-          inNamespace = peer.namespaceSelector
-            ? selectorMatches(peer.namespaceSelector, namespaceLabels(this.namespaces, cls.namespace))
-            : cls.namespace === policy.namespace;
-          nsMatch.set(cls.namespace, inNamespace);
-        }
-        if (inNamespace && peerMatchesWorkload(peer, policy, cls.representative, this.namespaces)) out.add(classKey(cls.id));
-      }
+      return index === undefined ? NO_IDS : this.peerIndex.ipBlockMatches(index);
     }
-    this.peerMatchCache.set(peer, out);
-    return out;
+    return this.peerIndex.podPeerMatches(peer, policy);
+  }
+
+  /** Ascending indexes of the distinct ipBlocks holding one of the addresses. */
+  private ipHitsOf(ips: readonly string[]): readonly number[] {
+    if (this.ipBlocks.length === 0) return [];
+    const hits = new Set<number>();
+    for (const ip of ips) {
+      const address = parseAddress(ip);
+      const block = address && this.externalIndex.blockOf(address.family, address.value);
+      if (block) for (const hit of block.hitList) hits.add(hit);
+    }
+    return [...hits].sort((a, b) => a - b);
   }
 
   private ipBlockId(ranges: IpRangeSet): number {
@@ -294,6 +386,111 @@ export class ReachabilityEngine {
   }
 }
 
+/**
+ * The endpoints each peer matches, as ascending endpoint ids. Pod peers are answered from an index of
+ * classes by namespace and by label; the index only narrows the candidates, and
+ * {@link peerMatchesWorkload} decides each one, so the semantics stay in one place. Peers with the same
+ * selectors (and, without a namespaceSelector, the same policy namespace) share one answer.
+ */
+class PeerIndex {
+  private readonly byNamespace = new Map<string, PodClass[]>();
+  /** namespace -> label key -> label value -> classes, ascending. */
+  private readonly byLabel = new Map<string, Map<string, Map<string, PodClass[]>>>();
+  private readonly namespaceMatches = new Map<string, string[]>();
+  private readonly podPeerCache = new Map<string, Int32Array>();
+  private readonly ipBlockCache: Int32Array[];
+
+  constructor(
+    classes: readonly PodClass[],
+    externals: readonly ExternalBlock[],
+    ipBlockCount: number,
+    private readonly namespaces: ReadonlyMap<string, NamespaceInfo>,
+  ) {
+    for (const cls of classes) {
+      push(this.byNamespace, cls.namespace, cls);
+      let labels = this.byLabel.get(cls.namespace);
+      if (!labels) this.byLabel.set(cls.namespace, (labels = new Map()));
+      for (const [key, value] of Object.entries(cls.representative.labels)) {
+        let values = labels.get(key);
+        if (!values) labels.set(key, (values = new Map()));
+        push(values, value, cls);
+      }
+    }
+    // ipBlock peers: the classes whose IPs and the external blocks that the ipBlock holds.
+    const lists: number[][] = Array.from({ length: ipBlockCount }, () => []);
+    for (const cls of classes) for (const hit of cls.ipHits) lists[hit]!.push(cls.id);
+    for (const block of externals)
+      for (const hit of block.hitList) lists[hit]!.push(classes.length + block.id);
+    this.ipBlockCache = lists.map((ids) => Int32Array.from(ids));
+  }
+
+  ipBlockMatches(index: number): Int32Array {
+    return this.ipBlockCache[index]!;
+  }
+
+  podPeerMatches(peer: PodPeer, policy: NetworkPolicy): Int32Array {
+    const scope = peer.namespaceSelector ? `n${selectorKey(peer.namespaceSelector)}` : `p${policy.namespace}`;
+    const key = `${scope}\u0003${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+    let ids = this.podPeerCache.get(key);
+    if (!ids) {
+      const out: number[] = [];
+      const namespaces = peer.namespaceSelector
+        ? this.namespacesMatching(peer.namespaceSelector)
+        : [policy.namespace];
+      for (const namespace of namespaces) {
+        for (const cls of this.candidates(namespace, peer)) {
+          if (peerMatchesWorkload(peer, policy, cls.representative, this.namespaces)) out.push(cls.id);
+        }
+      }
+      ids = Int32Array.from(out).sort();
+      this.podPeerCache.set(key, ids);
+    }
+    return ids;
+  }
+
+  /** Namespaces with classes whose labels a namespaceSelector matches (memoised per selector). */
+  private namespacesMatching(selector: LabelSelector): string[] {
+    const key = selectorKey(selector);
+    let names = this.namespaceMatches.get(key);
+    if (!names) {
+      names = [...this.byNamespace.keys()].filter((ns) =>
+        selectorMatches(selector, namespaceLabels(this.namespaces, ns)),
+      );
+      this.namespaceMatches.set(key, names);
+    }
+    return names;
+  }
+
+  /**
+   * Classes of a namespace that may match the peer's podSelector: those carrying a label value the
+   * selector's most selective `In` requirement (matchLabels included) asks for; all of them without one.
+   */
+  private candidates(namespace: string, peer: PodPeer): readonly PodClass[] {
+    const all = this.byNamespace.get(namespace) ?? [];
+    const selector = peer.podSelector;
+    if (!selector || selector.invalid) return all;
+    let best: readonly PodClass[] = all;
+    const labels = this.byLabel.get(namespace);
+    for (const req of selector.requirements) {
+      if (req.operator !== 'In') continue;
+      const values = labels?.get(req.key);
+      const found =
+        req.values.length === 1
+          ? (values?.get(req.values[0]!) ?? [])
+          : req.values.flatMap((v) => values?.get(v) ?? []);
+      if (found.length < best.length) best = found;
+      if (best.length === 0) break;
+    }
+    return best;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Rules of a direction, only when the policy's types include it (otherwise they are ignored). */
 export function rulesOf(policy: NetworkPolicy, direction: Direction): readonly PolicyRule[] {
   if (direction === 'ingress') return policy.affectsIngress ? policy.ingress : [];
@@ -303,15 +500,3 @@ export function rulesOf(policy: NetworkPolicy, direction: Direction): readonly P
 function effectiveRules(policy: NetworkPolicy): PolicyRule[] {
   return [...rulesOf(policy, 'ingress'), ...rulesOf(policy, 'egress')];
 }
-
-function profileFor(profiles: Map<string, Profile>, policies: NetworkPolicy[], direction: Direction): Profile | undefined {
-  if (policies.length === 0) return undefined;
-  const key = policies.map((p) => `${p.namespace}/${p.name}@${p.origin.file.path}:${p.origin.span.start}`).join('|');
-  let profile = profiles.get(key);
-  if (!profile) {
-    profile = { policies, matches: undefined, matchesAll: policies.some((p) => rulesOf(p, direction).some((r) => r.peers === 'all')) };
-    profiles.set(key, profile);
-  }
-  return profile;
-}
-

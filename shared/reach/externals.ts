@@ -3,7 +3,7 @@
  * pieces that lie in exactly the same ipBlocks merged into one block. Two addresses in one block are
  * treated alike by every policy, so each block is one node of the reachability graph.
  */
-import { IpRangeSet } from '../semantics/ip-set.js';
+import { IpRangeSet, parseAddress } from '../semantics/ip-set.js';
 import type { IpFamily, IpRange } from '../semantics/ip-set.js';
 
 export interface ExternalBlock {
@@ -11,6 +11,8 @@ export interface ExternalBlock {
   readonly ranges: IpRangeSet;
   /** Indexes (into the distinct ipBlock sets) of the ipBlocks that hold this block. */
   readonly hits: ReadonlySet<number>;
+  /** The same indexes, ascending. */
+  readonly hitList: readonly number[];
 }
 
 const familyMax: Readonly<Record<IpFamily, bigint>> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
@@ -32,7 +34,8 @@ export function buildExternalBlocks(ipBlocks: readonly IpRangeSet[]): ExternalBl
       const last = i + 1 < sorted.length ? sorted[i + 1]! - 1n : familyMax[family];
       const hits: number[] = [];
       ipBlocks.forEach((block, index) => {
-        if (block.ranges.some((r) => r.family === family && r.first <= first && last <= r.last)) hits.push(index);
+        if (block.ranges.some((r) => r.family === family && r.first <= first && last <= r.last))
+          hits.push(index);
       });
       pieces.push({ range: { family, first, last }, hits });
     }
@@ -44,5 +47,49 @@ export function buildExternalBlocks(ipBlocks: readonly IpRangeSet[]): ExternalBl
     if (group) group.ranges.push(piece.range);
     else groups.set(key, { ranges: [piece.range], hits: piece.hits });
   }
-  return [...groups.values()].map((g, id) => ({ id, ranges: IpRangeSet.of(g.ranges), hits: new Set(g.hits) }));
+  return [...groups.values()].map((g, id) => ({
+    id,
+    ranges: IpRangeSet.of(g.ranges),
+    hits: new Set(g.hits),
+    hitList: g.hits,
+  }));
+}
+
+/**
+ * Finds the block holding an address by binary search over the blocks' ranges, so that pods' IPs are
+ * placed in O(log n) instead of being tested against every ipBlock. The blocks cover each family's
+ * whole address space, so every valid address has exactly one block.
+ */
+export class ExternalIndex {
+  private readonly firsts: Record<IpFamily, bigint[]> = { 4: [], 6: [] };
+  private readonly owners: Record<IpFamily, ExternalBlock[]> = { 4: [], 6: [] };
+
+  constructor(blocks: readonly ExternalBlock[]) {
+    const entries = blocks.flatMap((block) => block.ranges.ranges.map((range) => ({ range, block })));
+    entries.sort((a, b) => (a.range.first < b.range.first ? -1 : a.range.first > b.range.first ? 1 : 0));
+    for (const { range, block } of entries) {
+      this.firsts[range.family].push(range.first);
+      this.owners[range.family].push(block);
+    }
+  }
+
+  /** The block holding `address` (text), or undefined when the text is not an address. */
+  blockOfText(address: string): ExternalBlock | undefined {
+    const parsed = parseAddress(address);
+    return parsed ? this.blockOf(parsed.family, parsed.value) : undefined;
+  }
+
+  blockOf(family: IpFamily, value: bigint): ExternalBlock | undefined {
+    const firsts = this.firsts[family];
+    // The last range starting at or before `value`.
+    let lo = 0;
+    let hi = firsts.length - 1;
+    if (hi < 0 || firsts[0]! > value) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (firsts[mid]! <= value) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.owners[family][lo];
+  }
 }

@@ -71,7 +71,14 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
   const externalNodes = new Map<ExternalBlock, GraphNode>();
   for (const block of engine.externals) {
     const id = externalNodeId(block);
-    externalNodes.set(block, { id, kind: 'External', namespace: '', name: id, workloads: [], ranges: block.ranges.ranges.map(formatRange) });
+    externalNodes.set(block, {
+      id,
+      kind: 'External',
+      namespace: '',
+      name: id,
+      workloads: [],
+      ranges: block.ranges.ranges.map(formatRange),
+    });
   }
 
   // Accumulate ports per node pair (a workload may hold several classes).
@@ -85,7 +92,9 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
     else existing.ports = existing.ports.union(ports);
   };
   const targetsOf = (dst: Endpoint): GraphNode[] =>
-    dst.kind === 'class' ? (nodesOfClass.get(dst.cls) ?? []).map((b) => b.node) : [externalNodes.get(dst.block)!];
+    dst.kind === 'class'
+      ? (nodesOfClass.get(dst.cls) ?? []).map((b) => b.node)
+      : [externalNodes.get(dst.block)!];
 
   for (const cls of engine.classes) {
     const src: Endpoint = { kind: 'class', cls };
@@ -124,11 +133,23 @@ function podNodes(workloads: readonly Workload[]): NodeBuilder[] {
     if (w.kind !== 'Pod' && podIds.has(id)) id = `${id}[${w.kind}]`;
     for (let n = 2; used.has(id); n++) id = `${qualifiedName(w)}#${n}`;
     used.add(id);
-    return { node: { id, kind: w.kind, namespace: w.namespace, name: w.name, workloads: [w], ranges: [] }, classes: new Set(), members: new Set([w]) };
+    return {
+      node: { id, kind: w.kind, namespace: w.namespace, name: w.name, workloads: [w], ranges: [] },
+      classes: new Set(),
+      members: new Set([w]),
+    };
   });
 }
 
-const ownerKinds: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+const ownerKinds: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+]);
 
 function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
   const byId = new Map<string, NodeBuilder>();
@@ -139,11 +160,79 @@ function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
     const id = `${w.namespace}/${name}[${kind}]`;
     let b = byId.get(id);
     if (!b) {
-      b = { node: { id, kind, namespace: w.namespace, name, workloads: [], ranges: [] }, classes: new Set(), members: new Set() };
+      b = {
+        node: { id, kind, namespace: w.namespace, name, workloads: [], ranges: [] },
+        classes: new Set(),
+        members: new Set(),
+      };
       byId.set(id, b);
     }
     b.members.add(w);
     (b.node.workloads as Workload[]).push(w);
   }
   return [...byId.values()];
+}
+
+/** Reachability figures for a whole cluster, counted on classes (see {@link countReach}). */
+export interface ReachCounts {
+  readonly classes: number;
+  readonly externalBlocks: number;
+  /** Pods and pod templates, each counted once (a template stands for its pods). */
+  readonly pods: number;
+  /** Ordered endpoint pairs decided: class → class, class → external block, external block → class. */
+  readonly classPairs: number;
+  /** Of those, the pairs with some allowed port. */
+  readonly allowedClassPairs: number;
+  /** Ordered pairs of distinct pods with some allowed port, derived from class sizes. */
+  readonly allowedPodPairs: number;
+  /** Ordered pairs of distinct pods allowed on every port. */
+  readonly openPodPairs: number;
+  /** Pod → external block and external block → pod pairs with some allowed port. */
+  readonly podToExternal: number;
+  readonly externalToPod: number;
+}
+
+/**
+ * Decides every ordered pair of endpoints on the engine's classes and counts the allowed pairs at pod
+ * level from class sizes: a class of n pods and one of m pods stand for n·m pod pairs (n·(n−1) within
+ * one class, as a pod's traffic to itself is not judged), so 10^8 pod pairs are never enumerated.
+ */
+export function countReach(engine: ReachabilityEngine): ReachCounts {
+  let allowedClassPairs = 0;
+  let allowedPodPairs = 0;
+  let openPodPairs = 0;
+  let podToExternal = 0;
+  let externalToPod = 0;
+  for (const cls of engine.classes) {
+    const n = cls.members.length;
+    engine.forEachReachable({ kind: 'class', cls }, (dst, ports) => {
+      allowedClassPairs++;
+      if (dst.kind === 'external') {
+        podToExternal += n;
+        return;
+      }
+      const pairs = dst.cls === cls ? n * (n - 1) : n * dst.cls.members.length;
+      allowedPodPairs += pairs;
+      if (ports.isAll) openPodPairs += pairs;
+    });
+  }
+  for (const block of engine.externals) {
+    engine.forEachReachable({ kind: 'external', block }, (dst) => {
+      allowedClassPairs++;
+      if (dst.kind === 'class') externalToPod += dst.cls.members.length;
+    });
+  }
+  const classes = engine.classes.length;
+  const externalBlocks = engine.externals.length;
+  return {
+    classes,
+    externalBlocks,
+    pods: engine.classes.reduce((n, cls) => n + cls.members.length, 0),
+    classPairs: classes * classes + 2 * classes * externalBlocks,
+    allowedClassPairs,
+    allowedPodPairs,
+    openPodPairs,
+    podToExternal,
+    externalToPod,
+  };
 }

@@ -52,15 +52,76 @@ function apiIpv4Text(text: string): string | undefined {
 
 /** Parses an address; undefined when invalid. IPv4-mapped IPv6 addresses stay IPv6. */
 export function parseAddress(text: string): { family: IpFamily; value: bigint } | undefined {
+  // Pod IPs are parsed by the ten thousand: the common spellings skip the general path.
+  const quick = typeof text === 'string' ? (quickIpv4(text) ?? quickIpv6(text)) : undefined;
+  if (quick) return quick;
   const normal = typeof text === 'string' ? apiAddressText(text) : undefined;
   if (normal === undefined || !ipaddr.isValid(normal)) return undefined;
   const addr = ipaddr.parse(normal);
   return { family: addr.kind() === 'ipv4' ? 4 : 6, value: bytesToBigint(addr.toByteArray()) };
 }
 
+const DOTTED_QUAD = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
+
+/** `a.b.c.d` with decimal octets up to 255, read as {@link apiAddressText} and ipaddr.js read it. */
+function quickIpv4(text: string): { family: IpFamily; value: bigint } | undefined {
+  const m = DOTTED_QUAD.exec(text);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  const c = Number(m[3]);
+  const d = Number(m[4]);
+  if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
+  return { family: 4, value: BigInt(a * 0x1000000 + b * 0x10000 + c * 0x100 + d) };
+}
+
+const HEX_GROUPS = /^[0-9a-fA-F:]+$/;
+
+/**
+ * IPv6 in plain hex groups (`fd00:10::1a`, full or with one `::`), which ipaddr.js reads the same way;
+ * anything else (embedded IPv4, zones, odd forms) is left to the general path.
+ */
+function quickIpv6(text: string): { family: IpFamily; value: bigint } | undefined {
+  if (text.length < 2 || text.length > 39 || !HEX_GROUPS.test(text)) return undefined;
+  const gap = text.indexOf('::');
+  if (gap >= 0 && text.indexOf('::', gap + 1) >= 0) return undefined;
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  const count = headGroups.length + tailGroups.length;
+  if (gap < 0 ? count !== 8 : count > 7) return undefined;
+  let value = 0n;
+  const shift = (groups: string[]) => {
+    for (const group of groups) {
+      if (group.length < 1 || group.length > 4) return false;
+      value = (value << 16n) | BigInt(parseInt(group, 16));
+    }
+    return true;
+  };
+  if (!shift(headGroups)) return undefined;
+  value <<= BigInt(16 * (8 - count));
+  if (!shift(tailGroups)) return undefined;
+  return { family: 6, value };
+}
+
 /** Parses a CIDR into its address range; undefined when the text is not a CIDR. */
 export function parseCidr(text: string): IpRange | undefined {
-  if (typeof text !== 'string' || !text.includes('/')) return undefined;
+  if (typeof text !== 'string') return undefined;
+  // Policies repeat the same few CIDRs (`0.0.0.0/0`, `10.0.0.0/8`) thousands of times; ranges are immutable.
+  let range = cidrCache.get(text);
+  if (range === undefined && !cidrCache.has(text)) {
+    if (cidrCache.size >= 10_000) cidrCache.clear();
+    range = parseCidrUncached(text);
+    cidrCache.set(text, range);
+  }
+  return range;
+}
+
+const cidrCache = new Map<string, IpRange | undefined>();
+
+function parseCidrUncached(text: string): IpRange | undefined {
+  if (!text.includes('/')) return undefined;
   // Go splits at the first '/'; the prefix length is decimal digits only (leading zeros allowed).
   const slash = text.indexOf('/');
   const address = apiAddressText(text.slice(0, slash));
@@ -194,7 +255,9 @@ export class IpRangeSet {
   containsAddress(address: string): boolean {
     const parsed = parseAddress(address);
     if (!parsed) return false;
-    return this.ranges.some((r) => r.family === parsed.family && parsed.value >= r.first && parsed.value <= r.last);
+    return this.ranges.some(
+      (r) => r.family === parsed.family && parsed.value >= r.first && parsed.value <= r.last,
+    );
   }
 
   /** True when every address of `other` is in this set. */

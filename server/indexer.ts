@@ -48,6 +48,30 @@ export function looksLikeManifest(text: string): boolean {
   return KIND.test(text);
 }
 
+/**
+ * True when a file (relative to its workspace folder, `/`-separated) is one indexing would visit: not in
+ * a skipped directory, matching the include globs and not the exclude globs.
+ */
+export function isIndexedPath(relativePath: string, settings: Settings): boolean {
+  const parts = relativePath.split('/');
+  if (parts.some((p) => p === '..' || p === '')) return false;
+  if (parts.slice(0, -1).some((dir) => skippedDirectories.has(dir))) return false;
+  return globMatcher(settings)(relativePath);
+}
+
+/**
+ * The text of one file of a workspace folder when indexing would take it (path, size and content as in
+ * scanFolder), else undefined: for files that change on disk after the folder was scanned.
+ */
+export async function readIndexedFile(
+  root: string,
+  path: string,
+  settings: Settings,
+): Promise<string | undefined> {
+  if (!isIndexedPath(relative(root, path).split(sep).join('/'), settings)) return undefined;
+  return (await readCandidate(path, settings.maxFileSize))?.text;
+}
+
 export async function scanFolder(root: string, options: ScanOptions): Promise<IndexedFile[]> {
   const matches = globMatcher(options.settings);
   const out: IndexedFile[] = [];

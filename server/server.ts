@@ -17,12 +17,11 @@ import type {
   ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readFile } from 'node:fs/promises';
 import { WorkspaceSession } from '../shared/session/workspace-session.js';
 import type { WorkspaceAnalysis } from '../shared/workspace-analysis.js';
 import type { SourceFile } from '../shared/source/source-file.js';
 import { toDiagnostic } from './diagnostics.js';
-import { looksLikeManifest, scanFolder } from './indexer.js';
+import { looksLikeManifest, readIndexedFile, scanFolder } from './indexer.js';
 import { folderFromUri, PathMap, pathToUri, uriToPath } from './uris.js';
 import type { Folder } from './uris.js';
 import { SettingsService } from './settings-service.js';
@@ -155,6 +154,27 @@ export function startServer(connection: Connection): void {
     paths.forget(uri);
   }
 
+  /**
+   * Work that reads the disk for a URI (watched-file events, closed buffers) runs one task after the
+   * other, in the order the notifications arrived: a file changed and then deleted ends up deleted even
+   * when the read of the change completes after the deletion was seen.
+   */
+  let diskWork: Promise<void> = Promise.resolve();
+  function onDisk(context: string, task: () => Promise<void>): void {
+    diskWork = diskWork.then(task).catch((error: unknown) => logError(context, error));
+  }
+
+  /** Brings a file without an open buffer back to what indexing would make of it (its disk text, or nothing). */
+  async function syncFromDisk(uri: string): Promise<void> {
+    const folder = uri.startsWith('file:') ? paths.folderOf(uri) : undefined;
+    const text = folder
+      ? await readIndexedFile(folder.path, uriToPath(uri), await settings.forFolder(folder))
+      : undefined;
+    if (documents.get(uri)) return; // opened meanwhile: the buffer is the truth
+    if (text === undefined) removeUri(uri);
+    else if (updateFromText(uri, text)) scheduleAnalysis();
+  }
+
   async function indexWorkspace(): Promise<void> {
     const progress = capabilities.workDoneProgress
       ? await connection.window.createWorkDoneProgress()
@@ -258,31 +278,21 @@ export function startServer(connection: Connection): void {
     if (updateFromText(event.document.uri, event.document.getText())) scheduleAnalysis();
   });
   documents.onDidClose((event) => {
-    // The editor's buffer is gone: go back to the file on disk, or drop the file if it has none.
+    // The editor's buffer is gone: go back to the file on disk as indexing takes it (a file outside the
+    // include globs, in node_modules or above maxFileSize is dropped), or drop it if it has none.
     const uri = event.document.uri;
-    if (!uri.startsWith('file:')) return removeUri(uri);
-    readFile(uriToPath(uri), 'utf8').then(
-      (text) => {
-        if (updateFromText(uri, text)) scheduleAnalysis();
-      },
-      () => removeUri(uri),
-    );
+    onDisk('closing a document', () => syncFromDisk(uri));
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    for (const change of params.changes) {
-      if (documents.get(change.uri)) continue; // the open buffer is the truth
-      if (change.type === FileChangeType.Deleted) {
-        removeUri(change.uri);
-        continue;
+    // The same filters as indexing apply: the client watches every YAML/JSON file.
+    onDisk('watched files', async () => {
+      for (const change of params.changes) {
+        if (documents.get(change.uri)) continue; // the open buffer is the truth
+        if (change.type === FileChangeType.Deleted) removeUri(change.uri);
+        else await syncFromDisk(change.uri);
       }
-      readFile(uriToPath(change.uri), 'utf8').then(
-        (text) => {
-          if (updateFromText(change.uri, text)) scheduleAnalysis();
-        },
-        () => removeUri(change.uri),
-      );
-    }
+    });
   });
 
   const state: ServerState = {

@@ -6,57 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { rules, ruleById } from '../../shared/rules/registry.js';
-import { repoRoot } from '../support/cli.js';
+import { example, rulesDoc, sections } from '../support/rules-doc.js';
+import type { Example } from '../support/rules-doc.js';
 import { lint } from '../support/lint.js';
 
-const doc = readFileSync(join(repoRoot, 'docs', 'rules.md'), 'utf8');
-
-interface Section {
-  readonly id: string;
-  readonly body: string;
-}
-
-/** The `## ` sections; a section ends at the next heading of level 1 or 2 outside a code block. */
-function sections(): Section[] {
-  const out: Array<{ id: string; lines: string[] }> = [];
-  let current: { id: string; lines: string[] } | undefined;
-  let fenced = false;
-  for (const line of doc.split('\n')) {
-    if (line.startsWith('```')) fenced = !fenced;
-    if (!fenced && line.startsWith('## ')) {
-      current = { id: line.slice(3).trim(), lines: [] };
-      out.push(current);
-      continue;
-    }
-    if (!fenced && line.startsWith('# ')) {
-      current = undefined;
-      continue;
-    }
-    current?.lines.push(line);
-  }
-  return out.map((s) => ({ id: s.id, body: s.lines.join('\n') }));
-}
-
-interface Example {
-  readonly yaml: string;
-  readonly settings: unknown;
-}
-
-/** The first ```yaml block after a paragraph starting with `**<label>**`. */
-function example(section: Section, label: 'Bad' | 'Good'): Example | undefined {
-  const start = section.body.search(new RegExp(`^\\*\\*${label}\\*\\*`, 'm'));
-  if (start < 0) return undefined;
-  const rest = section.body.slice(start);
-  const block = /```yaml\n([\s\S]*?)```/.exec(rest);
-  if (!block) return undefined;
-  const before = rest.slice(0, block.index);
-  if (/^\*\*(Good|Bad)\*\*/m.test(before.slice(2))) return undefined;
-  const settings = /<!-- settings: (\{.*\}) -->/.exec(before);
-  return { yaml: block[1]!, settings: settings ? (JSON.parse(settings[1]!) as unknown) : {} };
-}
+const doc = rulesDoc;
 
 function reported(ex: Example): Set<string> {
   const { ctx, findings } = lint({ 'example.yaml': ex.yaml }, ex.settings);

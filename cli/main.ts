@@ -8,6 +8,9 @@ import { analyzeLoaded } from '../shared/analysis.js';
 import type { Analysis } from '../shared/analysis.js';
 import { loadManifests } from '../shared/parse/yaml-loader.js';
 import { severityRank } from '../shared/findings.js';
+import { cniPlugins, dnsTargets, normaliseSettings } from '../shared/settings.js';
+import type { Settings } from '../shared/settings.js';
+import { isRuleId } from '../shared/rules/registry.js';
 import type { Severity } from '../shared/findings.js';
 import { buildGraph, countReach } from '../shared/reach/graph.js';
 import type { Level, ReachGraph } from '../shared/reach/graph.js';
@@ -38,14 +41,19 @@ function out(text: string): void {
   process.stdout.write(text);
 }
 
-function load(paths: string[], options: CommonOptions, timer = new PhaseTimer()): Analysis {
+function load(
+  paths: string[],
+  options: CommonOptions,
+  timer = new PhaseTimer(),
+  settings?: Settings,
+): Analysis {
   const sources = timer.time('read files', () => collectSources(paths, readStdin));
   for (const s of sources) {
     if (s.text.trim() === '') process.stderr.write(`netpol-scope: ${s.path}: empty file\n`);
   }
   const files = timer.time('YAML parse', () => sources.map((s) => loadManifests(s)));
   const analysis = timer.time('validate+model', () =>
-    analyzeLoaded(files, { defaultNamespace: options.namespace }),
+    analyzeLoaded(files, { defaultNamespace: options.namespace, ...(settings ? { settings } : {}) }),
   );
   for (const loaded of analysis.workspace.files) {
     const hasObjects = analysis.workspace.objects.some((o) => o.file === loaded.file);
@@ -92,8 +100,30 @@ export function buildProgram(): Command {
         .default('error'),
     )
     .addOption(namespaceOption())
-    .action((paths: string[], options: CommonOptions & { format: string; failOn: string }) => {
-      const analysis = load(paths, options);
+    .option(
+      '-r, --rule <id=severity>',
+      'set a rule to error, warning, info, hint or off (repeatable), as netpolScope.rules does',
+      collectRule,
+      {},
+    )
+    .addOption(
+      new Option('--cni <plugin>', 'the CNI of the cluster, for the cni-* rules')
+        .choices([...cniPlugins])
+        .default('unknown'),
+    )
+    .addOption(
+      new Option('--dns <target>', 'the cluster DNS the DNS rules expect')
+        .choices([...dnsTargets].filter((t) => t !== 'custom'))
+        .default('auto'),
+    )
+    .action((paths: string[], options: CheckOptions) => {
+      const settings = normaliseSettings({
+        rules: options.rule,
+        cni: options.cni,
+        dns: { target: options.dns },
+        defaultNamespace: options.namespace,
+      });
+      const analysis = load(paths, options, undefined, settings);
       const findings = analysis.findings;
       if (options.format === 'json') out(formatJson(findings));
       else if (options.format === 'sarif') out(formatSarif(findings, version, process.cwd()));
@@ -167,6 +197,27 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+interface CheckOptions extends CommonOptions {
+  format: string;
+  failOn: string;
+  rule: Record<string, string>;
+  cni: string;
+  dns: string;
+}
+
+const ruleSettings = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Parses one `--rule id=severity` into the accumulated rules object. */
+function collectRule(value: string, previous: Record<string, string>): Record<string, string> {
+  const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(value.trim());
+  if (!m || !isRuleId(m[1]!) || !ruleSettings.has(m[2]!)) {
+    throw new UsageError(
+      `--rule must be <rule-id>=<error|warning|info|hint|off> with a rule id from docs/rules.md (got "${value}")`,
+    );
+  }
+  return { ...previous, [m[1]!]: m[2]! };
 }
 
 interface ReachOptions extends CommonOptions {

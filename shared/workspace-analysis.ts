@@ -48,21 +48,35 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
       return engine;
     },
   };
-  const raw = [...workspace.findings, ...runLint(context)];
-  const findings = applySettings(raw, options.settingsFor ?? (() => settings)).sort(compareFindings);
-  const byPath = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const list = byPath.get(f.file.path);
-    if (list) list.push(f);
-    else byPath.set(f.file.path, [f]);
-  }
+  // Findings (lint included) are computed on first use: `reach` and `explain` never pay for them.
+  let findings: Finding[] | undefined;
+  let byPath: Map<string, Finding[]> | undefined;
+  const allFindings = (): Finding[] => {
+    if (!findings) {
+      const raw = [...workspace.findings, ...runLint(context)];
+      findings = applySettings(raw, options.settingsFor ?? (() => settings)).sort(compareFindings);
+    }
+    return findings;
+  };
   return {
     workspace,
     settings,
     get engine() {
       return context.engine;
     },
-    findings,
-    findingsOf: (path) => byPath.get(path) ?? [],
+    get findings() {
+      return allFindings();
+    },
+    findingsOf(path) {
+      if (!byPath) {
+        byPath = new Map();
+        for (const f of allFindings()) {
+          const list = byPath.get(f.file.path);
+          if (list) list.push(f);
+          else byPath.set(f.file.path, [f]);
+        }
+      }
+      return byPath.get(path) ?? [];
+    },
   };
 }

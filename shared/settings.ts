@@ -76,7 +76,10 @@ function stringArray(value: unknown, fallback: readonly string[]): readonly stri
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : fallback;
 }
 
-function stringRecord(value: unknown, fallback: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+function stringRecord(
+  value: unknown,
+  fallback: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
   if (!isRecord(value)) return fallback;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
@@ -99,17 +102,28 @@ export function normaliseSettings(raw: unknown): Settings {
   }
   const dnsRaw = isRecord(raw.dns) ? raw.dns : {};
   const dns: DnsSettings = {
-    target: (dnsTargets as readonly unknown[]).includes(dnsRaw.target) ? (dnsRaw.target as DnsTarget) : d.dns.target,
+    target: (dnsTargets as readonly unknown[]).includes(dnsRaw.target)
+      ? (dnsRaw.target as DnsTarget)
+      : d.dns.target,
     namespace: typeof dnsRaw.namespace === 'string' && dnsRaw.namespace ? dnsRaw.namespace : d.dns.namespace,
     podLabels: stringRecord(dnsRaw.podLabels, d.dns.podLabels),
     ip: typeof dnsRaw.ip === 'string' ? dnsRaw.ip : d.dns.ip,
-    port: typeof dnsRaw.port === 'number' && Number.isInteger(dnsRaw.port) && dnsRaw.port > 0 && dnsRaw.port < 65536 ? dnsRaw.port : d.dns.port,
+    port:
+      typeof dnsRaw.port === 'number' &&
+      Number.isInteger(dnsRaw.port) &&
+      dnsRaw.port > 0 &&
+      dnsRaw.port < 65536
+        ? dnsRaw.port
+        : d.dns.port,
   };
   return {
     rules,
     dns,
     cni: (cniPlugins as readonly unknown[]).includes(raw.cni) ? (raw.cni as CniPlugin) : d.cni,
-    defaultNamespace: typeof raw.defaultNamespace === 'string' && raw.defaultNamespace ? raw.defaultNamespace : d.defaultNamespace,
+    defaultNamespace:
+      typeof raw.defaultNamespace === 'string' && raw.defaultNamespace
+        ? raw.defaultNamespace
+        : d.defaultNamespace,
     include: stringArray(raw.include, d.include),
     exclude: stringArray(raw.exclude, d.exclude),
     maxFileSize: typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0 ? raw.maxFileSize : d.maxFileSize,

@@ -25,7 +25,12 @@ export type ViewMessage =
   | { readonly type: 'setLevel'; readonly level: ReachLevel }
   | { readonly type: 'explain'; readonly from: string; readonly to: string; readonly port?: PortQuery }
   | { readonly type: 'reveal'; readonly location: SourceLocation }
-  | { readonly type: 'export'; readonly format: 'csv' | 'svg'; readonly content: string; readonly suggestedName: string };
+  | {
+      readonly type: 'export';
+      readonly format: 'csv' | 'svg';
+      readonly content: string;
+      readonly suggestedName: string;
+    };
 
 export function isViewMessage(value: unknown): value is ViewMessage {
   const type = (value as { type?: unknown } | null)?.type;

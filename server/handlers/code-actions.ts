@@ -19,7 +19,11 @@ function wanted(only: readonly string[] | undefined, kind: string): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
-function toAction(state: ServerState, fix: Fix, diagnostics: Diagnostic[] | undefined): CodeAction | undefined {
+function toAction(
+  state: ServerState,
+  fix: Fix,
+  diagnostics: Diagnostic[] | undefined,
+): CodeAction | undefined {
   const edit = toWorkspaceEdit(state, fix.edits);
   if (!edit) return undefined;
   return {
@@ -43,7 +47,9 @@ export function codeActions(state: ServerState, params: CodeActionParams): CodeA
     for (const diagnostic of params.context.diagnostics) {
       const data = diagnostic.data;
       if (!isDiagnosticData(data)) continue;
-      const finding = findings.find((f) => f.rule === data.rule && f.span.start === data.start && f.span.end === data.end);
+      const finding = findings.find(
+        (f) => f.rule === data.rule && f.span.start === data.start && f.span.end === data.end,
+      );
       if (!finding) continue;
       for (const fix of fixesFor(analysis, finding)) {
         const action = toAction(state, fix, [diagnostic]);

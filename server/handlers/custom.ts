@@ -9,7 +9,11 @@ import type {
   ReachabilityResult,
   StatusParams,
 } from '../../shared/protocol.js';
-import { explainPayload, makeLocationOf, reachabilityPayload } from '../../shared/features/reachability-view.js';
+import {
+  explainPayload,
+  makeLocationOf,
+  reachabilityPayload,
+} from '../../shared/features/reachability-view.js';
 import { defaultDenyPolicy } from '../../shared/fixes/default-deny.js';
 import { policySelects } from '../../shared/semantics/policy-semantics.js';
 import type { WorkspaceAnalysis } from '../../shared/workspace-analysis.js';
@@ -17,7 +21,12 @@ import type { ServerState } from '../server.js';
 
 export function reachability(state: ServerState, params: ReachabilityParams): ReachabilityResult {
   const analysis = state.analysis();
-  return reachabilityPayload(analysis, params.level === 'pod' ? 'pod' : 'workload', makeLocationOf((p) => state.paths.uri(p)), state.generation());
+  return reachabilityPayload(
+    analysis,
+    params.level === 'pod' ? 'pod' : 'workload',
+    makeLocationOf((p) => state.paths.uri(p)),
+    state.generation(),
+  );
 }
 
 export function explain(state: ServerState, params: ExplainParams): ExplainResult {
@@ -29,7 +38,8 @@ export function explain(state: ServerState, params: ExplainParams): ExplainResul
     makeLocationOf((p) => state.paths.uri(p)),
     params.port,
   );
-  if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `unknown node: ${params.from} or ${params.to}`);
+  if (!result)
+    throw new ResponseError(ErrorCodes.InvalidParams, `unknown node: ${params.from} or ${params.to}`);
   return result;
 }
 
@@ -44,14 +54,31 @@ export function namespaces(state: ServerState): NamespacesResult {
   };
 }
 
-export async function createDefaultDeny(state: ServerState, params: CreateDefaultDenyParams): Promise<{ uri: string }> {
+export async function createDefaultDeny(
+  state: ServerState,
+  params: CreateDefaultDenyParams,
+): Promise<{ uri: string }> {
   const analysis = state.analysis();
   const file = state.sourceOf(params.targetUri);
   const { text, edits } = defaultDenyPolicy(analysis, params.namespace, file);
   if (file) {
-    const edit = { changes: { [params.targetUri]: edits.map((e) => ({ range: { start: file.positionAt(e.span.start), end: file.positionAt(e.span.end) }, newText: e.newText })) } };
-    const applied = await state.connection.workspace.applyEdit({ label: `Default deny for ${params.namespace}`, edit });
-    if (!applied.applied) throw new ResponseError(LSPErrorCodes.RequestFailed, applied.failureReason ?? 'the editor did not apply the edit');
+    const edit = {
+      changes: {
+        [params.targetUri]: edits.map((e) => ({
+          range: { start: file.positionAt(e.span.start), end: file.positionAt(e.span.end) },
+          newText: e.newText,
+        })),
+      },
+    };
+    const applied = await state.connection.workspace.applyEdit({
+      label: `Default deny for ${params.namespace}`,
+      edit,
+    });
+    if (!applied.applied)
+      throw new ResponseError(
+        LSPErrorCodes.RequestFailed,
+        applied.failureReason ?? 'the editor did not apply the edit',
+      );
     return { uri: params.targetUri };
   }
   // A folder: create a new file there.
@@ -61,11 +88,20 @@ export async function createDefaultDeny(state: ServerState, params: CreateDefaul
     edit: {
       documentChanges: [
         { kind: 'create', uri, options: { ignoreIfExists: true } },
-        { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] },
+        {
+          textDocument: { uri, version: null },
+          edits: [
+            { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text },
+          ],
+        },
       ],
     },
   });
-  if (!applied.applied) throw new ResponseError(LSPErrorCodes.RequestFailed, applied.failureReason ?? 'the editor did not apply the edit');
+  if (!applied.applied)
+    throw new ResponseError(
+      LSPErrorCodes.RequestFailed,
+      applied.failureReason ?? 'the editor did not apply the edit',
+    );
   return { uri };
 }
 

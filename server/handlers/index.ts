@@ -15,14 +15,22 @@ import { createDefaultDeny, explain, namespaces, reachability } from './custom.j
 export const featureCapabilities: ServerCapabilities = {
   hoverProvider: true,
   completionProvider: { triggerCharacters: [':', ' ', '{', ',', '['], resolveProvider: false },
-  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_ACTION_KIND], resolveProvider: false },
+  codeActionProvider: {
+    codeActionKinds: [CodeActionKind.QuickFix, SOURCE_ACTION_KIND],
+    resolveProvider: false,
+  },
   codeLensProvider: { resolveProvider: false },
 };
 
 type LogError = (context: string, error: unknown) => void;
 
 /** Wraps a handler so that a bug answers an empty result and is logged, and the server keeps serving. */
-function guarded<P, R>(name: string, logError: LogError, fallback: R, handler: (params: P) => R): (params: P) => R {
+function guarded<P, R>(
+  name: string,
+  logError: LogError,
+  fallback: R,
+  handler: (params: P) => R,
+): (params: P) => R {
   return (params) => {
     try {
       return handler(params);

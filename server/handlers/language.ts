@@ -1,6 +1,13 @@
 /** Hover, completion and code lens: convert LSP positions, call the core, convert back. */
 import { CompletionItemKind, MarkupKind } from 'vscode-languageserver';
-import type { CodeLens, CompletionItem, CompletionParams, Hover, HoverParams, CodeLensParams } from 'vscode-languageserver';
+import type {
+  CodeLens,
+  CompletionItem,
+  CompletionParams,
+  Hover,
+  HoverParams,
+  CodeLensParams,
+} from 'vscode-languageserver';
 import { hoverAt } from '../../shared/features/hover.js';
 import { completionsAt } from '../../shared/features/completion.js';
 import { codeLenses } from '../../shared/features/code-lens.js';
@@ -15,7 +22,10 @@ export function hover(state: ServerState, params: HoverParams): Hover | null {
   if (!file) return null;
   const result = hoverAt(state.analysis(), file, toOffset(file, params.position));
   if (!result) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: toRange(file, result.span) };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: result.markdown },
+    range: toRange(file, result.span),
+  };
 }
 
 export function completion(state: ServerState, params: CompletionParams): CompletionItem[] {
@@ -26,7 +36,9 @@ export function completion(state: ServerState, params: CompletionParams): Comple
     label: item.label,
     kind: item.kind === 'labelKey' ? CompletionItemKind.Property : CompletionItemKind.Value,
     ...(item.detail ? { detail: item.detail } : {}),
-    ...(item.documentation ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } } : {}),
+    ...(item.documentation
+      ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } }
+      : {}),
     textEdit: { range: toRange(file, item.replace), newText: item.insertText },
     // Keep the core's order (most used first) whatever the client's default sorting.
     sortText: String(i).padStart(5, '0'),

@@ -31,7 +31,9 @@ export function defaultDenyActions(ctx: AnalysisContext, file: SourceFile, offse
   const declared = at?.kind === 'Namespace' ? at.name : at?.namespace;
   const namespace = declared ?? ctx.settings.defaultNamespace;
   const edit = appendDefaultDeny(ctx, loaded.file, namespace, declared !== undefined);
-  return [{ title: `Create a default-deny policy for namespace ${namespace}`, kind: 'source', edits: [edit] }];
+  return [
+    { title: `Create a default-deny policy for namespace ${namespace}`, kind: 'source', edits: [edit] },
+  ];
 }
 
 /**
@@ -45,7 +47,12 @@ export function defaultDenyPolicy(
 ): { readonly text: string; readonly edits: readonly TextEdit[] } {
   const loaded = file && !/\.json$/i.test(file.path) ? loadedFileOf(ctx, file) : undefined;
   if (loaded) return { text: '', edits: [appendDefaultDeny(ctx, loaded.file, namespace, true)] };
-  return { text: documentLines(ctx, namespace, true, defaultStyle).map((l) => `${l}\n`).join(''), edits: [] };
+  return {
+    text: documentLines(ctx, namespace, true, defaultStyle)
+      .map((l) => `${l}\n`)
+      .join(''),
+    edits: [],
+  };
 }
 
 function uniqueName(ctx: AnalysisContext, namespace: string): string {
@@ -61,7 +68,12 @@ function uniqueName(ctx: AnalysisContext, namespace: string): string {
 }
 
 /** The comment and policy lines (no `---`), in a style. */
-function documentLines(ctx: AnalysisContext, namespace: string, writeNamespace: boolean, style: YamlStyle): string[] {
+function documentLines(
+  ctx: AnalysisContext,
+  namespace: string,
+  writeNamespace: boolean,
+  style: YamlStyle,
+): string[] {
   const name = uniqueName(ctx, namespace);
   const policy: YamlValue = {
     apiVersion: 'networking.k8s.io/v1',
@@ -77,7 +89,12 @@ function documentLines(ctx: AnalysisContext, namespace: string, writeNamespace: 
 }
 
 /** The edit appending the policy as a new `---` document at the end of a file, in the file's style. */
-function appendDefaultDeny(ctx: AnalysisContext, file: SourceFile, namespace: string, writeNamespace: boolean): TextEdit {
+function appendDefaultDeny(
+  ctx: AnalysisContext,
+  file: SourceFile,
+  namespace: string,
+  writeNamespace: boolean,
+): TextEdit {
   const loaded = loadedFileOf(ctx, file)!;
   const roots = loaded.documents.flatMap((d) => (d.root ? [d.root] : []));
   const style = detectStyle(loaded.file, roots);

@@ -54,6 +54,12 @@ export function suppressionFix(finding: Finding): Fix {
   return {
     title: `Disable ${finding.rule} for this line`,
     kind: 'quickfix',
-    edits: [{ file, span: { start: lineStart, end: lineStart }, newText: `${indent}# netpol-scope-disable-next-line ${finding.rule}${eol}` }],
+    edits: [
+      {
+        file,
+        span: { start: lineStart, end: lineStart },
+        newText: `${indent}# netpol-scope-disable-next-line ${finding.rule}${eol}`,
+      },
+    ],
   };
 }

@@ -64,14 +64,23 @@ export function buildWorkspace(sources: readonly SourceFile[], options: BuildOpt
   );
 }
 
-export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: BuildOptions = {}): Workspace {
+export function buildWorkspaceFromLoaded(
+  files: readonly LoadedFile[],
+  options: BuildOptions = {},
+): Workspace {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const cache = options.productCache;
   const findings: Finding[] = [];
   const objects: KubeObject[] = [];
   for (const loaded of files) {
     for (const problem of loaded.problems) {
-      findings.push({ rule: problem.code, severity: problem.severity, message: problem.message, file: loaded.file, span: problem.span });
+      findings.push({
+        rule: problem.code,
+        severity: problem.severity,
+        message: problem.message,
+        file: loaded.file,
+        span: problem.span,
+      });
     }
     for (const document of loaded.documents) objects.push(...objectsOfDocument(loaded.file, document));
   }
@@ -86,14 +95,25 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
     if (object.kind === 'Namespace' && object.name !== undefined) {
-      const labels = { ...stringMap(get(get(object.node, 'metadata'), 'labels')), [METADATA_NAME_LABEL]: object.name };
-      declared.set(object.name, { name: object.name, labels, origin: { file: object.file, span: objectAnchor(object) } });
+      const labels = {
+        ...stringMap(get(get(object.node, 'metadata'), 'labels')),
+        [METADATA_NAME_LABEL]: object.name,
+      };
+      declared.set(object.name, {
+        name: object.name,
+        labels,
+        origin: { file: object.file, span: objectAnchor(object) },
+      });
       namespaceObjects.set(object.name, object);
       continue;
     }
     // A NetworkPolicy kind of a third-party API group (Calico's projectcalico.org/v3, ...) is another
     // resource with other semantics; it is not analysed.
-    if (object.kind === 'NetworkPolicy' && object.apiVersion !== undefined && !isBuiltInGroupVersion(object.apiVersion)) {
+    if (
+      object.kind === 'NetworkPolicy' &&
+      object.apiVersion !== undefined &&
+      !isBuiltInGroupVersion(object.apiVersion)
+    ) {
       continue;
     }
     if (object.kind === 'NetworkPolicy') {
@@ -124,14 +144,21 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
       // the `pod-template-hash` label: https://kubernetes.io/docs/concepts/workloads/controllers/deployment/).
       // The Deployment is represented by those pods even when the dump leaves the ReplicaSet out.
       const hash = workload.labels['pod-template-hash'];
-      if (workload.kind === 'Pod' && workload.owner?.kind === 'ReplicaSet' && hash && workload.owner.name.endsWith(`-${hash}`)) {
+      if (
+        workload.kind === 'Pod' &&
+        workload.owner?.kind === 'ReplicaSet' &&
+        hash &&
+        workload.owner.name.endsWith(`-${hash}`)
+      ) {
         owned.add(`${namespace}/Deployment/${workload.owner.name.slice(0, -hash.length - 1)}`);
       }
     }
   }
 
   // ReplicaSets owned by a Deployment, Jobs owned by a CronJob: mark their owners represented too.
-  const representedWorkloads = workloads.filter((w) => w.kind === 'Pod' || !owned.has(`${w.namespace}/${w.kind}/${w.name}`));
+  const representedWorkloads = workloads.filter(
+    (w) => w.kind === 'Pod' || !owned.has(`${w.namespace}/${w.kind}/${w.name}`),
+  );
 
   // Duplicate policy names: a namespace holds one object per name, so the last one applied wins.
   const byName = new Map<string, Array<{ policy: NetworkPolicy; object: KubeObject }>>();
@@ -168,7 +195,8 @@ export function buildWorkspaceFromLoaded(files: readonly LoadedFile[], options: 
 
   const namespaces = new Map<string, NamespaceInfo>(declared);
   const reference = (name: string) => {
-    if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [METADATA_NAME_LABEL]: name }, origin: undefined });
+    if (!namespaces.has(name))
+      namespaces.set(name, { name, labels: { [METADATA_NAME_LABEL]: name }, origin: undefined });
   };
   for (const w of representedWorkloads) reference(w.namespace);
   for (const p of effectivePolicies) reference(p.namespace);

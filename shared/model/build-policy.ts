@@ -55,13 +55,24 @@ export function buildPolicy(object: KubeObject, namespace: string, rejected: boo
   };
 }
 
-function buildRules(file: SourceFile, node: SNode | undefined, direction: Direction, peersKey: 'from' | 'to'): PolicyRule[] {
+function buildRules(
+  file: SourceFile,
+  node: SNode | undefined,
+  direction: Direction,
+  peersKey: 'from' | 'to',
+): PolicyRule[] {
   if (!isSeq(node)) return [];
   return node.items.map((item, index) => {
     const peersNode = get(item, peersKey);
     const portsNode = get(item, 'ports');
-    const peers = isSeq(peersNode) && peersNode.items.length > 0 ? peersNode.items.flatMap((p) => buildPeer(file, p)) : 'all';
-    const ports = isSeq(portsNode) && portsNode.items.length > 0 ? portsNode.items.flatMap((p) => buildPort(file, p)) : 'all';
+    const peers =
+      isSeq(peersNode) && peersNode.items.length > 0
+        ? peersNode.items.flatMap((p) => buildPeer(file, p))
+        : 'all';
+    const ports =
+      isSeq(portsNode) && portsNode.items.length > 0
+        ? portsNode.items.flatMap((p) => buildPort(file, p))
+        : 'all';
     return { direction, index, peers, ports, origin: { file, span: item.span } } satisfies PolicyRule;
   });
 }
@@ -80,9 +91,12 @@ function buildPeer(file: SourceFile, node: SNode): PolicyPeer[] {
   const podSelectorNode = get(node, 'podSelector');
   const namespaceSelectorNode = get(node, 'namespaceSelector');
   // A null selector in a peer is a nil pointer for the API: the field is absent.
-  const podSelector = podSelectorNode && !isNull(podSelectorNode) ? buildSelector(file, podSelectorNode) : undefined;
+  const podSelector =
+    podSelectorNode && !isNull(podSelectorNode) ? buildSelector(file, podSelectorNode) : undefined;
   const namespaceSelector =
-    namespaceSelectorNode && !isNull(namespaceSelectorNode) ? buildSelector(file, namespaceSelectorNode) : undefined;
+    namespaceSelectorNode && !isNull(namespaceSelectorNode)
+      ? buildSelector(file, namespaceSelectorNode)
+      : undefined;
   if (!podSelector && !namespaceSelector) return []; // an empty peer; the API rejects it
   return [{ kind: 'pods', podSelector, namespaceSelector, origin }];
 }
@@ -93,6 +107,14 @@ function buildPort(file: SourceFile, node: SNode): PolicyPort[] {
   if (protocolText !== 'TCP' && protocolText !== 'UDP' && protocolText !== 'SCTP') return [];
   const portNode = get(node, 'port');
   let port: number | string | undefined;
-  if (isScalar(portNode) && (typeof portNode.value === 'number' || typeof portNode.value === 'string')) port = portNode.value;
-  return [{ protocol: protocolText as Protocol, port, endPort: numberValue(get(node, 'endPort')), origin: { file, span: node.span } }];
+  if (isScalar(portNode) && (typeof portNode.value === 'number' || typeof portNode.value === 'string'))
+    port = portNode.value;
+  return [
+    {
+      protocol: protocolText as Protocol,
+      port,
+      endPort: numberValue(get(node, 'endPort')),
+      origin: { file, span: node.span },
+    },
+  ];
 }

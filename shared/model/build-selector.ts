@@ -30,7 +30,12 @@ export function buildSelector(file: SourceFile, node: SNode): LabelSelector {
         invalid = true;
         continue;
       }
-      requirements.push({ key: pair.key.value, operator: 'In', values: [value.value], origin: { file, span: pair.span } });
+      requirements.push({
+        key: pair.key.value,
+        operator: 'In',
+        values: [value.value],
+        origin: { file, span: pair.span },
+      });
     }
   } else if (matchLabels !== undefined && !isNull(matchLabels)) invalid = true;
 
@@ -57,7 +62,12 @@ export function buildSelector(file: SourceFile, node: SNode): LabelSelector {
         invalid = true;
         continue;
       }
-      requirements.push({ key, operator: operator as SelectorOperator, values, origin: { file, span: item.span } });
+      requirements.push({
+        key,
+        operator: operator as SelectorOperator,
+        values,
+        origin: { file, span: item.span },
+      });
     }
   } else if (matchExpressions !== undefined && !isNull(matchExpressions)) invalid = true;
 

@@ -5,7 +5,16 @@
  * ReplicaSet, ReplicationController and Job; `spec.jobTemplate.spec.template` for CronJob.
  * Container ports default to TCP (ContainerPort.protocol, https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports).
  */
-import { get, getPath, isMap, isSeq, numberValue, stringMap, stringValue, boolValue } from '../parse/snode.js';
+import {
+  get,
+  getPath,
+  isMap,
+  isSeq,
+  numberValue,
+  stringMap,
+  stringValue,
+  boolValue,
+} from '../parse/snode.js';
 import type { SNode } from '../parse/snode.js';
 import type { KubeObject } from '../parse/kube-objects.js';
 import { objectAnchor } from '../parse/kube-objects.js';
@@ -19,9 +28,15 @@ export function isWorkloadKind(kind: string | undefined): kind is WorkloadKind {
 }
 
 /** The pod template (metadata + spec) of a workload object. */
-function templateOf(kind: WorkloadKind, node: SNode): { metadata: SNode | undefined; spec: SNode | undefined } {
+function templateOf(
+  kind: WorkloadKind,
+  node: SNode,
+): { metadata: SNode | undefined; spec: SNode | undefined } {
   if (kind === 'Pod') return { metadata: get(node, 'metadata'), spec: get(node, 'spec') };
-  const template = kind === 'CronJob' ? getPath(node, 'spec', 'jobTemplate', 'spec', 'template') : getPath(node, 'spec', 'template');
+  const template =
+    kind === 'CronJob'
+      ? getPath(node, 'spec', 'jobTemplate', 'spec', 'template')
+      : getPath(node, 'spec', 'template');
   return { metadata: get(template, 'metadata'), spec: get(template, 'spec') };
 }
 

@@ -35,7 +35,10 @@ export function locate(root: SNode, offset: number): Location | undefined {
     let next: PathStep | undefined;
     if (current.kind === 'map') {
       for (const pair of current.pairs) {
-        if (contains(pair.key.span, offset) && !(offset === pair.key.span.end && contains(pair.value.span, offset))) {
+        if (
+          contains(pair.key.span, offset) &&
+          !(offset === pair.key.span.end && contains(pair.value.span, offset))
+        ) {
           onKey = true;
           next = { node: pair.value, key: String(pair.key.value), index: undefined, pair };
           path.push(next);

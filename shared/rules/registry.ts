@@ -36,7 +36,12 @@ export const rules = [
   // API validity: what the Kubernetes API server would reject.
   rule('api-removed-version', 'api', 'error', 'A NetworkPolicy apiVersion that Kubernetes no longer serves'),
   rule('api-unknown-field', 'api', 'error', 'A field that the NetworkPolicy API does not define'),
-  rule('api-invalid-type', 'api', 'error', 'A value of the wrong type, including null where an object is needed'),
+  rule(
+    'api-invalid-type',
+    'api',
+    'error',
+    'A value of the wrong type, including null where an object is needed',
+  ),
   rule('api-missing-field', 'api', 'error', 'A required field that is absent'),
   rule('api-invalid-name', 'api', 'error', 'An object name or namespace that is not a valid DNS name'),
   rule('api-invalid-cidr', 'api', 'error', 'An ipBlock cidr or except that is not a valid CIDR'),
@@ -52,23 +57,78 @@ export const rules = [
   rule('api-duplicate-policy', 'api', 'error', 'Two NetworkPolicies with the same name in one namespace'),
 
   // Semantics: valid policies that probably do not do what their author meant.
-  rule('namespace-selector-all', 'semantics', 'warning', '`namespaceSelector: {}` admits every namespace, present and future'),
-  rule('pod-selector-cross-namespace', 'semantics', 'warning', 'A bare podSelector peer that only matches pods of other namespaces'),
-  rule('dns-egress-missing', 'semantics', 'warning', 'Egress isolation without a DNS allow on UDP and TCP 53'),
+  rule(
+    'namespace-selector-all',
+    'semantics',
+    'warning',
+    '`namespaceSelector: {}` admits every namespace, present and future',
+  ),
+  rule(
+    'pod-selector-cross-namespace',
+    'semantics',
+    'warning',
+    'A bare podSelector peer that only matches pods of other namespaces',
+  ),
+  rule(
+    'dns-egress-missing',
+    'semantics',
+    'warning',
+    'Egress isolation without a DNS allow on UDP and TCP 53',
+  ),
   rule('dns-egress-incomplete', 'semantics', 'warning', 'A DNS allow that misses UDP or TCP'),
-  rule('dns-egress-wrong-target', 'semantics', 'warning', 'A DNS allow whose peers cannot be the cluster DNS'),
-  rule('namespace-name-label', 'semantics', 'warning', 'Selecting a namespace by a `name` label that Kubernetes does not set'),
-  rule('policy-types-ignored-rules', 'semantics', 'warning', 'Rules of a direction missing from policyTypes are ignored'),
-  rule('policy-types-implicit', 'semantics', 'info', 'policyTypes omitted: the effective types are defaulted'),
+  rule(
+    'dns-egress-wrong-target',
+    'semantics',
+    'warning',
+    'A DNS allow whose peers cannot be the cluster DNS',
+  ),
+  rule(
+    'namespace-name-label',
+    'semantics',
+    'warning',
+    'Selecting a namespace by a `name` label that Kubernetes does not set',
+  ),
+  rule(
+    'policy-types-ignored-rules',
+    'semantics',
+    'warning',
+    'Rules of a direction missing from policyTypes are ignored',
+  ),
+  rule(
+    'policy-types-implicit',
+    'semantics',
+    'info',
+    'policyTypes omitted: the effective types are defaulted',
+  ),
   rule('allow-all-rule', 'semantics', 'warning', 'A rule that allows every peer'),
-  rule('egress-metadata-endpoint', 'semantics', 'warning', 'Egress to 0.0.0.0/0 or ::/0 that leaves the cloud metadata endpoint reachable'),
-  rule('policy-selects-nothing', 'semantics', 'warning', 'A policy whose podSelector selects no workload of the workspace'),
+  rule(
+    'egress-metadata-endpoint',
+    'semantics',
+    'warning',
+    'Egress to 0.0.0.0/0 or ::/0 that leaves the cloud metadata endpoint reachable',
+  ),
+  rule(
+    'policy-selects-nothing',
+    'semantics',
+    'warning',
+    'A policy whose podSelector selects no workload of the workspace',
+  ),
   rule('peer-matches-nothing', 'semantics', 'warning', 'A peer that matches no workload of the workspace'),
   rule('named-port-unresolved', 'semantics', 'warning', 'A named port that no destination pod declares'),
-  rule('split-rule', 'semantics', 'warning', 'A rule split in two by a stray `-`: peers in one rule, ports alone in the next'),
+  rule(
+    'split-rule',
+    'semantics',
+    'warning',
+    'A rule split in two by a stray `-`: peers in one rule, ports alone in the next',
+  ),
   rule('workload-not-isolated', 'semantics', 'info', 'A workload that no policy selects'),
   rule('cni-no-enforcement', 'semantics', 'warning', 'The configured CNI does not enforce NetworkPolicy'),
-  rule('cni-unsupported-feature', 'semantics', 'warning', 'The configured CNI does not support a feature the policy uses'),
+  rule(
+    'cni-unsupported-feature',
+    'semantics',
+    'warning',
+    'The configured CNI does not support a feature the policy uses',
+  ),
 ] as const;
 
 export type RuleId = (typeof rules)[number]['id'];

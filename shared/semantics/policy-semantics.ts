@@ -37,13 +37,20 @@ import { PortSet } from './port-set.js';
 
 const emptyLabels: Readonly<Record<string, string>> = Object.freeze({});
 
-export function namespaceLabels(namespaces: ReadonlyMap<string, NamespaceInfo>, name: string): Readonly<Record<string, string>> {
+export function namespaceLabels(
+  namespaces: ReadonlyMap<string, NamespaceInfo>,
+  name: string,
+): Readonly<Record<string, string>> {
   return namespaces.get(name)?.labels ?? emptyLabels;
 }
 
 /** True when `policy` selects `workload` (same namespace, podSelector matches, not host-network). */
 export function policySelects(policy: NetworkPolicy, workload: Workload): boolean {
-  return !workload.hostNetwork && policy.namespace === workload.namespace && selectorMatches(policy.podSelector, workload.labels);
+  return (
+    !workload.hostNetwork &&
+    policy.namespace === workload.namespace &&
+    selectorMatches(policy.podSelector, workload.labels)
+  );
 }
 
 /** True when a pod/namespace-selector peer of `policy` matches `workload`. ipBlock peers are matched by IP. */
@@ -56,13 +63,17 @@ export function peerMatchesWorkload(
   if (peer.kind === 'ipBlock') return workload.ips.some((ip) => peer.ranges.containsAddress(ip));
   if (workload.hostNetwork) return false;
   if (peer.namespaceSelector) {
-    if (!selectorMatches(peer.namespaceSelector, namespaceLabels(namespaces, workload.namespace))) return false;
+    if (!selectorMatches(peer.namespaceSelector, namespaceLabels(namespaces, workload.namespace)))
+      return false;
   } else if (workload.namespace !== policy.namespace) return false;
   return peer.podSelector ? selectorMatches(peer.podSelector, workload.labels) : true;
 }
 
 /** The ports one NetworkPolicyPort opens on a destination with the given container ports. */
-export function portsOfPolicyPort(port: PolicyPort, destinationPorts: readonly ContainerPort[] | undefined): PortSet {
+export function portsOfPolicyPort(
+  port: PolicyPort,
+  destinationPorts: readonly ContainerPort[] | undefined,
+): PortSet {
   if (port.port === undefined) return PortSet.allOf(port.protocol);
   if (typeof port.port === 'number') {
     const end = port.endPort !== undefined && port.endPort >= port.port ? port.endPort : port.port;
@@ -72,7 +83,11 @@ export function portsOfPolicyPort(port: PolicyPort, destinationPorts: readonly C
 }
 
 /** A named port resolved on a destination: the container ports with that name and protocol. */
-export function resolveNamedPort(name: string, protocol: Protocol, destinationPorts: readonly ContainerPort[] | undefined): PortSet {
+export function resolveNamedPort(
+  name: string,
+  protocol: Protocol,
+  destinationPorts: readonly ContainerPort[] | undefined,
+): PortSet {
   let out = PortSet.none;
   for (const cp of destinationPorts ?? []) {
     if (cp.name === name && cp.protocol === protocol) out = out.union(PortSet.range(protocol, cp.port));
@@ -84,7 +99,10 @@ export function resolveNamedPort(name: string, protocol: Protocol, destinationPo
  * The ports a rule opens towards a destination. `destinationPorts` undefined means the destination is
  * not a pod (an external address), on which named ports resolve to nothing.
  */
-export function portsOfRule(rule: PolicyRule, destinationPorts: readonly ContainerPort[] | undefined): PortSet {
+export function portsOfRule(
+  rule: PolicyRule,
+  destinationPorts: readonly ContainerPort[] | undefined,
+): PortSet {
   if (rule.ports === 'all') return PortSet.all;
   let out = PortSet.none;
   for (const port of rule.ports) out = out.union(portsOfPolicyPort(port, destinationPorts));

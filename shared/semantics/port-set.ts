@@ -107,7 +107,11 @@ export class PortSet {
   /** Ports `lo..hi` (inclusive) of one protocol; empty when lo > hi. */
   static range(protocol: Protocol, lo: number, hi: number = lo): PortSet {
     const r = normalise([[lo, hi]]);
-    return new PortSet(protocol === 'TCP' ? r : NONE, protocol === 'UDP' ? r : NONE, protocol === 'SCTP' ? r : NONE);
+    return new PortSet(
+      protocol === 'TCP' ? r : NONE,
+      protocol === 'UDP' ? r : NONE,
+      protocol === 'SCTP' ? r : NONE,
+    );
   }
 
   static fromRanges(ranges: Iterable<PortRange>): PortSet {
@@ -131,7 +135,11 @@ export class PortSet {
   union(other: PortSet): PortSet {
     if (other.isEmpty || this === other) return this;
     if (this.isEmpty) return other;
-    return new PortSet(unionRanges(this.tcp, other.tcp), unionRanges(this.udp, other.udp), unionRanges(this.sctp, other.sctp));
+    return new PortSet(
+      unionRanges(this.tcp, other.tcp),
+      unionRanges(this.udp, other.udp),
+      unionRanges(this.sctp, other.sctp),
+    );
   }
 
   intersect(other: PortSet): PortSet {
@@ -170,7 +178,8 @@ export class PortSet {
 
   /** Canonical text, equal for equal sets. */
   get key(): string {
-    if (this.keyCache === undefined) this.keyCache = `${this.tcp.join(',')}|${this.udp.join(',')}|${this.sctp.join(',')}`;
+    if (this.keyCache === undefined)
+      this.keyCache = `${this.tcp.join(',')}|${this.udp.join(',')}|${this.sctp.join(',')}`;
     return this.keyCache;
   }
 

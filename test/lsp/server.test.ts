@@ -45,12 +45,21 @@ test('edits re-analyse and publish for the new version; fixing the error clears 
     await client.open('policies/invalid.yaml', broken);
     const fixed = broken.replace('10.0.0.0/33', '10.0.0.0/8');
     const version = await client.change(uri, fixed);
-    const errors = (d: Array<{ severity?: number; code?: number | string }>) => d.filter((x) => x.severity === 1);
-    const after = await client.waitForDiagnostics(uri, (d) => errors(d).length === 1, 'after fixing the CIDR');
+    const errors = (d: Array<{ severity?: number; code?: number | string }>) =>
+      d.filter((x) => x.severity === 1);
+    const after = await client.waitForDiagnostics(
+      uri,
+      (d) => errors(d).length === 1,
+      'after fixing the CIDR',
+    );
     assert.equal(errors(after)[0]!.code, 'api-invalid-protocol');
     assert.equal(client.diagnostics.get(uri)!.version, version);
     await client.change(uri, fixed.replace('protocol: tcp', 'protocol: TCP'));
-    const valid = await client.waitForDiagnostics(uri, (d) => errors(d).length === 0, 'after fixing the protocol');
+    const valid = await client.waitForDiagnostics(
+      uri,
+      (d) => errors(d).length === 0,
+      'after fixing the protocol',
+    );
     // A valid policy now: only the semantic rules speak (it selects app=server, which app.yaml declares).
     assert.ok(valid.every((d) => !String(d.code).startsWith('api-')));
   } finally {

@@ -40,7 +40,10 @@ export function runCase(c: ReachCase): ProbeResult[] {
     const from = byId.get(probe.from);
     const to = byId.get(probe.to);
     if (!from || !to) throw new Error(`${c.id}: probe endpoint not found: ${probe.from} -> ${probe.to}`);
-    const ports = engine.allowed({ kind: 'class', cls: engine.classOf(from)! }, { kind: 'class', cls: engine.classOf(to)! });
+    const ports = engine.allowed(
+      { kind: 'class', cls: engine.classOf(from)! },
+      { kind: 'class', cls: engine.classOf(to)! },
+    );
     return { probe, actual: ports.has(probe.protocol, probe.port) };
   });
 }

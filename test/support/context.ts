@@ -13,8 +13,14 @@ import { dedent } from './manifests.js';
 export function contextOf(files: string | Record<string, string>, settings: unknown = {}): AnalysisContext {
   const entries = typeof files === 'string' ? [['test.yaml', files] as const] : Object.entries(files);
   const sources = entries.map(([path, text]) => new SourceFile(path, dedent(text)));
-  const workspace = buildWorkspace(sources, { defaultNamespace: normaliseSettings(settings).defaultNamespace });
-  return { workspace, engine: new ReachabilityEngine(workspace.model), settings: normaliseSettings(settings) };
+  const workspace = buildWorkspace(sources, {
+    defaultNamespace: normaliseSettings(settings).defaultNamespace,
+  });
+  return {
+    workspace,
+    engine: new ReachabilityEngine(workspace.model),
+    settings: normaliseSettings(settings),
+  };
 }
 
 /** The file of a context by path. */

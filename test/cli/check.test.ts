@@ -20,10 +20,50 @@ function jsonFindings(args: string[]): { status: number | null; findings: JsonFi
   return { status: r.status, findings: (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings };
 }
 
-test('check: a valid workspace reports no problems and exits 0', () => {
-  const r = runCli(['check', `${fixtures}/app`]);
+test('check: a valid workspace has no API errors and exits 0; the semantic rules still speak', () => {
+  const r = runCli(['check', `${fixtures}/app`, '--format', 'json']);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'No problems found.\n');
+  const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+  assert.deepEqual(
+    findings.map((f) => [f.line, f.severity, f.rule]),
+    [
+      [11, 'info', 'workload-not-isolated'],
+      [23, 'info', 'workload-not-isolated'],
+      [43, 'info', 'policy-types-implicit'],
+      [64, 'warning', 'dns-egress-missing'],
+    ],
+  );
+});
+
+test('check: --rule sets severities or turns rules off, like netpolScope.rules', () => {
+  const off = runCli([
+    'check',
+    `${fixtures}/app`,
+    '--rule',
+    'workload-not-isolated=off',
+    '--rule',
+    'policy-types-implicit=off',
+    '-r',
+    'dns-egress-missing=off',
+  ]);
+  assert.equal(off.status, 0, off.stderr);
+  assert.equal(off.stdout, 'No problems found.\n');
+  const raised = runCli(['check', `${fixtures}/app`, '--rule', 'dns-egress-missing=error']);
+  assert.equal(raised.status, 1);
+  assert.match(raised.stdout, /:64:17: error dns-egress-missing /);
+  const bad = runCli(['check', `${fixtures}/app`, '--rule', 'no-such-rule=off']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--rule must be <rule-id>=/);
+});
+
+test('check: --cni turns on the CNI rules', () => {
+  const r = runCli(['check', `${fixtures}/app`, '--cni', 'flannel', '--format', 'json']);
+  const rules = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.rule);
+  assert.equal(rules.filter((id) => id === 'cni-no-enforcement').length, 2);
+  const none = runCli(['check', `${fixtures}/app`, '--format', 'json']);
+  assert.ok(
+    !(JSON.parse(none.stdout) as { findings: JsonFinding[] }).findings.some((f) => f.rule.startsWith('cni-')),
+  );
 });
 
 test('check: text output is compiler-like file:line:col: severity rule message', () => {

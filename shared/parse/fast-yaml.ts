@@ -294,7 +294,12 @@ class DocumentParser {
       if (colon < 0) throw BAIL;
     }
     if (this.commentIndent >= indent) throw BAIL;
-    return { kind: 'map', span: { start: first, end: this.lastEnd }, pairs, flow: false };
+    return {
+      kind: 'map',
+      span: { start: first, end: pairs[pairs.length - 1]!.span.end },
+      pairs,
+      flow: false,
+    };
   }
 
   /** Block sequence whose dashes sit at column `indent` (its first dash is the current line's content). */
@@ -309,7 +314,7 @@ class DocumentParser {
       if (!this.isDashLine()) break;
     }
     if (this.commentIndent >= indent) throw BAIL;
-    return { kind: 'seq', span: { start, end: this.lastEnd }, items, flow: false };
+    return { kind: 'seq', span: { start, end: items[items.length - 1]!.span.end }, items, flow: false };
   }
 
   /**

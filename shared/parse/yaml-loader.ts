@@ -13,6 +13,7 @@ import type { SourceFile, Span } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
 import { FastYamlReader } from './fast-yaml.js';
 import type { ValueNormaliser } from './fast-yaml.js';
+import { documentMarkers, withoutMarker } from './document-markers.js';
 
 export type LoadProblemCode =
   'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb' | 'helm-template' | 'file-too-large';
@@ -50,12 +51,20 @@ export interface LoadLimits {
 
 export const defaultLoadLimits: LoadLimits = { maxFileChars: 64 * 1024 * 1024, maxAliasNodes: 100_000 };
 
-const HELM_DIRECTIVE =
-  /\{\{-?\s*(?:[.$]|-|include|template|if|else|end|range|with|define|toYaml|tpl|required|default|quote|printf|\/\*)/;
+/**
+ * Chart directives: a `{{ }}` that refers to chart data (`.Values`, `.Release`, `.Chart`, `.Capabilities`,
+ * `.Files`, `.Template`) or calls the functions charts are built with (`include`, `template`, `toYaml`,
+ * `tpl`, `required`, `nindent`, `define`). Wherever one appears, the file is a chart template.
+ */
+const CHART_DIRECTIVE =
+  /\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|(?:include|template|toYaml|tpl|required|nindent|define)\b)/;
 
-/** True when the text carries Go-template directives, as Helm chart templates do. */
-export function looksLikeHelmTemplate(text: string): boolean {
-  return HELM_DIRECTIVE.test(text);
+/**
+ * True when a text may be a template and must be judged by {@link loadManifests} as a whole (the
+ * incremental loader asks this before splitting a file into documents).
+ */
+export function mayBeTemplate(text: string): boolean {
+  return text.includes('{{');
 }
 
 export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoadLimits): LoadedFile {
@@ -75,26 +84,63 @@ export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoad
       ],
     };
   }
-  // `includes` first: a plain string search is much faster than the regex over megabytes of text.
-  const helm = text.includes('{{') ? HELM_DIRECTIVE.exec(text) : null;
-  if (helm) {
-    return {
-      file,
-      documents: [],
-      problems: [
-        {
-          code: 'helm-template',
-          severity: 'info',
-          message:
-            'This file is a Helm template ({{ … }} directives); it is not analysed as written. ' +
-            'Render it with `helm template` and analyse the output.',
-          span: { start: helm.index, end: helm.index + helm[0].length },
-        },
-      ],
-    };
-  }
+  if (!mayBeTemplate(text)) return loadFast(file, limits) ?? loadGeneral(file, limits);
+  const chart = CHART_DIRECTIVE.exec(text);
+  if (chart) return helmTemplate(file, { start: chart.index, end: chart.index + chart[0].length });
+  const loaded = loadFast(file, limits) ?? loadGeneral(file, limits);
+  const stray = templateOutsideStrings(text, loaded);
+  return stray === undefined ? loaded : helmTemplate(file, { start: stray, end: stray + 2 });
+}
 
-  return loadFast(file, limits) ?? loadGeneral(file, limits);
+/**
+ * A Helm template is YAML only once rendered: one info problem, nothing analysed. Besides chart
+ * directives, a `{{` that stands outside the string values of the parsed YAML (and outside comments)
+ * shapes the document (`{{- if ... }}` lines, `name: {{ ... }}`), so the file is a template too. A `{{`
+ * inside a string value is data: Prometheus alert templates (`{{ $labels.instance }}`), Grafana legends,
+ * Argo parameters.
+ */
+function helmTemplate(file: SourceFile, span: Span): LoadedFile {
+  return {
+    file,
+    documents: [],
+    problems: [
+      {
+        code: 'helm-template',
+        severity: 'info',
+        message:
+          'This file is a Helm template ({{ … }} directives); it is not analysed as written. ' +
+          'Render it with `helm template` and analyse the output.',
+        span,
+      },
+    ],
+  };
+}
+
+/** The offset of the first `{{` that is neither in a string value nor in a comment, if any. */
+function templateOutsideStrings(text: string, loaded: LoadedFile): number | undefined {
+  const strings: Span[] = [];
+  const broken: Span[] = [];
+  const visit = (node: SNode, seen: Set<SNode>) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (node.kind === 'scalar') {
+      if (typeof node.value === 'string') strings.push(node.span);
+    } else if (node.kind === 'seq') for (const item of node.items) visit(item, seen);
+    else for (const pair of node.pairs) visit(pair.value, seen);
+  };
+  for (const d of loaded.documents) {
+    if (d.broken) broken.push(d.span);
+    else if (d.root) visit(d.root, new Set());
+  }
+  const inside = (spans: readonly Span[], at: number) => spans.some((s) => at >= s.start && at < s.end);
+  for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
+    if (inside(broken, at)) return at;
+    if (inside(strings, at)) continue;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (/^[^'"]*#/.test(text.slice(lineStart, at))) continue; // in a comment
+    return at;
+  }
+  return undefined;
 }
 
 const yamlOptions = {
@@ -131,7 +177,7 @@ function loadFast(file: SourceFile, limits: LoadLimits): LoadedFile | undefined 
     if (fast) {
       documents.push({
         index: documents.length,
-        span: { start: fast.start, end: fast.end },
+        span: withoutMarker(text, fast.start, fast.end),
         root: fast.root,
         broken: false,
       });
@@ -143,7 +189,7 @@ function loadFast(file: SourceFile, limits: LoadLimits): LoadedFile | undefined 
       return undefined;
     if (yamlDocs.some((doc) => doc.errors.length > 0)) return undefined;
     for (const doc of yamlDocs)
-      documents.push(convertDocument(doc, documents.length, start, text.length, limits, problems));
+      documents.push(convertDocument(doc, documents.length, start, text, limits, problems));
   }
   return { file, documents, problems };
 }
@@ -158,17 +204,6 @@ function hasUnsplittableSyntax(text: string): boolean {
     text.startsWith('...') ||
     text.includes('\n...')
   );
-}
-
-/** Offsets of the `---` lines that start documents. */
-function documentMarkers(text: string): number[] {
-  const out: number[] = [];
-  for (let at = text.indexOf('---'); at >= 0; at = text.indexOf('---', at + 3)) {
-    if (at > 0 && text.charCodeAt(at - 1) !== 10) continue;
-    const next = text.charCodeAt(at + 3);
-    if (at + 3 === text.length || next === 10 || next === 32 || next === 9) out.push(at);
-  }
-  return out;
 }
 
 /** The general path: the `yaml` package parses the whole file. Exported for parity tests of the fast path. */
@@ -190,39 +225,37 @@ export function loadGeneral(file: SourceFile, limits: LoadLimits = defaultLoadLi
     return { file, documents: [], problems };
   }
   if (!Array.isArray(yamlDocs)) yamlDocs = [yamlDocs];
-  const documents = yamlDocs.map((doc, index) =>
-    convertDocument(doc, index, 0, text.length, limits, problems),
-  );
+  const documents = yamlDocs.map((doc, index) => convertDocument(doc, index, 0, text, limits, problems));
   return { file, documents, problems };
 }
 
 /**
  * One document of the `yaml` package as a ManifestDocument; its problems go to `problems`. `base` is
- * the offset in the file of the text the document was parsed from.
+ * the offset in the file (`fullText`) of the text the document was parsed from.
  */
 function convertDocument(
   doc: Document.Parsed,
   index: number,
   base: number,
-  textLength: number,
+  fullText: string,
   limits: LoadLimits,
   problems: LoadProblem[],
 ): ManifestDocument {
-  const span: Span = { start: base + doc.range[0], end: base + doc.range[1] };
+  const span: Span = withoutMarker(fullText, base + doc.range[0], base + doc.range[1]);
   let broken = false;
   for (const err of doc.errors) {
     const duplicate = err.code === 'DUPLICATE_KEY';
     if (!duplicate) broken = true;
+    const start = base + err.pos[0];
+    // The parser points at the repeated key's first character; the finding covers the whole key.
+    const end = duplicate ? keyEnd(fullText, start) : base + Math.max(err.pos[1], err.pos[0] + 1);
     problems.push({
       code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
       severity: 'error',
       message: duplicate
         ? 'Duplicate key: Kubernetes rejects a mapping that repeats a key.'
         : cleanYamlMessage(err.message),
-      span: clampSpan(
-        { start: base + err.pos[0], end: base + Math.max(err.pos[1], err.pos[0] + 1) },
-        textLength,
-      ),
+      span: clampSpan({ start, end: Math.max(end, start + 1) }, fullText.length),
     });
   }
   let root: SNode | undefined;
@@ -285,7 +318,9 @@ class Converter {
       const items = node.items.map((item) =>
         item == null ? scalar(this.spanAt(node), null, false, true) : this.convert(item as YamlNode),
       );
-      out = { kind: 'seq', span: this.spanOf(node), items, flow: node.flow === true } satisfies SSeq;
+      const flow = node.flow === true;
+      const span = flow ? this.spanOf(node) : blockSpan(this.spanOf(node), items[items.length - 1]?.span);
+      out = { kind: 'seq', span, items, flow } satisfies SSeq;
       this.sizes.set(out, 1 + items.reduce((n, i) => n + (this.sizes.get(i) ?? 1), 0));
     } else if (isScalar(node)) {
       out = scalar(
@@ -339,6 +374,8 @@ class Converter {
         span: { start: keySpan.start, end: Math.max(value.span.end, keySpan.end) },
       });
     }
+    const flow = node.flow === true;
+    const span = flow ? this.spanOf(node) : blockSpan(this.spanOf(node), pairs[pairs.length - 1]?.span);
     if (merged.length > 0) {
       const present = new Set(pairs.map((p) => p.key.value));
       const seen = new Set<ScalarValue>();
@@ -348,7 +385,7 @@ class Converter {
         pairs.push(pair);
       }
     }
-    const out: SMap = { kind: 'map', span: this.spanOf(node), pairs, flow: node.flow === true };
+    const out: SMap = { kind: 'map', span, pairs, flow };
     this.sizes.set(out, 1 + pairs.reduce((n, p) => n + 1 + (this.sizes.get(p.value) ?? 1), 0));
     return out;
   }
@@ -363,6 +400,14 @@ class Converter {
     const start = this.base + (node.range?.[0] ?? 0);
     return { start, end: start };
   }
+}
+
+/**
+ * A block collection's span ends where its last entry's content ends: the `yaml` package's range also
+ * covers the line break and any comment after it, which would make findings run onto the next line.
+ */
+function blockSpan(range: Span, last: Span | undefined): Span {
+  return last ? { start: range.start, end: Math.max(range.start, last.end) } : range;
 }
 
 function scalar(span: Span, value: ScalarValue, quoted: boolean, implicit: boolean): SScalar {
@@ -385,6 +430,17 @@ function normaliseScalar(value: unknown, source: string | undefined): ScalarValu
 
 function isImplicitNull(node: { value: unknown; source?: string }): boolean {
   return node.value === null && (node.source === undefined || node.source === '');
+}
+
+/** The end of a mapping key written at `start`: a quoted key's closing quote, else the `:` that follows. */
+function keyEnd(text: string, start: number): number {
+  const quote = text[start];
+  if (quote === '"' || quote === "'") {
+    const close = text.indexOf(quote, start + 1);
+    return close < 0 ? start + 1 : close + 1;
+  }
+  const m = /^[^\n:#]*?(?=\s*:(?:\s|$))/.exec(text.slice(start, start + 256));
+  return m && m[0].length > 0 ? start + m[0].length : start + 1;
 }
 
 function clampSpan(span: Span, length: number): Span {

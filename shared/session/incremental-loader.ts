@@ -4,7 +4,7 @@
  * difference. The result is the same as `loadManifests` on the whole text (a unit test checks this).
  */
 import { SourceFile } from '../source/source-file.js';
-import { loadManifests, defaultLoadLimits, looksLikeHelmTemplate } from '../parse/yaml-loader.js';
+import { loadManifests, defaultLoadLimits, mayBeTemplate } from '../parse/yaml-loader.js';
 import type { LoadLimits, LoadProblem, LoadedFile, ManifestDocument } from '../parse/yaml-loader.js';
 import { splitDocuments } from './document-chunks.js';
 import { shiftNode, shiftSpanBy } from './shift.js';
@@ -103,7 +103,6 @@ function moveDocument(document: ManifestDocument, delta: number): ManifestDocume
  * loadManifests decides them, before any splitting.
  */
 function loadWholeIfSpecial(file: SourceFile, limits: LoadLimits): LoadedFile | undefined {
-  if (file.text.length > limits.maxFileChars || looksLikeHelmTemplate(file.text))
-    return loadManifests(file, limits);
+  if (file.text.length > limits.maxFileChars || mayBeTemplate(file.text)) return loadManifests(file, limits);
   return undefined;
 }

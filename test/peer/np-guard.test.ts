@@ -85,8 +85,8 @@ const reasons = {
     'Verified: with the rejected policy accepted these differences vanish.',
   syntaxErrorHelmLookalike:
     'The file has a YAML syntax error in its 4th document (`image: "{{ printf "%s:%s" ... }}"`: a quote inside a ' +
-    'double-quoted scalar). Seeing the `{{ printf` directive, our loader (shared/parse/yaml-loader.ts) takes the file for a ' +
-    'Helm template and analyses none of it (finding helm-template), so we have no workloads; np-guard keeps the three ' +
+    'double-quoted scalar). A `{{` directive in a document that does not parse makes our loader (shared/parse/yaml-loader.ts) ' +
+    'take the file for a template and analyse none of it (finding helm-template), so we have no workloads; np-guard keeps the three ' +
     'Deployments before the broken document, as the cli-runtime stream decoder kubectl uses stops at the first ' +
     'undecodable document. No NetworkPolicy is involved (np-guard: all connections).',
 } as const;

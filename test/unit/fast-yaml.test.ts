@@ -198,7 +198,7 @@ test('a document the fast reader hands over is read alone, at its offsets', () =
   const loaded = loadManifests(new SourceFile('mixed.yaml', text));
   assert.deepEqual(
     loaded.documents.map((d) => text.slice(d.span.start, d.span.end)),
-    ['a: 1\n', '---\nanchor: &x {k: v}\nalias: *x\n', '---\nb: [1, 2]\n', '---\nc: 3\n'],
+    ['a: 1\n', 'anchor: &x {k: v}\nalias: *x\n', 'b: [1, 2]\n', 'c: 3\n'],
   );
 });
 

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SourceFile } from '../../shared/source/source-file.js';
-import { defaultLoadLimits, loadManifests, looksLikeHelmTemplate } from '../../shared/parse/yaml-loader.js';
+import { defaultLoadLimits, loadManifests } from '../../shared/parse/yaml-loader.js';
 import type { LoadedFile } from '../../shared/parse/yaml-loader.js';
 import { objectAnchor, objectsOfDocument } from '../../shared/parse/kube-objects.js';
 import type { KubeObject } from '../../shared/parse/kube-objects.js';
@@ -390,15 +390,11 @@ test('a duplicate key is reported at the repeated key and the document stays usa
   assert.equal(objectsOf(loaded)[0]!.name, 'b');
 });
 
-test(
-  'a duplicate key problem spans the whole repeated key',
-  { todo: 'shared/parse/yaml-loader.ts: the span is the first character only (reported, not fixed here)' },
-  () => {
-    const text = 'kind: Pod\nmetadata:\n  name: a\n  name: b\n';
-    const loaded = loadText(text);
-    assert.equal(textOf(loaded.file, loaded.problems[0]!.span), 'name');
-  },
-);
+test('a duplicate key problem spans the whole repeated key', () => {
+  const text = 'kind: Pod\nmetadata:\n  name: a\n  name: b\n';
+  const loaded = loadText(text);
+  assert.equal(textOf(loaded.file, loaded.problems[0]!.span), 'name');
+});
 
 // Helm chart templates are not YAML until rendered: one info problem, nothing analysed.
 test('a Helm template becomes one info problem and is not parsed', () => {
@@ -412,10 +408,30 @@ test('a Helm template becomes one info problem and is not parsed', () => {
   assert.equal(problem.severity, 'info');
   assert.equal(problem.span.start, offsetOf(text, '{{'));
   assert.match(textOf(loaded.file, problem.span), /^\{\{ \./);
-  assert.equal(looksLikeHelmTemplate(text), true);
   // Braces that are not template directives are ordinary YAML.
-  assert.equal(looksLikeHelmTemplate('a: "{not a template}"\nb: {c: d}\n'), false);
   assert.deepEqual(loadText('a: "{not a template}"\nb: {c: d}\n').problems, []);
+});
+
+test('Go templates inside string values are data, not Helm: alert and legend templates are analysed', () => {
+  const rule =
+    'kind: PrometheusRule\nspec:\n  groups:\n    - rules:\n        - annotations:\n            description: ' +
+    'Volume {{ $labels.persistentvolumeclaim }} {{ with $labels.cluster -}} on {{ . }} {{- end }} is full.\n' +
+    '          legend: "{{instance}} Total"\n# a comment {{ like this }}\n';
+  const loaded = loadText(rule);
+  assert.deepEqual(loaded.problems, []);
+  assert.equal(loaded.documents.length, 1);
+  // Structure built by a directive is a template, even without chart data.
+  const shaped = loadText('kind: ConfigMap\n{{ if true }}\ndata: {}\n{{ end }}\n');
+  assert.deepEqual(
+    shaped.problems.map((p) => p.code),
+    ['helm-template'],
+  );
+  // Chart data anywhere, even quoted, is a template.
+  const quoted = loadText('kind: ConfigMap\nmetadata:\n  name: "{{ .Release.Name }}-config"\n');
+  assert.deepEqual(
+    quoted.problems.map((p) => p.code),
+    ['helm-template'],
+  );
 });
 
 test('empty and whitespace-only files have no documents and no problems', () => {
@@ -514,14 +530,8 @@ test('an alias bomb made of merge keys is refused too', () => {
 });
 
 // ManifestDocument.span: "The document's extent in the file, separators excluded."
-test(
-  'document spans exclude the `---` separators',
-  {
-    todo: 'shared/parse/yaml-loader.ts: a document after `---` starts at the separator (reported, not fixed here)',
-  },
-  () => {
-    const text = 'kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: b}\n';
-    const loaded = loadText(text);
-    assert.equal(textOf(loaded.file, loaded.documents[1]!.span).startsWith('kind: Pod'), true);
-  },
-);
+test('document spans exclude the `---` separators', () => {
+  const text = 'kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: b}\n';
+  const loaded = loadText(text);
+  assert.equal(textOf(loaded.file, loaded.documents[1]!.span).startsWith('kind: Pod'), true);
+});

@@ -78,7 +78,7 @@ export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoad
         {
           code: 'file-too-large',
           severity: 'warning',
-          message: `File is ${formatSize(text.length)}, above the ${formatSize(limits.maxFileChars)} limit; it was not analysed.`,
+          message: `File has ${text.length.toLocaleString('en-US')} characters, above the limit of ${limits.maxFileChars.toLocaleString('en-US')}; it was not analysed.`,
           span: whole,
         },
       ],
@@ -451,10 +451,6 @@ function clampSpan(span: Span, length: number): Span {
 function firstLineEnd(text: string): number {
   const nl = text.indexOf('\n');
   return nl < 0 ? text.length : nl;
-}
-
-function formatSize(chars: number): string {
-  return chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(chars / 1024)} KB`;
 }
 
 function cleanYamlMessage(message: string): string {

@@ -15,7 +15,7 @@ import { defaultSettings } from '../settings.js';
 import { IncrementalLoader } from './incremental-loader.js';
 
 interface FileState {
-  readonly loader: IncrementalLoader;
+  loader: IncrementalLoader;
   source: SourceFile;
   loaded: LoadedFile;
 }
@@ -30,7 +30,7 @@ export class WorkspaceSession {
   private current: WorkspaceAnalysis | undefined;
   private settings: Settings = defaultSettings;
   private settingsFor: (file: SourceFile) => Settings = () => this.settings;
-  private readonly limits: LoadLimits;
+  private limits: LoadLimits;
   /** Incremented on every change; an analysis is current for one generation. */
   private generation = 0;
   private analysedGeneration = -1;
@@ -74,10 +74,20 @@ export class WorkspaceSession {
     return [...this.files.keys()];
   }
 
-  /** Replaces the settings; `settingsFor` gives per-file severities (per workspace folder). */
+  /**
+   * Replaces the settings; `settingsFor` gives per-file severities (per workspace folder). A new
+   * `maxFileSize` reloads every file under the new limit.
+   */
   configure(settings: Settings, settingsFor?: (file: SourceFile) => Settings): void {
     this.settings = settings;
     this.settingsFor = settingsFor ?? (() => settings);
+    if (settings.maxFileSize !== this.limits.maxFileChars) {
+      this.limits = { ...this.limits, maxFileChars: settings.maxFileSize };
+      for (const state of this.files.values()) {
+        state.loader = new IncrementalLoader(this.limits);
+        state.loaded = state.loader.load(state.source);
+      }
+    }
     this.generation++;
   }
 

@@ -20,11 +20,12 @@ const NP = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n';
 
 /**
  * Rules whose documented example cannot be one document of the server:
- * - file-too-large has no YAML example (a 100 MB dump); a document above the 64 Mi character limit is;
+ * - file-too-large has no YAML example (a 100 MB dump); a document above the `maxFileSize` setting (5 MB by
+ *   default, which the server applies to open documents too) is;
  * - the yaml-alias-bomb examples have no `kind`, and the server analyses only files that look like
  *   manifests (asserted below), so the fixture adds one.
  */
-const BIG = 64 * 1024 * 1024;
+const BIG = 5 * 1024 * 1024;
 const dedicated: Partial<Record<RuleId, { readonly bad: Example; readonly good: Example }>> = {
   'file-too-large': {
     bad: { yaml: `kind: ConfigMap\n# ${'x'.repeat(BIG)}\n`, settings: {} },
@@ -137,7 +138,7 @@ test('the file-too-large finding names the size and the limit and spans the firs
       [
         'file-too-large',
         { start: { line: 0, character: 0 }, end: { line: 0, character: 15 } },
-        'File is 64.0 MB, above the 64.0 MB limit; it was not analysed.',
+        `File has ${(BIG + 19).toLocaleString('en-US')} characters, above the limit of 5,242,880; it was not analysed.`,
       ],
     ],
   );

@@ -46,8 +46,13 @@ function groupKind(node: ReachNodeJson): GroupKind {
   return node.kind === 'External' ? 'external' : 'namespace';
 }
 
-/** An external block's short text: its first range and how many more. */
+/**
+ * An external block's short text: the server's name for it (`0.0.0.0/0 except 10.0.0.0/8`, `addresses
+ * outside every ipBlock`), shortened, else its first range and how many more.
+ */
 function externalShort(node: ReachNodeJson): string {
+  if (node.name && node.name !== node.id)
+    return node.name.length > 42 ? `${node.name.slice(0, 40)}…` : node.name;
   const ranges = node.ranges && node.ranges.length > 0 ? node.ranges : [node.name || node.id];
   return ranges.length === 1 ? ranges[0]! : `${ranges[0]} +${ranges.length - 1}`;
 }
@@ -66,7 +71,8 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
   const external: ViewGroup = { key: 'external', kind: 'external', label: 'External addresses', nodes: [] };
   const dns: ViewGroup = { key: 'dns', kind: 'dns', label: 'Cluster DNS', nodes: [] };
 
-  const plainLabel = (n: ReachNodeJson) => (n.kind === 'External' ? n.id : `${n.namespace}/${n.name}`);
+  const plainLabel = (n: ReachNodeJson) =>
+    n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
   const labelCount = new Map<string, number>();
   for (const n of graph.nodes) labelCount.set(plainLabel(n), (labelCount.get(plainLabel(n)) ?? 0) + 1);
 

@@ -30,7 +30,7 @@ import type {
   Workload,
 } from '../model/types.js';
 import { PortSet } from '../semantics/port-set.js';
-import { parseAddress } from '../semantics/ip-set.js';
+import { formatRange, parseAddress } from '../semantics/ip-set.js';
 import type { IpRangeSet } from '../semantics/ip-set.js';
 import {
   namespaceLabels,
@@ -115,6 +115,8 @@ export class ReachabilityEngine {
   readonly policies: readonly NetworkPolicy[];
   private readonly ipBlocks: IpRangeSet[] = [];
   private readonly ipBlockIndex = new Map<string, number>();
+  /** `cidr except …` of the first ipBlock peer with each distinct address set. */
+  private readonly ipBlockTexts: string[] = [];
   private readonly externalIndex: ExternalIndex;
   private readonly classOfWorkload = new Map<Workload, PodClass>();
   /** Endpoint objects by id: classes, then external blocks. */
@@ -131,7 +133,9 @@ export class ReachabilityEngine {
     for (const policy of this.policies) {
       for (const rule of effectiveRules(policy)) {
         if (rule.peers === 'all') continue;
-        for (const peer of rule.peers) if (peer.kind === 'ipBlock') this.ipBlockId(peer.ranges);
+        for (const peer of rule.peers) {
+          if (peer.kind === 'ipBlock') this.ipBlockId(peer.ranges, ipBlockText(peer.cidr, peer.except));
+        }
       }
     }
     this.externals = buildExternalBlocks(this.ipBlocks);
@@ -375,14 +379,31 @@ export class ReachabilityEngine {
     return [...hits].sort((a, b) => a - b);
   }
 
-  private ipBlockId(ranges: IpRangeSet): number {
+  private ipBlockId(ranges: IpRangeSet, text: string): number {
     let id = this.ipBlockIndex.get(ranges.key);
     if (id === undefined) {
       id = this.ipBlocks.length;
       this.ipBlocks.push(ranges);
+      this.ipBlockTexts.push(text);
       this.ipBlockIndex.set(ranges.key, id);
     }
     return id;
+  }
+
+  /**
+   * A readable name for an external block: the ipBlock it is exactly (`0.0.0.0/0 except 10.0.0.0/8`),
+   * "addresses outside every ipBlock", or "any address" when no policy uses an ipBlock.
+   */
+  describeBlock(block: ExternalBlock): string {
+    if (this.ipBlocks.length === 0) return 'any address';
+    for (const index of block.hitList) {
+      if (this.ipBlocks[index]!.key === block.ranges.key) return this.ipBlockTexts[index]!;
+    }
+    if (block.hitList.length === 0) return 'addresses outside every ipBlock';
+    const ranges = block.ranges.ranges.map(formatRange);
+    return ranges.length <= 3
+      ? ranges.join(', ')
+      : `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more ranges`;
   }
 }
 
@@ -499,4 +520,8 @@ export function rulesOf(policy: NetworkPolicy, direction: Direction): readonly P
 
 function effectiveRules(policy: NetworkPolicy): PolicyRule[] {
   return [...rulesOf(policy, 'ingress'), ...rulesOf(policy, 'egress')];
+}
+
+function ipBlockText(cidr: string, except: readonly string[]): string {
+  return except.length === 0 ? cidr : `${cidr} except ${except.join(', ')}`;
 }

@@ -5,8 +5,9 @@
  *   ids are `namespace/name` (a template whose name collides with a Pod's gets `namespace/name[Kind]`).
  * - Workload level: Pods are grouped under their controller (`ownerReferences`), everything else is
  *   its own workload; ids are `namespace/name[Kind]`.
- * - External address blocks from ipBlocks are nodes of their own, with ids such as `0.0.0.0/0` or
- *   `10.0.0.0/8 except …` listing their ranges.
+ * - External address blocks from ipBlocks are nodes of their own; their ids list their ranges
+ *   (`203.0.113.0/25`, `0.0.0.0-9.255.255.255,11.0.0.0/8,…`) and their names say what they are
+ *   (`0.0.0.0/0 except 10.0.0.0/8`, `addresses outside every ipBlock`).
  * Only pairs with some allowed traffic become edges; a node's traffic to itself is not judged.
  */
 import type { ClusterModel, Workload, WorkloadKind } from '../model/types.js';
@@ -75,7 +76,7 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
       id,
       kind: 'External',
       namespace: '',
-      name: id,
+      name: engine.describeBlock(block),
       workloads: [],
       ranges: block.ranges.ranges.map(formatRange),
     });

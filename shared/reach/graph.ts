@@ -11,7 +11,7 @@
  * Only pairs with some allowed traffic become edges; a node's traffic to itself is not judged.
  */
 import type { ClusterModel, Workload, WorkloadKind } from '../model/types.js';
-import { qualifiedName } from '../model/types.js';
+import { qualifiedName, workloadKinds } from '../model/types.js';
 import type { PortSet } from '../semantics/port-set.js';
 import { formatRange } from '../semantics/ip-set.js';
 import type { ReachabilityEngine, Endpoint } from './engine.js';
@@ -142,15 +142,8 @@ function podNodes(workloads: readonly Workload[]): NodeBuilder[] {
   });
 }
 
-const ownerKinds: ReadonlySet<string> = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'CronJob',
-]);
+/** The kinds that own pods: every workload kind but Pod itself. */
+const ownerKinds: ReadonlySet<string> = new Set(workloadKinds.filter((k) => k !== 'Pod'));
 
 function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
   const byId = new Map<string, NodeBuilder>();

@@ -12,9 +12,8 @@ import type { LabelRequirement, NamespaceInfo } from '../../model/types.js';
 import { METADATA_NAME_LABEL } from '../../model/build-cluster.js';
 import { get, isMap, isSeq, pairOf, stringValue } from '../../parse/snode.js';
 import { requirementMatches } from '../../semantics/selector.js';
-import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
-import { finding, joinWords, lintIndex, listOf, nodeOf } from './support.js';
+import { finding, joinWords, lintIndex, listOf, nodeOf, podPeersOf } from './support.js';
 
 export const namespaceNameLabelRule: LintRule = {
   ids: ['namespace-name-label'],
@@ -26,52 +25,45 @@ export const namespaceNameLabelRule: LintRule = {
     if (labelled) return [];
     const index = lintIndex(ctx);
     const out: Finding[] = [];
-    for (const policy of index.policies) {
-      for (const direction of ['ingress', 'egress'] as const) {
-        for (const rule of rulesOf(policy, direction)) {
-          if (rule.peers === 'all') continue;
-          for (const peer of rule.peers) {
-            if (peer.kind !== 'pods' || !peer.namespaceSelector) continue;
-            const node = nodeOf(ctx, policy, peer.namespaceSelector.origin);
-            const file = peer.namespaceSelector.origin.file;
-            const matchLabels = get(node, 'matchLabels');
-            if (isMap(matchLabels)) {
-              const pair = pairOf(matchLabels, 'name');
-              const value = stringValue(pair?.value);
-              if (pair && value !== undefined) {
-                const req: LabelRequirement = {
-                  key: 'name',
-                  operator: 'In',
-                  values: [value],
-                  origin: { file, span: pair.span },
-                };
-                out.push(
-                  finding('namespace-name-label', { file, span: pair.key.span }, message(req, namespaces), {
-                    namespaces: [value],
-                  }),
-                );
-              }
-            }
-            const expressions = get(node, 'matchExpressions');
-            if (isSeq(expressions)) {
-              for (const item of expressions.items) {
-                const key = get(item, 'key');
-                if (stringValue(key) !== 'name' || !key) continue;
-                const req = peer.namespaceSelector.requirements.find(
-                  (r) =>
-                    r.key === 'name' &&
-                    r.origin.span.start === item.span.start &&
-                    r.origin.span.end === item.span.end,
-                );
-                if (!req) continue;
-                out.push(
-                  finding('namespace-name-label', { file, span: key.span }, message(req, namespaces), {
-                    namespaces: [...req.values],
-                  }),
-                );
-              }
-            }
-          }
+    for (const { policy, peer } of podPeersOf(index.policies)) {
+      if (!peer.namespaceSelector) continue;
+      const node = nodeOf(ctx, policy, peer.namespaceSelector.origin);
+      const file = peer.namespaceSelector.origin.file;
+      const matchLabels = get(node, 'matchLabels');
+      if (isMap(matchLabels)) {
+        const pair = pairOf(matchLabels, 'name');
+        const value = stringValue(pair?.value);
+        if (pair && value !== undefined) {
+          const req: LabelRequirement = {
+            key: 'name',
+            operator: 'In',
+            values: [value],
+            origin: { file, span: pair.span },
+          };
+          out.push(
+            finding('namespace-name-label', { file, span: pair.key.span }, message(req, namespaces), {
+              namespaces: [value],
+            }),
+          );
+        }
+      }
+      const expressions = get(node, 'matchExpressions');
+      if (isSeq(expressions)) {
+        for (const item of expressions.items) {
+          const key = get(item, 'key');
+          if (stringValue(key) !== 'name' || !key) continue;
+          const req = peer.namespaceSelector.requirements.find(
+            (r) =>
+              r.key === 'name' &&
+              r.origin.span.start === item.span.start &&
+              r.origin.span.end === item.span.end,
+          );
+          if (!req) continue;
+          out.push(
+            finding('namespace-name-label', { file, span: key.span }, message(req, namespaces), {
+              namespaces: [...req.values],
+            }),
+          );
         }
       }
     }

@@ -10,9 +10,8 @@
 import type { Finding } from '../../findings.js';
 import { qualifiedName } from '../../model/types.js';
 import { selectsAll } from '../../semantics/selector.js';
-import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
-import { finding, lintIndex, plural, podsPhrase, ruleName } from './support.js';
+import { finding, lintIndex, plural, podsPhrase, ruleName, podPeersOf } from './support.js';
 
 export const namespaceSelectorAllRule: LintRule = {
   ids: ['namespace-selector-all'],
@@ -21,31 +20,23 @@ export const namespaceSelectorAllRule: LintRule = {
     const count = ctx.workspace.model.namespaces.size;
     const today = `the ${plural(count, 'namespace')} in the workspace today, and every namespace created later`;
     const out: Finding[] = [];
-    for (const policy of index.policies) {
-      for (const direction of ['ingress', 'egress'] as const) {
-        for (const rule of rulesOf(policy, direction)) {
-          if (rule.peers === 'all') continue;
-          for (const peer of rule.peers) {
-            if (peer.kind !== 'pods' || !peer.namespaceSelector || !selectsAll(peer.namespaceSelector))
-              continue;
-            const verb = direction === 'ingress' ? 'admits traffic from' : 'allows traffic to';
-            const pods = podsPhrase(peer.podSelector);
-            const what =
-              pods === 'all pods'
-                ? `every pod of every namespace: ${today}`
-                : `${pods} in every namespace: ${today}`;
-            out.push(
-              finding(
-                'namespace-selector-all',
-                peer.namespaceSelector.origin,
-                `\`namespaceSelector: {}\` selects every namespace, so ${ruleName(rule)} of ${qualifiedName(policy)} ${verb} ${what}. ` +
-                  `Select the namespaces you mean, e.g. with \`kubernetes.io/metadata.name\`.`,
-                { policy: qualifiedName(policy) },
-              ),
-            );
-          }
-        }
-      }
+    for (const { policy, direction, rule, peer } of podPeersOf(index.policies)) {
+      if (!peer.namespaceSelector || !selectsAll(peer.namespaceSelector)) continue;
+      const verb = direction === 'ingress' ? 'admits traffic from' : 'allows traffic to';
+      const pods = podsPhrase(peer.podSelector);
+      const what =
+        pods === 'all pods'
+          ? `every pod of every namespace: ${today}`
+          : `${pods} in every namespace: ${today}`;
+      out.push(
+        finding(
+          'namespace-selector-all',
+          peer.namespaceSelector.origin,
+          `\`namespaceSelector: {}\` selects every namespace, so ${ruleName(rule)} of ${qualifiedName(policy)} ${verb} ${what}. ` +
+            `Select the namespaces you mean, e.g. with \`kubernetes.io/metadata.name\`.`,
+          { policy: qualifiedName(policy) },
+        ),
+      );
     }
     return out;
   },

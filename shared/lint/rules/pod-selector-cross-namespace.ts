@@ -11,9 +11,8 @@ import type { AnalysisContext } from '../../context.js';
 import type { Finding } from '../../findings.js';
 import type { NetworkPolicy, PodPeer, Workload } from '../../model/types.js';
 import { selectorMatches, selectsAll } from '../../semantics/selector.js';
-import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
-import { finding, joinWords, lintIndex, listOf, selectorPhrase, workloadRef } from './support.js';
+import { finding, joinWords, lintIndex, listOf, selectorPhrase, workloadRef, podPeersOf } from './support.js';
 
 /**
  * The workloads of other namespaces a bare podSelector peer would match if it were not confined to the
@@ -37,29 +36,22 @@ export const podSelectorCrossNamespaceRule: LintRule = {
   check(ctx) {
     const index = lintIndex(ctx);
     const out: Finding[] = [];
-    for (const policy of index.policies) {
-      for (const direction of ['ingress', 'egress'] as const) {
-        for (const rule of rulesOf(policy, direction)) {
-          if (rule.peers === 'all') continue;
-          for (const peer of rule.peers) {
-            if (peer.kind !== 'pods' || !peer.podSelector) continue;
-            const matches = crossNamespaceMatches(ctx, policy, peer);
-            if (matches.length === 0) continue;
-            const namespaces = [...new Set(matches.map((w) => w.namespace))].sort();
-            out.push(
-              finding(
-                'pod-selector-cross-namespace',
-                peer.podSelector.origin,
-                `podSelector ${selectorPhrase(peer.podSelector)} matches nothing in ${policy.namespace}; it matches ` +
-                  `${listOf(matches.map(workloadRef))} in ${joinWords(namespaces)} — a podSelector alone only selects pods ` +
-                  `in the policy's namespace. Add a namespaceSelector (e.g. \`kubernetes.io/metadata.name: ${namespaces[0]}\`) ` +
-                  `to the same peer to select them.`,
-                { namespaces },
-              ),
-            );
-          }
-        }
-      }
+    for (const { policy, peer } of podPeersOf(index.policies)) {
+      if (!peer.podSelector) continue;
+      const matches = crossNamespaceMatches(ctx, policy, peer);
+      if (matches.length === 0) continue;
+      const namespaces = [...new Set(matches.map((w) => w.namespace))].sort();
+      out.push(
+        finding(
+          'pod-selector-cross-namespace',
+          peer.podSelector.origin,
+          `podSelector ${selectorPhrase(peer.podSelector)} matches nothing in ${policy.namespace}; it matches ` +
+            `${listOf(matches.map(workloadRef))} in ${joinWords(namespaces)} — a podSelector alone only selects pods ` +
+            `in the policy's namespace. Add a namespaceSelector (e.g. \`kubernetes.io/metadata.name: ${namespaces[0]}\`) ` +
+            `to the same peer to select them.`,
+          { namespaces },
+        ),
+      );
     }
     return out;
   },

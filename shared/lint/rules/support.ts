@@ -11,8 +11,10 @@ import type { SourceFile, Span } from '../../source/source-file.js';
 import type { SMap, SNode } from '../../parse/snode.js';
 import { get, isMap, isScalar, isSeq, pairOf } from '../../parse/snode.js';
 import type {
+  Direction,
   LabelSelector,
   NetworkPolicy,
+  PodPeer,
   PolicyPeer,
   PolicyPort,
   PolicyRule,
@@ -22,6 +24,7 @@ import { qualifiedName } from '../../model/types.js';
 import { peerMatchesWorkload, policySelects } from '../../semantics/policy-semantics.js';
 import { selectorKey, selectorMatches, selectorText } from '../../semantics/selector.js';
 import { editDistance } from '../../validate/suggest.js';
+import { rulesOf } from '../../reach/engine.js';
 
 export interface At {
   readonly file: SourceFile;
@@ -316,6 +319,25 @@ export function similarlyLabelled(selector: LabelSelector, candidates: readonly 
       }
     }
     if (hits.length > 0) out.push(`${workloadRef(w)} is labelled ${joinWords(hits)}`);
+  }
+  return out;
+}
+
+/**
+ * Every pod-selecting peer (podSelector and/or namespaceSelector) of the policies' effective rules; rules
+ * of a direction missing from policyTypes are left out (policy-types-ignored-rules speaks of those).
+ */
+export function podPeersOf(
+  policies: readonly NetworkPolicy[],
+): Array<{ policy: NetworkPolicy; direction: Direction; rule: PolicyRule; peer: PodPeer }> {
+  const out: Array<{ policy: NetworkPolicy; direction: Direction; rule: PolicyRule; peer: PodPeer }> = [];
+  for (const policy of policies) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const rule of rulesOf(policy, direction)) {
+        if (rule.peers === 'all') continue;
+        for (const peer of rule.peers) if (peer.kind === 'pods') out.push({ policy, direction, rule, peer });
+      }
+    }
   }
   return out;
 }

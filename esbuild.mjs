@@ -3,7 +3,8 @@
 //   node esbuild.mjs --production  minified, for the VSIX
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, watch as watchFile } from 'node:fs';
+import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, watch as watchFile, readdirSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -66,6 +67,12 @@ function copyWebviewCss() {
 }
 
 mkdirSync('dist', { recursive: true });
+// A production build has no source maps: drop those a development build left behind.
+if (production) {
+  for (const file of readdirSync('dist', { recursive: true })) {
+    if (String(file).endsWith('.map')) rmSync(join('dist', String(file)));
+  }
+}
 if (watch) {
   for (const options of builds) {
     const ctx = await esbuild.context(options);

@@ -17,7 +17,7 @@
  * /usr/bin/chromium), KEEP_E2E=1 (keep the temporary folder), UPDATE_SCREENSHOTS=1.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -139,6 +139,42 @@ async function extensionHostSuite(
   }
 }
 
+/** The files the VSIX may hold (.vscodeignore denies everything else), and its size limit. */
+const VSIX_FILES = [
+  'CHANGELOG.md',
+  'LICENSE',
+  'README.md',
+  'dist/client.js',
+  'dist/media/reachability.css',
+  'dist/media/reachability.js',
+  'dist/server.js',
+  'media/icon.png',
+  'package.json',
+];
+const VSIX_MAX_BYTES = 2 * 1024 * 1024;
+
+function checkVsix(vsix: string): void {
+  const size = statSync(vsix).size;
+  if (size >= VSIX_MAX_BYTES) throw new Error(`the VSIX is ${size} bytes, above the 2 MB limit`);
+  const listed = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
+  const files = listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .sort();
+  if (JSON.stringify(files) !== JSON.stringify(VSIX_FILES)) {
+    throw new Error(`the VSIX holds ${files.join(', ')}; expected exactly ${VSIX_FILES.join(', ')}`);
+  }
+  console.log(`  VSIX: ${(size / 1024).toFixed(0)} KB, ${files.length} files: ${files.join(', ')}`);
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   mkdirSync(join(repoRoot, 'test-results/e2e'), { recursive: true });
@@ -151,6 +187,7 @@ async function main(): Promise<number> {
   );
   const vsix = join(repoRoot, 'netpol-scope.vsix');
   if (!existsSync(vsix)) throw new Error(`npm run package did not write ${vsix}`);
+  checkVsix(vsix);
 
   const installer = join(repoRoot, 'scripts/install-code-server.mjs');
   await report.phase('install code-server (cached outside the repository)', () =>

@@ -17,7 +17,7 @@ import { selectorMatches } from '../semantics/selector.js';
 import type { SourceFile, Span } from '../source/source-file.js';
 import { slotAt } from './completion-slot.js';
 import type { Anchor, Slot } from './completion-slot.js';
-import { lenientDocuments } from './lenient-yaml.js';
+import { loadManifests } from '../parse/yaml-loader.js';
 import { md, plural } from './markdown.js';
 
 export interface Completion {
@@ -137,18 +137,18 @@ function overlaps(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
-/** The tree of the document at `offset`: the workspace's when intact, else a lenient parse of the text. */
+/**
+ * The tree of the document at `offset`: the workspace's, or what the parser recovered when the document
+ * has syntax errors (the usual state while typing). A file outside the analysis is loaded on the spot.
+ */
 function documentRoot(ctx: AnalysisContext, file: SourceFile, offset: number): SNode | undefined {
-  const loaded = ctx.workspace.files.find((f) => f.file === file || f.file.path === file.path);
-  if (loaded && loaded.file.text === file.text) {
-    const doc = loaded.documents.find((d) => d.span.start <= offset && offset <= d.span.end);
-    if (doc?.root && !doc.broken) return doc.root;
-  }
-  const docs = lenientDocuments(file.text);
+  const analysed = ctx.workspace.files.find((f) => f.file === file || f.file.path === file.path);
+  const loaded = analysed && analysed.file.text === file.text ? analysed : loadManifests(file);
+  const docs = loaded.documents;
   const doc =
     docs.find((d) => d.span.start <= offset && offset <= d.span.end) ??
     docs.filter((d) => d.span.start <= offset).pop();
-  return doc?.root;
+  return doc?.root ?? doc?.recovered;
 }
 
 /** The path of nodes to the slot's holder. */

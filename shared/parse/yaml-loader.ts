@@ -34,6 +34,11 @@ export interface ManifestDocument {
   readonly root: SNode | undefined;
   /** True when the document had syntax errors and its content must not be trusted. */
   readonly broken: boolean;
+  /**
+   * For a document with syntax errors: the tree the parser recovered, for editor features that must
+   * work while the user types (completion). Never analysed.
+   */
+  readonly recovered?: SNode;
 }
 
 export interface LoadedFile {
@@ -272,6 +277,16 @@ function convertDocument(
         message: `Aliases in this document expand to more than ${limits.maxAliasNodes.toLocaleString('en-US')} nodes (an alias bomb); the document was not analysed.`,
         span: error.span,
       });
+    }
+  }
+  if (broken && root === undefined && doc.contents != null && doc.errors.length > 0) {
+    // What the parser recovered from a document with syntax errors: never analysed, but editor
+    // features (completion while typing) can still find where the cursor is.
+    try {
+      const recovered = new Converter(doc, limits.maxAliasNodes, base).convert(doc.contents as YamlNode);
+      return { index, span, root: undefined, broken, recovered };
+    } catch {
+      // An alias bomb in broken text: nothing recovered.
     }
   }
   return { index, span, root: broken ? undefined : root, broken };

@@ -102,21 +102,10 @@ export function portOf(rule: PolicyRule, node: SNode): PolicyPort | undefined {
   );
 }
 
-/**
- * The span of a pair (key and value) at a depth of the target's path, or of the node for list items,
- * without the trailing line break and comments that a block collection's span takes in.
- */
+/** The span of a pair (key and value) at a depth of the target's path, or of the node for list items. */
 export function stepSpan(target: Target, depth: number): Span {
   const step = target.location.path[depth]!;
-  const span = step.pair
+  return step.pair
     ? { start: step.pair.key.span.start, end: Math.max(step.pair.key.span.end, step.node.span.end) }
     : step.node.span;
-  return trimSpan(target.object.file.text, span);
-}
-
-/** A span without trailing whitespace. */
-export function trimSpan(text: string, span: Span): Span {
-  let end = span.end;
-  while (end > span.start && /\s/.test(text[end - 1]!)) end--;
-  return { start: span.start, end };
 }

@@ -31,10 +31,7 @@ export interface At {
   readonly span: Span;
 }
 
-/**
- * A finding of `rule` at its default severity (settings are applied afterwards, apply-settings.ts). The
- * span loses trailing whitespace: a block node's span runs to the start of the next line.
- */
+/** A finding of `rule` at its default severity (settings are applied afterwards, apply-settings.ts). */
 export function finding(
   rule: RuleId,
   at: At,
@@ -43,11 +40,7 @@ export function finding(
 ): Finding {
   const definition = ruleById.get(rule);
   if (!definition) throw new Error(`unknown rule id ${rule}`);
-  const text = at.file.text;
-  let end = at.span.end;
-  while (end > at.span.start && /\s/.test(text[end - 1] ?? '')) end--;
-  const span = end === at.span.end ? at.span : { start: at.span.start, end };
-  const out: Finding = { rule, severity: definition.defaultSeverity, message, file: at.file, span };
+  const out: Finding = { rule, severity: definition.defaultSeverity, message, file: at.file, span: at.span };
   return data === undefined ? out : { ...out, data };
 }
 

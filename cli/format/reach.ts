@@ -1,5 +1,5 @@
 /** `reach` output: a readable table, the JSON contract, and CSV. */
-import type { ReachGraph, GraphEdge } from '../../shared/reach/graph.js';
+import type { ReachGraph, GraphEdge, GraphNode } from '../../shared/reach/graph.js';
 import type { ReachabilityEngine, SideVerdict } from '../../shared/reach/engine.js';
 import { qualifiedName } from '../../shared/model/types.js';
 
@@ -73,7 +73,9 @@ export function formatReachText(graph: ReachGraph): string {
       `${externals} external block${externals === 1 ? '' : 's'}, ${graph.edges.length} allowed connection${graph.edges.length === 1 ? '' : 's'}.`,
   );
   if (graph.edges.length === 0) return lines.join('\n') + '\n';
-  const rows = graph.edges.map((e) => [e.from.id, e.to.id, e.ports.toString()] as const);
+  // External blocks are shown by what they are (`0.0.0.0/0 except 10.0.0.0/8`), not by their range list.
+  const label = (n: GraphNode) => (n.kind === 'External' ? `(${n.name})` : n.id);
+  const rows = graph.edges.map((e) => [label(e.from), label(e.to), e.ports.toString()] as const);
   const w0 = Math.max(4, ...rows.map((r) => r[0].length));
   const w1 = Math.max(2, ...rows.map((r) => r[1].length));
   lines.push('');

@@ -15,7 +15,7 @@ import {
   reachabilityPayload,
 } from '../../shared/features/reachability-view.js';
 import { defaultDenyPolicy } from '../../shared/fixes/default-deny.js';
-import { policySelects } from '../../shared/semantics/policy-semantics.js';
+import { lintIndex } from '../../shared/lint/rules/support.js';
 import type { WorkspaceAnalysis } from '../../shared/workspace-analysis.js';
 import type { ServerState } from '../server.js';
 
@@ -107,11 +107,13 @@ export async function createDefaultDeny(
 
 export function statusOf(analysis: WorkspaceAnalysis, files: number, indexing: boolean): StatusParams {
   const { model } = analysis.workspace;
-  const live = model.policies.filter((p) => !p.rejected);
+  // The workspace index the lint rules share: live policies, selections looked up by namespace.
+  const index = lintIndex(analysis);
+  const live = index.policies;
   let nonIsolated = 0;
   if (live.length > 0) {
     for (const w of model.workloads) {
-      const selecting = live.filter((p) => policySelects(p, w));
+      const selecting = index.selecting(w);
       if (!selecting.some((p) => p.affectsIngress) || !selecting.some((p) => p.affectsEgress)) nonIsolated++;
     }
   } else nonIsolated = model.workloads.length;

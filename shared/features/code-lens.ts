@@ -4,13 +4,13 @@
  *
  * Counts are per policy and at workload level (model workloads; a Deployment counts once): the workloads
  * it selects, and the workloads its rules' pod/namespace peers match. ipBlock peers are counted apart, as
- * distinct address blocks. It runs on every edit, so it uses the semantics directly (no engine pairs):
- * O(rules × peers × workloads) per policy.
+ * distinct address blocks. It runs on every edit, so it reads the memoised workspace index the lint rules
+ * build (selections and peer matches looked up by namespace and label), not engine pairs.
  */
 import type { AnalysisContext } from '../context.js';
 import type { Direction, NetworkPolicy, PolicyRule, Workload } from '../model/types.js';
-import type { NamespaceInfo } from '../model/types.js';
-import { peerMatchesWorkload, policySelects } from '../semantics/policy-semantics.js';
+import { lintIndex } from '../lint/rules/support.js';
+import type { LintIndex } from '../lint/rules/support.js';
 import type { SourceFile, Span } from '../source/source-file.js';
 
 export interface CodeLens {
@@ -20,7 +20,7 @@ export interface CodeLens {
 }
 
 export function codeLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
-  const { model } = ctx.workspace;
+  const index = lintIndex(ctx);
   const lenses: CodeLens[] = [];
   for (const [policy, object] of ctx.workspace.policyObjects) {
     if (object.file !== file && (object.file.path !== file.path || object.file.text !== file.text)) continue;
@@ -29,34 +29,23 @@ export function codeLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
     const end = newline < 0 ? object.file.text.length : newline;
     lenses.push({
       span: { start, end: end > start && object.file.text[end - 1] === '\r' ? end - 1 : end },
-      title: titleOf(policy, model.workloads, model.namespaces),
+      title: titleOf(index, policy),
     });
   }
   return lenses.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** The lens title of one policy. */
-export function titleOf(
-  policy: NetworkPolicy,
-  workloads: readonly Workload[],
-  namespaces: ReadonlyMap<string, NamespaceInfo>,
-): string {
+/** The lens title of one policy; selections come from the workspace index the lint rules share. */
+function titleOf(index: LintIndex, policy: NetworkPolicy): string {
   if (policy.rejected) return 'rejected by the API server: see problems';
-  let selected = 0;
-  for (const w of workloads) if (policySelects(policy, w)) selected++;
   return [
-    `selects ${count(selected, 'workload')}`,
-    directionTitle(policy, 'ingress', workloads, namespaces),
-    directionTitle(policy, 'egress', workloads, namespaces),
+    `selects ${count(index.selectedBy(policy).length, 'workload')}`,
+    directionTitle(index, policy, 'ingress'),
+    directionTitle(index, policy, 'egress'),
   ].join(' · ');
 }
 
-function directionTitle(
-  policy: NetworkPolicy,
-  direction: Direction,
-  workloads: readonly Workload[],
-  namespaces: ReadonlyMap<string, NamespaceInfo>,
-): string {
+function directionTitle(index: LintIndex, policy: NetworkPolicy, direction: Direction): string {
   const affected = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
   if (!affected) return `not isolating ${direction}`;
   const rules: readonly PolicyRule[] = direction === 'ingress' ? policy.ingress : policy.egress;
@@ -72,8 +61,7 @@ function directionTitle(
         if (!peer.ranges.isEmpty) blocks.add(peer.ranges.key);
         continue;
       }
-      for (const w of workloads)
-        if (!matched.has(w) && peerMatchesWorkload(peer, policy, w, namespaces)) matched.add(w);
+      for (const w of index.matchedBy(policy, peer)) matched.add(w);
     }
   }
   const parts = [count(matched.size, 'workload')];

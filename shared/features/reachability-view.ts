@@ -22,7 +22,7 @@ import { qualifiedName } from '../model/types.js';
 import { PortSet } from '../semantics/port-set.js';
 import { dnsContext, dnsTargets, rulePortsTo } from '../semantics/cluster-dns.js';
 import type { DnsTarget } from '../semantics/cluster-dns.js';
-import { policySelects } from '../semantics/policy-semantics.js';
+import { lintIndex } from '../lint/rules/support.js';
 import { rulesOf } from '../reach/engine.js';
 import type { RuleGrant } from '../reach/engine.js';
 import type { NetworkPolicy, Workload } from '../model/types.js';
@@ -134,9 +134,9 @@ export function reachabilityPayload(
 
 /** The egress side of a workload towards a DNS target: isolating policies and the rules that reach it. */
 function egressToDns(ctx: AnalysisContext, workload: Workload, target: DnsTarget): SideVerdict {
-  const policies: NetworkPolicy[] = ctx.workspace.model.policies.filter(
-    (p) => !p.rejected && p.affectsEgress && policySelects(p, workload),
-  );
+  const policies: NetworkPolicy[] = lintIndex(ctx)
+    .selecting(workload)
+    .filter((p) => p.affectsEgress);
   if (policies.length === 0) {
     return { direction: 'egress', isolated: false, isolatingPolicies: [], grants: [], ports: PortSet.all };
   }

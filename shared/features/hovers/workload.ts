@@ -11,7 +11,7 @@ import type { Endpoint } from '../../reach/engine.js';
 import type { ExternalBlock } from '../../reach/externals.js';
 import { formatRange } from '../../semantics/ip-set.js';
 import type { PortSet } from '../../semantics/port-set.js';
-import { policySelects } from '../../semantics/policy-semantics.js';
+import { lintIndex } from '../../lint/rules/support.js';
 import { labelsMd } from '../describe.js';
 import { blocks, boundedList, md, plural, whereMd, workloadMd } from '../markdown.js';
 
@@ -112,10 +112,9 @@ function listText(title: string, entries: Entry[]): string[] {
 
 function isolationText(ctx: AnalysisContext, w: Workload, direction: Direction): string {
   const Dir = direction === 'ingress' ? 'Ingress' : 'Egress';
-  const policies = ctx.engine.policies.filter(
-    (p: NetworkPolicy) =>
-      policySelects(p, w) && (direction === 'ingress' ? p.affectsIngress : p.affectsEgress),
-  );
+  const policies = lintIndex(ctx)
+    .selecting(w)
+    .filter((p: NetworkPolicy) => (direction === 'ingress' ? p.affectsIngress : p.affectsEgress));
   if (policies.length === 0) {
     return `${Dir}: not isolated; no NetworkPolicy selects it with ${Dir} in its policyTypes, so ${
       direction === 'ingress'

@@ -124,7 +124,11 @@ export class FastYamlReader {
   private readonly values = new Map<string, unknown>();
   private readonly strings = new Map<string, string>();
 
-  constructor(readonly normalise: ValueNormaliser) {}
+  constructor(
+    readonly normalise: ValueNormaliser,
+    /** Deeper collections are left to the general path, which reports them (see LoadLimits.maxDepth). */
+    readonly maxDepth: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   /**
    * Parses one document of `text`: from `start` (a `---` line when `marker` is true) to `end`.
@@ -188,6 +192,8 @@ class DocumentParser {
   private commentIndent = -1;
   /** range[2] of the node parsed last: where its trailing space, comment and line break end. */
   private lastEnd = 0;
+  /** Collections open around the current line. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -275,6 +281,8 @@ class DocumentParser {
    * line and ends at its `:` at `colon`.
    */
   private parseMap(indent: number, first: number, colon: number): SMap {
+    // A collection at level n holds values at level n + 1 (the limit counts scalars too).
+    if (++this.depth >= this.reader.maxDepth) throw BAIL;
     const pairs: SPair[] = [];
     let keyPos = first;
     for (;;) {
@@ -294,6 +302,7 @@ class DocumentParser {
       if (colon < 0) throw BAIL;
     }
     if (this.commentIndent >= indent) throw BAIL;
+    this.depth--;
     return {
       kind: 'map',
       span: { start: first, end: pairs[pairs.length - 1]!.span.end },
@@ -304,6 +313,7 @@ class DocumentParser {
 
   /** Block sequence whose dashes sit at column `indent` (its first dash is the current line's content). */
   private parseSeq(indent: number): SSeq {
+    if (++this.depth >= this.reader.maxDepth) throw BAIL;
     const start = this.content;
     const items: SNode[] = [];
     for (;;) {
@@ -314,6 +324,7 @@ class DocumentParser {
       if (!this.isDashLine()) break;
     }
     if (this.commentIndent >= indent) throw BAIL;
+    this.depth--;
     return { kind: 'seq', span: { start, end: items[items.length - 1]!.span.end }, items, flow: false };
   }
 

@@ -8,7 +8,7 @@
  * (https://github.com/kubernetes-sigs/yaml, https://yaml.org/type/merge.html).
  */
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
 import type { SourceFile, Span } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
 import { FastYamlReader } from './fast-yaml.js';
@@ -16,7 +16,13 @@ import type { ValueNormaliser } from './fast-yaml.js';
 import { documentMarkers, withoutMarker } from './document-markers.js';
 
 export type LoadProblemCode =
-  'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb' | 'helm-template' | 'file-too-large';
+  | 'yaml-syntax'
+  | 'yaml-duplicate-key'
+  | 'yaml-alias-bomb'
+  | 'yaml-alias-cycle'
+  | 'yaml-too-deep'
+  | 'helm-template'
+  | 'file-too-large';
 
 export interface LoadProblem {
   readonly code: LoadProblemCode;
@@ -52,9 +58,22 @@ export interface LoadLimits {
   readonly maxFileChars: number;
   /** Total nodes that alias expansion may add to one document before it is considered a bomb. */
   readonly maxAliasNodes: number;
+  /**
+   * Deepest nesting of collections analysed. Every walk over the trees (validation, model, hovers) is
+   * recursive, so the depth is bounded here, where the trees are made; deeper documents are reported
+   * (`yaml-too-deep`) and not analysed.
+   */
+  readonly maxDepth: number;
 }
 
-export const defaultLoadLimits: LoadLimits = { maxFileChars: 64 * 1024 * 1024, maxAliasNodes: 100_000 };
+/** No real manifest nests deeper than a few dozen levels (CRD schemas included). */
+export const MAX_NESTING_DEPTH = 256;
+
+export const defaultLoadLimits: LoadLimits = {
+  maxFileChars: 64 * 1024 * 1024,
+  maxAliasNodes: 100_000,
+  maxDepth: MAX_NESTING_DEPTH,
+};
 
 /**
  * Chart directives: a `{{ }}` that refers to chart data (`.Values`, `.Release`, `.Chart`, `.Capabilities`,
@@ -172,7 +191,7 @@ function loadFast(file: SourceFile, limits: LoadLimits): LoadedFile | undefined 
   const documents: ManifestDocument[] = [];
   const problems: LoadProblem[] = [];
   const starts = markers[0] === 0 ? markers : [0, ...markers];
-  const reader = new FastYamlReader(normaliser);
+  const reader = new FastYamlReader(normaliser, limits.maxDepth);
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i]!;
     const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
@@ -248,10 +267,18 @@ function convertDocument(
 ): ManifestDocument {
   const span: Span = withoutMarker(fullText, base + doc.range[0], base + doc.range[1]);
   let broken = false;
+  let tooDeep = false;
   for (const err of doc.errors) {
     const duplicate = err.code === 'DUPLICATE_KEY';
     if (!duplicate) broken = true;
     const start = base + err.pos[0];
+    if (STACK_OVERFLOW.test(err.message)) {
+      // The parser ran out of stack on deeply nested collections: a depth problem, reported once.
+      if (!tooDeep)
+        problems.push(tooDeepProblem(limits, clampSpan({ start, end: start + 1 }, fullText.length)));
+      tooDeep = true;
+      continue;
+    }
     // The parser points at the repeated key's first character; the finding covers the whole key.
     const end = duplicate ? keyEnd(fullText, start) : base + Math.max(err.pos[1], err.pos[0] + 1);
     problems.push({
@@ -265,31 +292,63 @@ function convertDocument(
   }
   let root: SNode | undefined;
   if (!broken && doc.contents != null) {
-    const converter = new Converter(doc, limits.maxAliasNodes, base);
-    try {
-      root = converter.convert(doc.contents as YamlNode);
-    } catch (error) {
-      if (!(error instanceof AliasBudgetExceeded)) throw error;
+    const converted = convertContents(doc, limits, base);
+    if ('problem' in converted) {
       broken = true;
-      problems.push({
-        code: 'yaml-alias-bomb',
-        severity: 'error',
-        message: `Aliases in this document expand to more than ${limits.maxAliasNodes.toLocaleString('en-US')} nodes (an alias bomb); the document was not analysed.`,
-        span: error.span,
-      });
-    }
+      problems.push(converted.problem);
+    } else root = converted.root;
   }
-  if (broken && root === undefined && doc.contents != null && doc.errors.length > 0) {
+  if (broken && root === undefined && !tooDeep && doc.contents != null && doc.errors.length > 0) {
     // What the parser recovered from a document with syntax errors: never analysed, but editor
     // features (completion while typing) can still find where the cursor is.
-    try {
-      const recovered = new Converter(doc, limits.maxAliasNodes, base).convert(doc.contents as YamlNode);
-      return { index, span, root: undefined, broken, recovered };
-    } catch {
-      // An alias bomb in broken text: nothing recovered.
-    }
+    const recovered = convertContents(doc, limits, base);
+    if ('root' in recovered) return { index, span, root: undefined, broken, recovered: recovered.root };
   }
   return { index, span, root: broken ? undefined : root, broken };
+}
+
+/** The message of a JavaScript stack overflow, which the `yaml` package reports as a document error. */
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+
+function tooDeepProblem(limits: LoadLimits, span: Span): LoadProblem {
+  return {
+    code: 'yaml-too-deep',
+    severity: 'warning',
+    message: `Collections in this document nest more than ${limits.maxDepth} levels deep; the document was not analysed. No Kubernetes manifest needs that depth.`,
+    span,
+  };
+}
+
+/** A document's contents as an SNode tree, or the problem that stopped the conversion. */
+function convertContents(
+  doc: Document.Parsed,
+  limits: LoadLimits,
+  base: number,
+): { root: SNode } | { problem: LoadProblem } {
+  try {
+    return { root: new Converter(doc, limits, base).convert(doc.contents as YamlNode, 1) };
+  } catch (error) {
+    if (error instanceof AliasBudgetExceeded)
+      return {
+        problem: {
+          code: 'yaml-alias-bomb',
+          severity: 'error',
+          message: `Aliases in this document expand to more than ${limits.maxAliasNodes.toLocaleString('en-US')} nodes (an alias bomb); the document was not analysed.`,
+          span: error.span,
+        },
+      };
+    if (error instanceof AliasCycle)
+      return {
+        problem: {
+          code: 'yaml-alias-cycle',
+          severity: 'error',
+          message: `The alias *${error.anchor} refers to the anchor &${error.anchor} of a collection that contains it: its value would contain itself. Kubernetes rejects the document; it was not analysed.`,
+          span: error.span,
+        },
+      };
+    if (error instanceof DepthExceeded) return { problem: tooDeepProblem(limits, error.span) };
+    throw error;
+  }
 }
 
 class AliasBudgetExceeded extends Error {
@@ -298,45 +357,110 @@ class AliasBudgetExceeded extends Error {
   }
 }
 
-/** Converts one yaml document's AST into SNodes, resolving aliases and merge keys within a budget. */
+/** An alias inside the collection its anchor names (`a: &x {b: *x}`): a value that contains itself. */
+class AliasCycle extends Error {
+  constructor(
+    readonly anchor: string,
+    readonly span: Span,
+  ) {
+    super('alias cycle');
+  }
+}
+
+/** Collections nested deeper than the limit. */
+class DepthExceeded extends Error {
+  constructor(readonly span: Span) {
+    super('nesting depth exceeded');
+  }
+}
+
+/**
+ * The node each alias of a document refers to: the last node with its anchor before it in document
+ * order, as the `yaml` package resolves it (Alias.resolve). Computed in one iterative walk: resolving
+ * each alias on its own walks the whole document each time (quadratic) and recursively (deep documents
+ * overflow the stack).
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, YamlNode> {
+  const targets = new Map<Alias, YamlNode>();
+  const anchors = new Map<string, YamlNode>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node == null) continue;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) targets.set(node, target);
+      continue;
+    }
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.set(anchor, node as YamlNode);
+    if (isMap(node) || isSeq(node))
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+  return targets;
+}
+
+/**
+ * Converts one yaml document's AST into SNodes, resolving aliases and merge keys within a budget, and
+ * refusing alias cycles and nesting deeper than the limit (so every tree handed on is finite and shallow).
+ */
 class Converter {
   private readonly cache = new Map<YamlNode, SNode>();
   private readonly sizes = new Map<SNode, number>();
+  /** Collection levels of each converted node (1 for a scalar), to bound depth where aliases reuse one. */
+  private readonly heights = new Map<SNode, number>();
+  /** Collections being converted (ancestors of the current node): an alias to one of them is a cycle. */
+  private readonly open = new Set<YamlNode>();
+  private readonly targets: Map<Alias, YamlNode>;
   private aliasNodes = 0;
+  private readonly maxAliasNodes: number;
+  private readonly maxDepth: number;
 
   constructor(
-    private readonly doc: Document.Parsed,
-    private readonly maxAliasNodes: number,
+    doc: Document.Parsed,
+    limits: LoadLimits,
     /** Offset in the file of the text the document was parsed from. */
     private readonly base: number,
-  ) {}
+  ) {
+    this.maxAliasNodes = limits.maxAliasNodes;
+    this.maxDepth = limits.maxDepth;
+    this.targets = aliasTargets(doc);
+  }
 
-  convert(node: YamlNode): SNode {
-    const cached = this.cache.get(node);
-    if (cached) return cached;
-    let out: SNode;
+  /** Converts `node`, found at nesting level `depth` (1 for the document's root). */
+  convert(node: YamlNode, depth: number): SNode {
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
       const range = (node.range ?? [0, 0]).map((offset) => this.base + offset);
-      if (!target) {
-        out = scalar({ start: range[0], end: range[1] }, null, false, false);
-      } else {
-        out = this.convert(target as YamlNode);
-        this.aliasNodes += this.sizes.get(out) ?? 1;
-        if (this.aliasNodes > this.maxAliasNodes)
-          throw new AliasBudgetExceeded({ start: range[0], end: range[1] });
-      }
+      const span = { start: range[0]!, end: range[1]! };
+      const target = this.targets.get(node);
+      if (!target) return scalar(span, null, false, false);
+      if (this.open.has(target)) throw new AliasCycle(node.source, span);
+      const out = this.convert(target, depth);
+      if (depth - 1 + (this.heights.get(out) ?? 1) > this.maxDepth) throw new DepthExceeded(span);
+      this.aliasNodes += this.sizes.get(out) ?? 1;
+      if (this.aliasNodes > this.maxAliasNodes) throw new AliasBudgetExceeded(span);
       return out; // aliases are not cached themselves: each use counts against the budget
     }
-    if (isMap(node)) out = this.convertMap(node.items as Pair<YamlNode, YamlNode | null>[], node);
-    else if (isSeq(node)) {
-      const items = node.items.map((item) =>
-        item == null ? scalar(this.spanAt(node), null, false, true) : this.convert(item as YamlNode),
-      );
-      const flow = node.flow === true;
-      const span = flow ? this.spanOf(node) : blockSpan(this.spanOf(node), items[items.length - 1]?.span);
-      out = { kind: 'seq', span, items, flow } satisfies SSeq;
-      this.sizes.set(out, 1 + items.reduce((n, i) => n + (this.sizes.get(i) ?? 1), 0));
+    const cached = this.cache.get(node);
+    if (cached) return cached;
+    if (depth > this.maxDepth) {
+      const start = this.spanOf(node as { range?: [number, number, number] | null }).start;
+      throw new DepthExceeded({ start, end: start + 1 });
+    }
+    let out: SNode;
+    if (isMap(node) || isSeq(node)) {
+      this.open.add(node);
+      try {
+        out = isMap(node)
+          ? this.convertMap(node.items as Pair<YamlNode, YamlNode | null>[], node, depth)
+          : this.convertSeq(node, depth);
+      } finally {
+        this.open.delete(node);
+      }
     } else if (isScalar(node)) {
       out = scalar(
         this.spanOf(node),
@@ -352,7 +476,23 @@ class Converter {
     return out;
   }
 
-  private convertMap(items: Pair<YamlNode, YamlNode | null>[], node: YamlNode & { flow?: boolean }): SMap {
+  private convertSeq(node: YamlNode & { items: unknown[]; flow?: boolean }, depth: number): SSeq {
+    const items = node.items.map((item) =>
+      item == null ? scalar(this.spanAt(node), null, false, true) : this.convert(item as YamlNode, depth + 1),
+    );
+    const flow = node.flow === true;
+    const span = flow ? this.spanOf(node) : blockSpan(this.spanOf(node), items[items.length - 1]?.span);
+    const out: SSeq = { kind: 'seq', span, items, flow };
+    this.sizes.set(out, 1 + items.reduce((n, i) => n + (this.sizes.get(i) ?? 1), 0));
+    this.heights.set(out, 1 + items.reduce((h, i) => Math.max(h, this.heights.get(i) ?? 1), 0));
+    return out;
+  }
+
+  private convertMap(
+    items: Pair<YamlNode, YamlNode | null>[],
+    node: YamlNode & { flow?: boolean },
+    depth: number,
+  ): SMap {
     const pairs: SPair[] = [];
     const merged: SPair[] = [];
     for (const item of items) {
@@ -364,7 +504,7 @@ class Converter {
       const value =
         valueNode == null
           ? scalar({ start: keySpan.end, end: keySpan.end }, null, false, true)
-          : this.convert(valueNode);
+          : this.convert(valueNode, depth + 1);
       if (typeof rawKey === 'symbol') {
         // Merge key: `<<: *anchor` or `<<: [*a, *b]`; earlier sources win, explicit keys win over all.
         const sources = value.kind === 'seq' ? value.items : [value];
@@ -402,6 +542,7 @@ class Converter {
     }
     const out: SMap = { kind: 'map', span, pairs, flow };
     this.sizes.set(out, 1 + pairs.reduce((n, p) => n + 1 + (this.sizes.get(p.value) ?? 1), 0));
+    this.heights.set(out, 1 + pairs.reduce((h, p) => Math.max(h, this.heights.get(p.value) ?? 1), 0));
     return out;
   }
 

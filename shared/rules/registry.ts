@@ -30,6 +30,8 @@ export const rules = [
   rule('yaml-syntax', 'input', 'error', 'YAML that does not parse'),
   rule('yaml-duplicate-key', 'input', 'error', 'A mapping repeats a key'),
   rule('yaml-alias-bomb', 'input', 'error', 'Aliases that expand to an unreasonable size'),
+  rule('yaml-alias-cycle', 'input', 'error', 'An alias inside the collection its anchor names'),
+  rule('yaml-too-deep', 'input', 'warning', 'Collections nested deeper than the analysis limit'),
   rule('helm-template', 'input', 'info', 'A Helm template that must be rendered before analysis'),
   rule('file-too-large', 'input', 'warning', 'A file above the size limit'),
 

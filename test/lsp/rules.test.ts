@@ -23,13 +23,24 @@ const NP = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n';
  * - file-too-large has no YAML example (a 100 MB dump); a document above the `maxFileSize` setting (5 MB by
  *   default, which the server applies to open documents too) is;
  * - the yaml-alias-bomb examples have no `kind`, and the server analyses only files that look like
- *   manifests (asserted below), so the fixture adds one.
+ *   manifests (asserted below), so the fixture adds one;
+ * - yaml-too-deep has no YAML example (300 nested levels); a generated document is.
  */
 const BIG = 5 * 1024 * 1024;
 const dedicated: Partial<Record<RuleId, { readonly bad: Example; readonly good: Example }>> = {
   'file-too-large': {
     bad: { yaml: `kind: ConfigMap\n# ${'x'.repeat(BIG)}\n`, settings: {} },
     good: { yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: small}\n', settings: {} },
+  },
+  'yaml-too-deep': {
+    bad: {
+      yaml: `apiVersion: v1\nkind: ConfigMap\ndata:\n  x: ${'['.repeat(300)}${']'.repeat(300)}\n`,
+      settings: {},
+    },
+    good: {
+      yaml: `apiVersion: v1\nkind: ConfigMap\ndata:\n  x: ${'['.repeat(20)}${']'.repeat(20)}\n`,
+      settings: {},
+    },
   },
   'yaml-alias-bomb': {
     bad: {

@@ -448,7 +448,7 @@ test('empty and whitespace-only files have no documents and no problems', () => 
 });
 
 test('a file over the size limit is not parsed and gets one warning on its first line', () => {
-  const limits = { maxFileChars: 100, maxAliasNodes: 1000 };
+  const limits = { maxFileChars: 100, maxAliasNodes: 1000, maxDepth: 256 };
   const line = 'kind: Pod\n';
   const over = loadText(line.repeat(11), 'big.yaml', limits);
   assert.deepEqual(over.documents, []);
@@ -495,6 +495,7 @@ test('an alias bomb finishes fast, reports yaml-alias-bomb and spares the other 
   const small = loadText('a: &a [1, 2, 3, 4]\nb: [*a, *a, *a]\n', 'small.yaml', {
     maxFileChars: 1000,
     maxAliasNodes: 10,
+    maxDepth: 256,
   });
   assert.deepEqual(
     small.problems.map((p) => p.code),
@@ -503,6 +504,7 @@ test('an alias bomb finishes fast, reports yaml-alias-bomb and spares the other 
   const fine = loadText('a: &a [1, 2, 3, 4]\nb: [*a, *a, *a]\n', 'fine.yaml', {
     maxFileChars: 1000,
     maxAliasNodes: 100,
+    maxDepth: 256,
   });
   assert.deepEqual(fine.problems, []);
   assert.deepEqual(toPlain(rootOf(fine)), {
@@ -534,4 +536,84 @@ test('document spans exclude the `---` separators', () => {
   const text = 'kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: b}\n';
   const loaded = loadText(text);
   assert.equal(textOf(loaded.file, loaded.documents[1]!.span).startsWith('kind: Pod'), true);
+});
+
+// go-yaml (sigs.k8s.io/yaml) refuses an anchor whose value contains itself: "anchor 'x' value contains
+// itself". Converting it naively recurses without end.
+test('an alias inside the collection its anchor names is a yaml-alias-cycle, not a stack overflow', () => {
+  const cases = [
+    'a: &x\n  b: *x\n', // the case from the fuzzer
+    'a: &x [1, *x]\n', // flow sequence
+    'a: &x\n  <<: *x\n  b: 1\n', // through a merge key
+    'a: &x\n  b:\n    c: [{d: *x}]\n', // deeper down
+  ];
+  for (const text of cases) {
+    const loaded = loadText(
+      `kind: Pod\nmetadata: {name: before}\n---\n${text}---\nkind: Pod\nmetadata: {name: after}\n`,
+    );
+    assert.deepEqual(
+      loaded.problems.map((p) => p.code),
+      ['yaml-alias-cycle'],
+      text,
+    );
+    assert.equal(loaded.problems[0]!.severity, 'error');
+    assert.equal(textOf(loaded.file, loaded.problems[0]!.span), '*x', 'the problem points at the alias');
+    assert.deepEqual(
+      loaded.documents.map((d) => d.broken),
+      [false, true, false],
+    );
+    assert.deepEqual(
+      objectsOf(loaded).map((o) => o.name),
+      ['before', 'after'],
+    );
+  }
+  // An alias after its anchor's collection closed is a plain reuse, and an anchor redefined later is
+  // resolved to the latest definition before the alias (YAML 1.2 §7.1, as the `yaml` package does).
+  const reuse = loadText('a: &x {b: 1}\nc: *x\nd: &x [2]\ne: *x\n');
+  assert.deepEqual(reuse.problems, []);
+  assert.deepEqual(toPlain(rootOf(reuse)), { a: { b: 1 }, c: { b: 1 }, d: [2], e: [2] });
+});
+
+test('nesting deeper than the limit is a yaml-too-deep warning, in block and flow style, on both paths', () => {
+  const depth = (n: number) => ({
+    block: `a:${Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}:`).join('')} 1\n`,
+    flow: `a: ${'['.repeat(n)}${']'.repeat(n)}\n`,
+    seq: `${Array.from({ length: n }, (_, i) => `${' '.repeat(2 * i)}-`).join('\n')} x\n`,
+  });
+  for (const n of [300, 3000]) {
+    for (const [style, text] of Object.entries(depth(n))) {
+      const loaded = loadText(`kind: Pod\nmetadata: {name: before}\n---\n${text}`);
+      const codes = loaded.problems.map((p) => p.code);
+      assert.deepEqual(codes, ['yaml-too-deep'], `${style} ${n}`);
+      assert.equal(loaded.problems[0]!.severity, 'warning');
+      assert.equal(loaded.documents[1]!.broken, true);
+      assert.equal(loaded.documents[1]!.root, undefined);
+      assert.deepEqual(
+        objectsOf(loaded).map((o) => o.name),
+        ['before'],
+      );
+    }
+  }
+  // Within the limit: parsed, on the fast path (block) and the general one (flow) alike.
+  for (const [style, text] of Object.entries(depth(defaultLoadLimits.maxDepth - 2))) {
+    const loaded = loadText(text);
+    assert.deepEqual(loaded.problems, [], style);
+    assert.ok(loaded.documents[0]!.root, style);
+  }
+  // The limit counts levels: a custom limit of 3 takes `a: {b: 1}` (3 levels) and refuses one more.
+  const limits = { ...defaultLoadLimits, maxDepth: 3 };
+  assert.deepEqual(loadText('a:\n  b: 1\n', 'm.yaml', limits).problems, []);
+  assert.deepEqual(
+    loadText('a:\n  b:\n    c: 1\n', 'm.yaml', limits).problems.map((p) => p.code),
+    ['yaml-too-deep'],
+  );
+  // An alias that puts a deep subtree deeper still counts the sum.
+  const aliased = loadText('a: &x {b: {c: 1}}\nd: {e: *x}\n', 'm.yaml', {
+    ...defaultLoadLimits,
+    maxDepth: 4,
+  });
+  assert.deepEqual(
+    aliased.problems.map((p) => p.code),
+    ['yaml-too-deep'],
+  );
 });

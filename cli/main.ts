@@ -1,6 +1,6 @@
 /**
  * netpol-scope command line: `check`, `reach` and `explain` over the analysis core in shared/.
- * Exit codes: 0 success; 1 a finding reached --fail-on (check); 2 usage or I/O error.
+ * Exit codes: 0 success; 1 a finding reached --fail-on (check); 2 usage or I/O error; 3 internal error.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -258,7 +258,13 @@ export function main(argv: readonly string[]): void {
       process.exitCode = 2;
       return;
     }
-    throw error;
+    // A bug: one clear line (the stack only on request) and exit code 3, never a half-written output.
+    process.stderr.write(
+      `netpol-scope: internal error (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+    );
+    if (process.env.NETPOL_SCOPE_DEBUG && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 3;
   }
 }
 

@@ -10,9 +10,9 @@
  * - A controller whose pods (or whose owned ReplicaSets) appear in the manifests is represented by
  *   them and gets no template node of its own, so a `kubectl get all -o yaml` dump counts each pod once.
  */
-import type { SourceFile } from '../source/source-file.js';
+import type { SourceFile, Span } from '../source/source-file.js';
 import type { Finding } from '../findings.js';
-import { loadManifests, defaultLoadLimits } from '../parse/yaml-loader.js';
+import { loadManifests, defaultLoadLimits, describeError } from '../parse/yaml-loader.js';
 import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
 import { objectsOfDocument, objectAnchor } from '../parse/kube-objects.js';
 import type { KubeObject } from '../parse/kube-objects.js';
@@ -82,7 +82,13 @@ export function buildWorkspaceFromLoaded(
         span: problem.span,
       });
     }
-    for (const document of loaded.documents) objects.push(...objectsOfDocument(loaded.file, document));
+    for (const document of loaded.documents) {
+      try {
+        objects.push(...objectsOfDocument(loaded.file, document));
+      } catch (error) {
+        findings.push(failure(loaded.file, document.span, 'this document', error));
+      }
+    }
   }
 
   const declared = new Map<string, NamespaceInfo>();
@@ -119,9 +125,15 @@ export function buildWorkspaceFromLoaded(
     if (object.kind === 'NetworkPolicy') {
       let product = cache?.get(object.node);
       if (!product || product.namespace !== namespace || !('policy' in product)) {
-        const validity = validateNetworkPolicy(object);
-        const rejected = validity.some((f) => f.severity === 'error');
-        product = { namespace, policy: buildPolicy(object, namespace, rejected), findings: validity };
+        try {
+          const validity = validateNetworkPolicy(object);
+          const rejected = validity.some((f) => f.severity === 'error');
+          product = { namespace, policy: buildPolicy(object, namespace, rejected), findings: validity };
+        } catch (error) {
+          // Contained: this policy is left out and says why; every other object is analysed.
+          findings.push(failure(object.file, objectAnchor(object), 'this NetworkPolicy', error));
+          continue;
+        }
         cache?.set(object.node, product);
       }
       findings.push(...product.findings);
@@ -131,7 +143,12 @@ export function buildWorkspaceFromLoaded(
     if (isWorkloadKind(object.kind)) {
       let product = cache?.get(object.node);
       if (!product || product.namespace !== namespace || !('workload' in product)) {
-        product = { namespace, workload: buildWorkload(object, namespace) };
+        try {
+          product = { namespace, workload: buildWorkload(object, namespace) };
+        } catch (error) {
+          findings.push(failure(object.file, objectAnchor(object), `this ${object.kind}`, error));
+          continue;
+        }
         cache?.set(object.node, product);
       }
       const workload = product.workload;
@@ -209,5 +226,16 @@ export function buildWorkspaceFromLoaded(
     policyObjects,
     workloadObjects,
     namespaceObjects,
+  };
+}
+
+/** The finding for a part of a file whose analysis failed (a bug): what was left out, and why. */
+export function failure(file: SourceFile, span: Span, what: string, error: unknown): Finding {
+  return {
+    rule: 'analysis-failed',
+    severity: 'error',
+    message: `netpol-scope failed to analyse ${what} (${describeError(error)}); it was left out of the analysis. Please report this with the manifest.`,
+    file,
+    span,
   };
 }

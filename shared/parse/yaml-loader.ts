@@ -22,7 +22,8 @@ export type LoadProblemCode =
   | 'yaml-alias-cycle'
   | 'yaml-too-deep'
   | 'helm-template'
-  | 'file-too-large';
+  | 'file-too-large'
+  | 'analysis-failed';
 
 export interface LoadProblem {
   readonly code: LoadProblemCode;
@@ -91,7 +92,41 @@ export function mayBeTemplate(text: string): boolean {
   return text.includes('{{');
 }
 
+/**
+ * Loads a file. Never throws: a failure inside (a bug, or a limit this code does not know of) becomes
+ * an `analysis-failed` problem of this file alone, and its documents are not analysed.
+ */
 export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoadLimits): LoadedFile {
+  try {
+    return loadUnguarded(file, limits);
+  } catch (error) {
+    return failedLoad(file, error);
+  }
+}
+
+/** The result of a load that failed: no documents, and one problem that says why. */
+export function failedLoad(file: SourceFile, error: unknown): LoadedFile {
+  return {
+    file,
+    documents: [],
+    problems: [
+      {
+        code: 'analysis-failed',
+        severity: 'error',
+        message: `netpol-scope could not read this file (${describeError(error)}); nothing in it was analysed. Please report this with the file.`,
+        span: { start: 0, end: firstLineEnd(file.text) },
+      },
+    ],
+  };
+}
+
+/** An error as one line for a finding: its class and message, without the stack. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0] ?? ''}`;
+  return String(error).split('\n')[0] ?? '';
+}
+
+function loadUnguarded(file: SourceFile, limits: LoadLimits): LoadedFile {
   const text = file.text;
   const whole: Span = { start: 0, end: Math.min(text.length, firstLineEnd(text)) };
   if (text.length > limits.maxFileChars) {

@@ -34,6 +34,7 @@ export const rules = [
   rule('yaml-too-deep', 'input', 'warning', 'Collections nested deeper than the analysis limit'),
   rule('helm-template', 'input', 'info', 'A Helm template that must be rendered before analysis'),
   rule('file-too-large', 'input', 'warning', 'A file above the size limit'),
+  rule('analysis-failed', 'input', 'error', 'A file or rule that netpol-scope failed to analyse'),
 
   // API validity: what the Kubernetes API server would reject.
   rule('api-removed-version', 'api', 'error', 'A NetworkPolicy apiVersion that Kubernetes no longer serves'),

@@ -6,7 +6,7 @@
  */
 import { SourceFile } from '../source/source-file.js';
 import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
-import { defaultLoadLimits } from '../parse/yaml-loader.js';
+import { defaultLoadLimits, failedLoad } from '../parse/yaml-loader.js';
 import type { ProductCache } from '../model/build-cluster.js';
 import { analyzeLoaded } from '../workspace-analysis.js';
 import type { WorkspaceAnalysis } from '../workspace-analysis.js';
@@ -44,13 +44,12 @@ export class WorkspaceSession {
     const state = this.files.get(path);
     if (state && state.source.text === text) return false;
     const source = new SourceFile(path, text);
-    if (state) {
-      state.source = source;
-      state.loaded = state.loader.load(source);
-    } else {
-      const loader = new IncrementalLoader(this.limits);
-      this.files.set(path, { loader, source, loaded: loader.load(source) });
-    }
+    // The text and its parse change together, whatever happens: findings, hovers and fixes always read
+    // the parse of the text they show or edit.
+    const loader = state?.loader ?? new IncrementalLoader(this.limits);
+    const next = loadContained(loader, source, this.limits);
+    if (state) Object.assign(state, next);
+    else this.files.set(path, next);
     this.generation++;
     return true;
   }
@@ -83,10 +82,8 @@ export class WorkspaceSession {
     this.settingsFor = settingsFor ?? (() => settings);
     if (settings.maxFileSize !== this.limits.maxFileChars) {
       this.limits = { ...this.limits, maxFileChars: settings.maxFileSize };
-      for (const state of this.files.values()) {
-        state.loader = new IncrementalLoader(this.limits);
-        state.loaded = state.loader.load(state.source);
-      }
+      for (const state of this.files.values())
+        Object.assign(state, loadContained(new IncrementalLoader(this.limits), state.source, this.limits));
     }
     this.generation++;
   }
@@ -115,5 +112,17 @@ export class WorkspaceSession {
     });
     this.analysedGeneration = this.generation;
     return this.current;
+  }
+}
+
+/**
+ * A file loaded by its incremental loader; when loading fails the file gets an `analysis-failed`
+ * problem and a fresh loader (the old one's cache may be what failed), and no other file is affected.
+ */
+function loadContained(loader: IncrementalLoader, source: SourceFile, limits: LoadLimits): FileState {
+  try {
+    return { loader, source, loaded: loader.load(source) };
+  } catch (error) {
+    return { loader: new IncrementalLoader(limits), source, loaded: failedLoad(source, error) };
   }
 }

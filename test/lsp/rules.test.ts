@@ -103,6 +103,8 @@ async function analyse(path: string, ex: Example): Promise<Diagnostic[]> {
 
 test('every rule: the bad example of docs/rules.md is published under the rule id, the good one is not', async (t) => {
   for (const rule of rules) {
+    // Only a bug of netpol-scope produces it: test/unit/containment.test.ts injects one.
+    if (rule.id === 'analysis-failed') continue;
     await t.test(rule.id, async () => {
       const cases = dedicated[rule.id] ?? {
         bad: docExample(rule.id, 'Bad'),

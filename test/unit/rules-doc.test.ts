@@ -64,7 +64,8 @@ test('each section states the registered severity and category, configuration, s
 });
 
 test('each bad example is reported under its rule id and each good example is not', () => {
-  const withoutYaml = new Set(['file-too-large', 'yaml-too-deep']);
+  // No YAML example: a 100 MB file, 300 nested levels, a bug of netpol-scope (tested in containment.test.ts).
+  const withoutYaml = new Set(['file-too-large', 'yaml-too-deep', 'analysis-failed']);
   for (const s of sections()) {
     if (withoutYaml.has(s.id)) continue;
     const bad = example(s, 'Bad');

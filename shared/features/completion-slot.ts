@@ -7,6 +7,7 @@
  * tree with parse/locate.ts, from the offset of a key or bracket the text scan found.
  */
 import type { Span } from '../source/source-file.js';
+import { lineStartOf } from '../source/source-file.js';
 
 /** How to find the node that holds the slot. */
 export type Anchor =
@@ -47,7 +48,7 @@ export function slotAt(text: string, offset: number): Slot | undefined {
   let end = offset;
   while (end < text.length && WORD.test(text[end]!)) end++;
   const replace = { start, end };
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineStart = lineStartOf(text, start);
   const raw = text.slice(lineStart, start);
 
   // Flow collections and comments on the cursor's line.
@@ -141,10 +142,12 @@ function lineInfo(line: string): LineInfo | undefined {
 
 /** Lines before the one starting at `lineStart`, nearest first, with their start offsets. */
 function* linesBefore(text: string, lineStart: number): Generator<{ start: number; line: string }> {
+  // `end` is the offset of the line break that ends the line before; every step moves strictly back.
   let end = lineStart - 1;
   while (end >= 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    yield { start, line: text.slice(start, end).replace(/\r$/, '') };
+    if (text[end] === '\n' && text[end - 1] === '\r') end--;
+    const start = lineStartOf(text, end);
+    yield { start, line: text.slice(start, end) };
     end = start - 1;
   }
 }

@@ -92,10 +92,16 @@ export function policyOf(
   return candidates.find((c) => !c.policy.rejected) ?? candidates[0];
 }
 
-/** The pair of a map holding `key` as written in the map itself (not through a merge key). */
+/**
+ * The pair of a map holding `key` as written in the map itself (not through a merge key). With a
+ * duplicated key it is the last one, the one the analysis reads (parse/snode.ts `pairOf`), so a fix
+ * edits the copy that its finding is about.
+ */
 export function ownPair(editor: YamlEditor, map: SNode | undefined, key: string): SPair | undefined {
   if (!isMap(map)) return undefined;
-  return editor.ownPairs(map).find((p) => p.key.value === key);
+  const own = editor.ownPairs(map);
+  for (let i = own.length - 1; i >= 0; i--) if (own[i]!.key.value === key) return own[i];
+  return undefined;
 }
 
 /** The `spec` mapping of an object, when it is one the editor may change. */

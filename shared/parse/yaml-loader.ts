@@ -10,6 +10,7 @@
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
 import type { SourceFile, Span } from '../source/source-file.js';
+import { lineStartOf } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
 import { FastYamlReader } from './fast-yaml.js';
 import type { ValueNormaliser } from './fast-yaml.js';
@@ -195,7 +196,7 @@ function templateOutsideStrings(text: string, loaded: LoadedFile): number | unde
   for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
     if (inside(broken, at)) return at;
     if (inside(strings, at)) continue;
-    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const lineStart = lineStartOf(text, at);
     if (/^[^'"]*#/.test(text.slice(lineStart, at))) continue; // in a comment
     return at;
   }

@@ -47,10 +47,14 @@ export class SourceFile {
     return this.lineStarts.length;
   }
 
-  /** The 0-based position of an offset; offsets outside the text are clamped. */
+  /**
+   * The 0-based position of an offset; offsets outside the text are clamped. Every position returned is
+   * a valid one of the text: an offset between the `\r` and the `\n` of a CRLF is taken as the line's end
+   * (before the `\r`), and one between the two halves of a UTF-16 surrogate pair as the pair's start.
+   */
   positionAt(offset: number): Position {
     const starts = this.lineStarts;
-    const clamped = Math.max(0, Math.min(Number.isFinite(offset) ? offset : 0, this.text.length));
+    const clamped = snapOffset(this.text, offset);
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -61,7 +65,10 @@ export class SourceFile {
     return { line: lo, character: clamped - starts[lo]! };
   }
 
-  /** The offset of a 0-based position; positions past a line's end are clamped to it. */
+  /**
+   * The offset of a 0-based position; positions past a line's end are clamped to it, and one inside a
+   * surrogate pair moves to the pair's start.
+   */
   offsetAt(position: Position): number {
     const starts = this.lineStarts;
     if (position.line < 0) return 0;
@@ -71,7 +78,8 @@ export class SourceFile {
     let lineEnd = nextStart;
     while (lineEnd > lineStart && (this.text[lineEnd - 1] === '\n' || this.text[lineEnd - 1] === '\r'))
       lineEnd--;
-    return Math.max(lineStart, Math.min(lineStart + position.character, lineEnd));
+    const character = Number.isFinite(position.character) ? Math.max(0, position.character) : 0;
+    return snapOffset(this.text, Math.min(lineStart + character, lineEnd));
   }
 
   /** 1-based line and column, as `file:line:col` output prints them. */
@@ -88,4 +96,30 @@ export class SourceFile {
   slice(span: Span): string {
     return this.text.slice(span.start, span.end);
   }
+}
+
+/** The offset at which the line holding `offset` starts (`\n` and lone `\r` end lines). */
+export function lineStartOf(text: string, offset: number): number {
+  let at = Math.max(0, Math.min(offset, text.length));
+  while (at > 0) {
+    const c = text.charCodeAt(at - 1);
+    if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(at) !== 10)) return at;
+    at--;
+  }
+  return 0;
+}
+
+/**
+ * An offset clamped into the text and moved off the inside of a CRLF (to the `\r`) and of a surrogate
+ * pair (to its first half): the nearest offset at or before it that is a valid LSP position.
+ */
+export function snapOffset(text: string, offset: number): number {
+  let at = Math.max(0, Math.min(Number.isFinite(offset) ? Math.floor(offset) : 0, text.length));
+  if (at > 0 && at < text.length) {
+    const before = text.charCodeAt(at - 1);
+    const here = text.charCodeAt(at);
+    if (before === 13 && here === 10) at--;
+    else if (before >= 0xd800 && before <= 0xdbff && here >= 0xdc00 && here <= 0xdfff) at--;
+  }
+  return at;
 }

@@ -106,15 +106,19 @@ export function startServer(connection: Connection): void {
       const uri = paths.uri(path);
       if (!uri) continue;
       seen.add(uri);
-      const findings = result.findingsOf(path);
-      const signature = findings
-        .map((f) => `${f.rule}@${f.span.start}-${f.span.end}:${f.severity}:${f.message}`)
-        .join('\n');
+      const diagnostics = result
+        .findingsOf(path)
+        .map((f) =>
+          toDiagnostic(f, {
+            relatedInformation: capabilities.relatedInformation,
+            uriOf: (p) => paths.uri(p),
+          }),
+        );
+      // The signature is what the client would show: an edit that keeps every finding's offsets can still
+      // move their lines and columns (a character replaced by a line break), and then they are re-sent.
+      const signature = JSON.stringify(diagnostics);
       if (published.get(uri) === signature) continue;
       published.set(uri, signature);
-      const diagnostics = findings.map((f) =>
-        toDiagnostic(f, { relatedInformation: capabilities.relatedInformation, uriOf: (p) => paths.uri(p) }),
-      );
       const version = documents.get(uri)?.version;
       void connection.sendDiagnostics({ uri, version, diagnostics });
     }

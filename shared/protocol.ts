@@ -161,3 +161,17 @@ export const StatusNotification = new NotificationType<StatusParams>('netpolScop
 export const AnalysisChangedNotification = new NotificationType<{ readonly generation: number }>(
   'netpolScope/analysisChanged',
 );
+
+export interface MemoryResult {
+  /** Bytes of the JavaScript heap in use (after a full garbage collection when `collected`). */
+  readonly heapUsed: number;
+  readonly rss: number;
+  /** True when the server ran a full garbage collection first (it was started with `--expose-gc`). */
+  readonly collected: boolean;
+}
+
+/**
+ * Client -> server: the server's memory use. A diagnostics aid for the fuzzer and the benchmarks: with
+ * `--expose-gc` the figures are taken after a full collection, which tells a leak from garbage.
+ */
+export const MemoryRequest = new RequestType0<MemoryResult, void>('netpolScope/memory');

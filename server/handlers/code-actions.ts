@@ -55,7 +55,8 @@ export function codeActions(state: ServerState, params: CodeActionParams): CodeA
         const action = toAction(state, fix, [diagnostic]);
         if (action) actions.push(action);
       }
-      const suppress = toAction(state, suppressionFix(finding), [diagnostic]);
+      const fix = suppressionFix(finding);
+      const suppress = fix && toAction(state, fix, [diagnostic]);
       if (suppress) suppressions.push(suppress);
     }
     actions.push(...suppressions);

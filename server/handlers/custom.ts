@@ -4,6 +4,7 @@ import type {
   CreateDefaultDenyParams,
   ExplainParams,
   ExplainResult,
+  MemoryResult,
   NamespacesResult,
   ReachabilityParams,
   ReachabilityResult,
@@ -127,4 +128,12 @@ export function statusOf(analysis: WorkspaceAnalysis, files: number, indexing: b
     errors: analysis.findings.filter((f) => f.severity === 'error').length,
     warnings: analysis.findings.filter((f) => f.severity === 'warning').length,
   };
+}
+
+/** The server's memory, after a full garbage collection when the process exposes `gc`. */
+export function memory(): MemoryResult {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') gc();
+  const usage = process.memoryUsage();
+  return { heapUsed: usage.heapUsed, rss: usage.rss, collected: typeof gc === 'function' };
 }

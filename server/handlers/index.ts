@@ -4,13 +4,14 @@ import type { ServerCapabilities } from 'vscode-languageserver';
 import {
   CreateDefaultDenyRequest,
   ExplainRequest,
+  MemoryRequest,
   NamespacesRequest,
   ReachabilityRequest,
 } from '../../shared/protocol.js';
 import type { ServerState } from '../server.js';
 import { codeActions, SOURCE_ACTION_KIND } from './code-actions.js';
 import { codeLens, completion, hover } from './language.js';
-import { createDefaultDeny, explain, namespaces, reachability } from './custom.js';
+import { createDefaultDeny, explain, memory, namespaces, reachability } from './custom.js';
 
 export const featureCapabilities: ServerCapabilities = {
   hoverProvider: true,
@@ -52,4 +53,5 @@ export function registerFeatureHandlers(state: ServerState, logError: LogError):
   connection.onRequest(ExplainRequest, (p) => explain(state, p));
   connection.onRequest(NamespacesRequest, () => namespaces(state));
   connection.onRequest(CreateDefaultDenyRequest, (p) => createDefaultDeny(state, p));
+  connection.onRequest(MemoryRequest, () => memory());
 }

@@ -2,7 +2,8 @@
  * Quick fixes and source actions. Fixes dispatch on the finding's rule id and typed `data`, never on its
  * message text; each family lives in its own module. Every fix is a list of minimal TextEdits
  * (yaml-edit.ts): comments, formatting and other documents of the file stay as they are. A fix that cannot
- * be made safely (a value shared through an alias, a layout the editor does not handle) is not offered.
+ * be made safely (a value shared through an alias, a layout the editor does not handle) is not offered,
+ * and neither is one that would add an error or change the documents it edits (verify.ts).
  */
 import type { AnalysisContext } from '../context.js';
 import type { Finding } from '../findings.js';
@@ -20,6 +21,7 @@ import { policyTypesIgnoredFixes, policyTypesImplicitFixes } from './policy-type
 import { metadataEndpointFixes } from './metadata-endpoint.js';
 import { splitRuleFixes } from './split-rule.js';
 import { defaultDenyActions } from './default-deny.js';
+import { fixKeepsDocuments } from './verify.js';
 
 type FixProvider = (ctx: AnalysisContext, finding: Finding) => Fix[];
 
@@ -44,7 +46,7 @@ export function fixesFor(ctx: AnalysisContext, finding: Finding): Fix[] {
   const provider = Object.hasOwn(providers, finding.rule) ? providers[finding.rule] : undefined;
   if (!provider) return [];
   try {
-    return provider(ctx, finding);
+    return provider(ctx, finding).filter(fixKeepsDocuments);
   } catch {
     // Bad input never throws out of the core: a fix that cannot be computed is not offered.
     return [];

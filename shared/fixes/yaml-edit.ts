@@ -13,7 +13,7 @@
  * nodes. Every operation returns undefined when it cannot edit safely; callers then offer no fix.
  */
 import { parse } from 'yaml';
-import type { SourceFile } from '../source/source-file.js';
+import type { SourceFile, Span } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq } from '../parse/snode.js';
 import type { TextEdit } from './types.js';
 
@@ -631,7 +631,9 @@ export class YamlEditor {
     const lineEnd = this.lineContentEnd(valueEnd);
     const tail = this.text.slice(valueEnd, lineEnd);
     if (tail.trim() === '') return this.edit(colon, valueEnd, eol + lines.join(eol));
-    return this.edit(colon, lineEnd, tail + eol + lines.join(eol));
+    // A comment needs a space before it (`{}# note` was one after the value, `:# note` is not one).
+    const kept = /^[ \t]/.test(tail) ? tail : ` ${tail}`;
+    return this.edit(colon, lineEnd, kept + eol + lines.join(eol));
   }
 
   /**
@@ -713,8 +715,9 @@ export class YamlEditor {
   }
 
   /**
-   * Deletes a pair with its line(s), including a comment on its last line and comment lines indented
-   * under it; comments above and below it stay. The last pair of a mapping leaves `{}`.
+   * Deletes a pair with its line(s). Comments above and below it stay; comments in its lines (on the key's
+   * line, inside its value, indented under it) are kept on lines of their own at the key's column. The
+   * last pair of a mapping leaves `{}`.
    */
   deletePair(map: SMap, pair: SPair): TextEdit[] | undefined {
     return this.guard(() => {
@@ -738,10 +741,13 @@ export class YamlEditor {
       }
       const keyStart = pair.key.span.start;
       const end = this.blockEnd(this.pairEnd(pair), this.column(keyStart));
-      if (this.startsLine(keyStart)) return [this.edit(this.lineStart(keyStart), end, '')];
+      if (this.startsLine(keyStart))
+        return [this.deleteLines(this.lineStart(keyStart), end, this.column(keyStart))];
       // First pair of a sequence entry (`- key: v`): the next pair moves up onto the dash line.
       const next = own[index + 1];
       if (!next) return undefined;
+      // Comments of the deleted pair would have nowhere to go on the dash line: not edited.
+      if (this.commentsIn(keyStart, end).length > 0) return undefined;
       const nextLine = this.lineStart(next.key.span.start);
       for (let at = end; at < nextLine; at = this.nextLineStart(at)) {
         const hash = this.text.slice(at, this.lineContentEnd(at)).indexOf('#');
@@ -752,7 +758,7 @@ export class YamlEditor {
     });
   }
 
-  /** Deletes a sequence entry with its line(s). The last entry leaves `[]`. */
+  /** Deletes a sequence entry with its line(s), keeping the comments in them. The last entry leaves `[]`. */
   deleteItem(seq: SSeq, index: number): TextEdit[] | undefined {
     return this.guard(() => {
       const item = seq.items[index];
@@ -772,7 +778,54 @@ export class YamlEditor {
       const dash = this.dashOf(item);
       if (dash === undefined || !this.startsLine(dash)) return undefined;
       const end = this.blockEnd(this.itemEnd(seq, index), this.column(dash));
-      return [this.edit(this.lineStart(dash), end, '')];
+      return [this.deleteLines(this.lineStart(dash), end, this.column(dash))];
     });
+  }
+
+  /**
+   * Deletes whole lines [start, end) but keeps the comments written in them (a user's notes), each on a
+   * line of its own at `column`, where the deleted block was.
+   */
+  private deleteLines(start: number, end: number, column: number): TextEdit {
+    const comments = this.commentsIn(start, end);
+    const kept = comments.map((c) => ' '.repeat(column) + c + this.style.eol).join('');
+    if (kept !== '' && end >= this.text.length && !/[\r\n]$/.test(this.text))
+      return this.edit(start, end, kept.slice(0, -this.style.eol.length));
+    return this.edit(start, end, kept);
+  }
+
+  /**
+   * The comments (`# ...`, to the end of their line) that start in [start, end): a `#` at the start of a
+   * line or after a space or tab, outside every scalar of the tree (a quoted scalar may hold ` #`).
+   */
+  commentsIn(start: number, end: number): string[] {
+    const scalars: Span[] = [];
+    const visit = (node: SNode, seen: Set<SNode>) => {
+      if (seen.has(node) || node.span.end <= start || node.span.start >= end) return;
+      seen.add(node);
+      if (node.kind === 'scalar') scalars.push(node.span);
+      else if (node.kind === 'seq') for (const item of node.items) visit(item, seen);
+      else
+        for (const pair of node.pairs) {
+          visit(pair.key, seen);
+          visit(pair.value, seen);
+        }
+    };
+    visit(this.root, new Set());
+    const out: string[] = [];
+    for (let at = start; at < end;) {
+      const lineEnd = this.lineContentEnd(at);
+      for (let i = at; i < Math.min(lineEnd, end); i++) {
+        if (this.text[i] !== '#' || (i > at && this.text[i - 1] !== ' ' && this.text[i - 1] !== '\t'))
+          continue;
+        if (scalars.some((s) => i >= s.start && i < s.end)) continue;
+        out.push(this.text.slice(i, lineEnd).trimEnd());
+        break;
+      }
+      const next = this.nextLineStart(at);
+      if (next <= at) break;
+      at = next;
+    }
+    return out;
   }
 }

@@ -39,6 +39,7 @@ import {
   CodeActionRequest,
   CodeLensRequest,
   FileChangeType,
+  MessageType,
 } from 'vscode-languageserver-protocol/node';
 import type {
   ProtocolConnection,
@@ -64,6 +65,7 @@ import type {
 import {
   AnalysisChangedNotification,
   ExplainRequest,
+  MemoryRequest,
   NamespacesRequest,
   ReachabilityRequest,
   StatusNotification,
@@ -71,6 +73,7 @@ import {
 import type {
   ExplainParams,
   ExplainResult,
+  MemoryResult,
   NamespacesResult,
   ReachLevel,
   ReachabilityResult,
@@ -90,6 +93,8 @@ export interface LspClientOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** `netpolScope` settings answered to workspace/configuration. */
   readonly settings?: Record<string, unknown>;
+  /** Options for the server's node process (e.g. `--expose-gc`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export class LspClient {
@@ -113,6 +118,10 @@ export class LspClient {
   /** workspace/applyEdit requests the server sent (all answered `applied: true`). */
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   readonly logs: string[] = [];
+  /** Messages the server logged at error level (a failed handler, a failed analysis). */
+  readonly errorLogs: string[] = [];
+  /** Set when the server process ended: its exit code or signal. */
+  exited: { readonly code: number | null; readonly signal: string | null } | undefined;
   readonly progress: Array<WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd> = [];
   readonly workspace: string;
   settings: Record<string, unknown>;
@@ -132,8 +141,14 @@ export class LspClient {
     if (options.fixture) cpSync(options.fixture, this.workspace, { recursive: true });
     for (const [relative, text] of Object.entries(options.files ?? {})) this.writeFile(relative, text);
     this.settings = options.settings ?? {};
-    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+    this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, '--stdio'], {
+      stdio: 'pipe',
+    });
     this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.process.on('exit', (code, signal) => {
+      this.exited = { code, signal };
+      this.notify();
+    });
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout),
       new StreamMessageWriter(this.process.stdin),
@@ -156,6 +171,7 @@ export class LspClient {
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logs.push(params.message);
+      if (params.type === MessageType.Error) this.errorLogs.push(params.message);
       const indexed = /^indexed (\d+) manifest files/.exec(params.message);
       if (indexed) this.indexed = { files: Number(indexed[1]), generations: this.generations.length };
       this.notify();
@@ -182,6 +198,11 @@ export class LspClient {
       );
     });
     this.connection.listen();
+  }
+
+  /** What the server wrote to standard error. */
+  get stderrText(): string {
+    return this.stderr;
   }
 
   /** The server's process id (for measurements). */
@@ -495,6 +516,10 @@ export class LspClient {
 
   namespaces(): Promise<NamespacesResult> {
     return this.connection.sendRequest(NamespacesRequest);
+  }
+
+  memory(): Promise<MemoryResult> {
+    return this.connection.sendRequest(MemoryRequest);
   }
 
   async dispose(): Promise<void> {

@@ -15,6 +15,7 @@ import type { LoadedFile } from '../../shared/parse/yaml-loader.js';
 import { plainShortcutEnabled } from '../../shared/parse/fast-yaml.js';
 import { repoRoot } from '../support/cli.js';
 import { generateFiles, sizes } from '../../bench/generate.js';
+import { prng } from '../support/prng.js';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -36,17 +37,6 @@ function assertSame(name: string, text: string): void {
   const loaded = loadManifests(file);
   if (loaded.problems.some((p) => p.code === 'helm-template' || p.code === 'file-too-large')) return;
   assert.equal(snapshot(loaded), snapshot(loadGeneral(file)), name);
-}
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const values = [

@@ -835,7 +835,8 @@ test('policy-types-ignored-rules: remove the ignored rules (CRLF)', () => {
   gone(applied.ctx, 'policy-types-ignored-rules');
   assert.deepEqual(Object.keys(specOf(applied.ctx, 'web')), ['podSelector', 'policyTypes', 'ingress']);
   assert.ok(
-    policyText(applied).endsWith('  - {}\n  # egress rules that policyTypes ignores\n'),
+    // The comment inside the removed rules is kept (issue 8), at the column of `egress:`.
+    policyText(applied).endsWith('  - {}\n  # egress rules that policyTypes ignores\n  # same namespace\n'),
     policyText(applied),
   );
 });

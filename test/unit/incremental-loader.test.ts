@@ -12,17 +12,7 @@ import type { LoadedFile } from '../../shared/parse/yaml-loader.js';
 import { IncrementalLoader } from '../../shared/session/incremental-loader.js';
 import { splitDocuments } from '../../shared/session/document-chunks.js';
 import { repoRoot } from '../support/cli.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 function snapshot(loaded: LoadedFile): string {
   return JSON.stringify({

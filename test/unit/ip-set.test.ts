@@ -20,6 +20,7 @@ import {
   rangeSize,
 } from '../../shared/semantics/ip-set.js';
 import type { IpRange } from '../../shared/semantics/ip-set.js';
+import { prng } from '../support/prng.js';
 
 function cidr(text: string): IpRange {
   const r = parseCidr(text);
@@ -208,18 +209,6 @@ test('key is canonical: equal for equal sets however they were built', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Property test on a small address space (192.168.1.0/24): ipBlocks with random excepts and random ranges,
 // against a naive Set<number> of host offsets.
-
-/** mulberry32: a tiny seeded PRNG, so that failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base = v4('192.168.1.0');
 const addr = (offset: number) => `192.168.1.${offset}`;

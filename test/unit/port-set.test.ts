@@ -12,6 +12,7 @@ import { MAX_PORT, MIN_PORT, PortSet } from '../../shared/semantics/port-set.js'
 import type { PortRange } from '../../shared/semantics/port-set.js';
 import { protocols } from '../../shared/model/types.js';
 import type { Protocol } from '../../shared/model/types.js';
+import { prng } from '../support/prng.js';
 
 const tcp = (lo: number, hi?: number) => PortSet.range('TCP', lo, hi);
 const udp = (lo: number, hi?: number) => PortSet.range('UDP', lo, hi);
@@ -172,18 +173,6 @@ test('key and equals are canonical: equal for equal sets however they were built
 // Property test: random ranges against a naive model (a Set of "protocol:port" strings). Ranges are drawn
 // in two windows, the low ports and the top of the range, so that the clamping edges are exercised and
 // the naive model stays small.
-
-/** mulberry32: a tiny seeded PRNG, so that failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const windows: ReadonlyArray<readonly [number, number]> = [
   [0, 120],

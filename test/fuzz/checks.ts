@@ -1,0 +1,129 @@
+/**
+ * What the fuzzer holds the server to: every range it sends is a valid position range of the text it is
+ * about, and every quick fix is safe (issue 8). A check returns a problem description, or undefined.
+ */
+import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-protocol';
+import { parseAllDocuments } from 'yaml';
+
+/** The content of each line (without its line break), as LSP splits lines. */
+export function lineContents(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+function offsetOf(text: string, lines: readonly string[], line: number, character: number): number {
+  let offset = 0;
+  for (let i = 0; i < line; i++) {
+    offset += lines[i]!.length;
+    offset += text.startsWith('\r\n', offset) ? 2 : 1;
+  }
+  return offset + character;
+}
+
+/** Why `range` is not a valid range of `text`, if it is not. */
+export function invalidRange(text: string, range: Range, lines = lineContents(text)): string | undefined {
+  for (const [name, p] of [
+    ['start', range.start],
+    ['end', range.end],
+  ] as const) {
+    if (!Number.isInteger(p.line) || !Number.isInteger(p.character)) return `${name} is not integral`;
+    if (p.line < 0 || p.line >= lines.length) return `${name} line ${p.line} of ${lines.length}`;
+    const line = lines[p.line]!;
+    if (p.character < 0 || p.character > line.length)
+      return `${name} character ${p.character} past the line end (${line.length})`;
+    const before = line.charCodeAt(p.character - 1);
+    const here = line.charCodeAt(p.character);
+    if (before >= 0xd800 && before <= 0xdbff && here >= 0xdc00 && here <= 0xdfff)
+      return `${name} inside a surrogate pair`;
+  }
+  const { start, end } = range;
+  if (start.line > end.line || (start.line === end.line && start.character > end.character))
+    return 'start after end';
+  return undefined;
+}
+
+export function rangeOffsets(text: string, range: Range, lines = lineContents(text)): [number, number] {
+  return [
+    offsetOf(text, lines, range.start.line, range.start.character),
+    offsetOf(text, lines, range.end.line, range.end.character),
+  ];
+}
+
+/** The line ending a file uses throughout, or undefined when it mixes them (or has none). */
+export function uniformEol(text: string): string | undefined {
+  const found = new Set(text.match(/\r\n|\r|\n/g) ?? []);
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** YAML documents in a text, as the `yaml` package counts them. */
+export function documentCount(text: string): number {
+  try {
+    return parseAllDocuments(text, { version: '1.1' }).length;
+  } catch {
+    return -1;
+  }
+}
+
+/** Comment texts (`# ...`, trimmed) that start inside [start, end) of `text`. */
+function commentsIn(text: string, start: number, end: number): string[] {
+  const out: string[] = [];
+  for (const m of text.slice(start, end).matchAll(/(?:^|[ \t])(#[^\r\n]*)/g)) {
+    const comment = m[1]!.trim();
+    if (comment.length > 1) out.push(comment);
+  }
+  return out;
+}
+
+export interface FixOutcome {
+  readonly title: string;
+  readonly rule: string;
+  readonly before: string;
+  readonly after: string;
+  readonly edits: readonly TextEdit[];
+  readonly diagnosticsBefore: readonly Diagnostic[];
+  readonly diagnosticsAfter: readonly Diagnostic[];
+}
+
+function countBy(diagnostics: readonly Diagnostic[], keep: (d: Diagnostic) => boolean): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of diagnostics) if (keep(d)) out.set(String(d.code), (out.get(String(d.code)) ?? 0) + 1);
+  return out;
+}
+
+/**
+ * Why an applied fix was unsafe, if it was: the YAML document count changed, the targeted finding is
+ * still there as often as before, a new error appeared, a comment inside a replaced range vanished
+ * (unless the title says so), or new text broke the file's line endings.
+ */
+export function unsafeFix(outcome: FixOutcome): string | undefined {
+  const { before, after, edits } = outcome;
+  const beforeDocs = documentCount(before);
+  const afterDocs = documentCount(after);
+  if (beforeDocs !== afterDocs) return `the YAML document count changed from ${beforeDocs} to ${afterDocs}`;
+  const targeted = (d: Diagnostic) => d.code === outcome.rule;
+  const was = outcome.diagnosticsBefore.filter(targeted).length;
+  const now = outcome.diagnosticsAfter.filter(targeted).length;
+  if (now >= was) return `${outcome.rule} is still reported (${was} before, ${now} after)`;
+  const errorsBefore = countBy(outcome.diagnosticsBefore, (d) => d.severity === 1);
+  for (const [rule, count] of countBy(outcome.diagnosticsAfter, (d) => d.severity === 1)) {
+    if (count > (errorsBefore.get(rule) ?? 0)) return `a new ${rule} error appeared`;
+  }
+  const lines = lineContents(before);
+  const inserted = edits.map((e) => e.newText).join('\n');
+  if (!/comment/i.test(outcome.title)) {
+    for (const edit of edits) {
+      const [start, end] = rangeOffsets(before, edit.range, lines);
+      for (const comment of commentsIn(before, start, end))
+        if (!inserted.includes(comment)) return `the comment "${comment}" was removed`;
+    }
+  }
+  const eol = uniformEol(before);
+  if (eol) {
+    for (const edit of edits) {
+      const breaks = new Set(edit.newText.match(/\r\n|\r|\n/g) ?? []);
+      for (const b of breaks)
+        if (b !== eol)
+          return `inserted ${JSON.stringify(b)} into a file with ${JSON.stringify(eol)} line endings`;
+    }
+  }
+  return undefined;
+}

@@ -9,7 +9,8 @@
  */
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
-import type { SourceFile, Span } from '../source/source-file.js';
+import { SourceFile } from '../source/source-file.js';
+import type { Span } from '../source/source-file.js';
 import { lineStartOf } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
 import { FastYamlReader } from './fast-yaml.js';
@@ -99,11 +100,19 @@ export function mayBeTemplate(text: string): boolean {
  */
 export function loadManifests(file: SourceFile, limits: LoadLimits = defaultLoadLimits): LoadedFile {
   try {
-    return loadUnguarded(file, limits);
+    // A lone `\r` ends a line in YAML (https://yaml.org/spec/1.2.2/#54-line-break-characters) and in
+    // go-yaml, but the `yaml` package reads it as content. Replaced by `\n`, the text has the same length,
+    // so every span holds for the file as written.
+    if (!LONE_CR.test(file.text)) return loadUnguarded(file, limits);
+    const loaded = loadUnguarded(new SourceFile(file.path, file.text.replace(LONE_CR_ALL, '\n')), limits);
+    return { ...loaded, file };
   } catch (error) {
     return failedLoad(file, error);
   }
 }
+
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
 
 /** The result of a load that failed: no documents, and one problem that says why. */
 export function failedLoad(file: SourceFile, error: unknown): LoadedFile {
@@ -641,8 +650,8 @@ function clampSpan(span: Span, length: number): Span {
 }
 
 function firstLineEnd(text: string): number {
-  const nl = text.indexOf('\n');
-  return nl < 0 ? text.length : nl;
+  const end = text.search(/[\r\n]/);
+  return end < 0 ? text.length : end;
 }
 
 function cleanYamlMessage(message: string): string {

@@ -22,6 +22,7 @@ import {
   positionAt,
   textInRange,
 } from '../support/lsp-client.js';
+import { unsafeFix } from '../fuzz/checks.js';
 
 const BEFORE = `# Workspace for the fix tests: namespaces and workloads come first.
 apiVersion: v1
@@ -390,7 +391,22 @@ async function applyAndCheck(
         `${action.title} lost ${comment.text}`,
       );
   }
-  if (text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(next), `${action.title}: a bare \\n in a CRLF text`);
+  // The safety checks of the fuzzer too: the YAML document count, every comment (also those inside a
+  // replaced range, unless the title says they go), and the file's line endings in the new text.
+  const problem = unsafeFix({
+    title: action.title,
+    rule,
+    before: text,
+    after: next,
+    edits,
+    diagnosticsBefore: client.diagnostics.get(uri)!.diagnostics,
+    diagnosticsAfter: [],
+  });
+  // (A source action that creates a policy adds a document by design.)
+  const expected = (p: string) =>
+    p.startsWith(`${rule} is still reported`) ||
+    (action.kind !== 'quickfix' && p.startsWith('the YAML document count'));
+  assert.ok(problem === undefined || expected(problem), `${action.title}: ${problem}`);
   // The whole new text, or (incremental) the edits themselves as didChange ranges.
   const diagnostics = incremental
     ? await client.waitForVersion(uri, await client.changeIncremental(uri, edits))
@@ -433,12 +449,23 @@ test('the cases cover every rule with quick fixes', () => {
   assert.deepEqual([...new Set(cases.map((c) => c.rule))].sort(), [...fixableRules].sort());
 });
 
-for (const crlf of [false, true]) {
+const endings = [
+  ['\n', ''],
+  ['\r\n', ' (CRLF)'],
+  ['\r', ' (CR)'],
+] as const;
+
+for (const [eol, label] of endings) {
+  const crlf = eol !== '\n';
   for (const c of cases) {
-    test(`${c.rule}: ${c.name}${crlf ? ' (CRLF)' : ''}: every action applied and re-analysed`, async () => {
+    test(`${c.rule}: ${c.name}${label}: every action applied and re-analysed`, async () => {
       const lf = `${BEFORE}${c.policy}${AFTER}`;
-      const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
-      const { uri, diagnostic } = await openCase(`fixes/${c.rule}${crlf ? '-crlf' : ''}.yaml`, text, c.rule);
+      const text = lf.replace(/\n/g, eol);
+      const { uri, diagnostic } = await openCase(
+        `fixes/${c.rule}${label.replace(/\W/g, '')}.yaml`,
+        text,
+        c.rule,
+      );
       const actions = await client.codeActions(uri, diagnostic.range, [diagnostic], ['quickfix']);
       assert.deepEqual(
         actions.map((a) => [a.title, a.isPreferred === true]),
@@ -461,6 +488,53 @@ for (const crlf of [false, true]) {
     });
   }
 }
+
+// Go's decoder keeps the last of duplicated keys, and so does the analysis (parse/snode.ts pairOf): a
+// fix must edit that copy, or its diagnostic stays (issue 8).
+test('with a duplicated `spec:` key, fixes edit the copy the analysis reads', async () => {
+  const text = `${BEFORE}apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-twice
+  namespace: shop
+spec:
+  podSelector: {}
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  egress:
+  - to:
+    - ipBlock: {cidr: 10.0.0.0/8}
+${AFTER}`;
+  const { uri, diagnostics } = await client.openAndWait('fixes/duplicate-spec.yaml', text);
+  assert.equal(diagnostics.filter((d) => d.code === 'yaml-duplicate-key').length, 1, show(diagnostics));
+  for (const [rule, title] of [
+    ['dns-egress-missing', 'Add DNS egress (UDP/TCP 53)'],
+    ['policy-types-implicit', 'Write policyTypes explicitly'],
+  ] as const) {
+    const current = client.diagnostics.get(uri)!.diagnostics.filter((d) => d.code === rule);
+    assert.equal(current.length, 1, `${rule}:\n${show(client.diagnostics.get(uri)!.diagnostics)}`);
+    const actions = await client.codeActions(uri, current[0]!.range, current, ['quickfix']);
+    const action = actions.find((a) => a.title === title);
+    assert.ok(action?.edit, `${title} offered`);
+    const edits = editsFor(action.edit, uri, client.versionOf(uri));
+    const next = applyTextEdits(client.textOf(uri), edits);
+    // The edit lands after the second `spec:`.
+    const second = client.textOf(uri).lastIndexOf('\nspec:');
+    for (const e of edits) assert.ok(offsetAt(client.textOf(uri), e.range.start) > second, title);
+    const after = await client.changeAndWait(uri, next);
+    assert.deepEqual(
+      after.filter((d) => d.code === rule),
+      [],
+      `${title}: ${rule} still reported`,
+    );
+    assert.deepEqual(
+      after.filter((d) => d.severity === lspSeverity.error).map((d) => d.code),
+      ['yaml-duplicate-key'],
+    );
+    await client.changeAndWait(uri, text);
+  }
+});
 
 test('the suppression comment goes above the diagnostic line with its indentation', async () => {
   const c = cases.find((x) => x.rule === 'split-rule')!;

@@ -7,8 +7,11 @@
  * For generated single-file manifests of about 1k, 10k and 50k lines it measures didOpen → first
  * diagnostics, edit → diagnostics (the edit flips one policy's protocol between TCP and tcp, so every
  * edit changes the diagnostics; debounce included), hover on a podSelector, code actions on a
- * diagnostic, and the server's peak memory (VmHWM). It also measures indexing a workspace of 1,000
- * manifest files (initialized → indexing progress end).
+ * diagnostics, and the server's peak memory (VmHWM). It also measures a 4.5 MB file of 3,000 `---`
+ * documents in the style of a cluster export (Deployments with full pod specs and status, ConfigMaps,
+ * Services, policies with DNS egress; a tenth of the policies select nothing), where each edit changes
+ * one document, and
+ * indexing a workspace of 1,000 manifest files (initialized → indexing progress end).
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,9 +121,182 @@ function peakMemoryMb(pid: number): number {
   return kb / 1024;
 }
 
+/**
+ * About 4.5 MB in 3,000 documents: per app a Deployment (labels, annotations, a full container spec and
+ * status), a ConfigMap (a block scalar), a Service and a NetworkPolicy (ingress from the next namespace's web tier, egress to DNS and the app's
+ * database); one policy in ten selects an app that does not exist.
+ */
+export function generateExport(documents: number): { text: string; flipLine: number; hoverLine: number } {
+  const namespaces = ['shop', 'payments', 'monitoring', 'search', 'auth', 'billing', 'catalog', 'identity'];
+  const docs: string[] = namespaces.map(
+    (ns) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    team: ${ns}\n`,
+  );
+  for (let i = 0; docs.length < documents; i++) {
+    const ns = namespaces[i % namespaces.length]!;
+    const next = namespaces[(i + 1) % namespaces.length]!;
+    const app = `${['cart', 'orders', 'ledger', 'index', 'login', 'invoice', 'items', 'users'][i % 8]}-${i}`;
+    const tier = i % 3 === 0 ? 'web' : 'api';
+    docs.push(
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        `  name: ${app}`,
+        `  namespace: ${ns}`,
+        `  labels: {app: ${app}, tier: ${tier}, app.kubernetes.io/part-of: ${ns}}`,
+        '  annotations:',
+        '    deployment.kubernetes.io/revision: "7"',
+        `    kubectl.kubernetes.io/last-applied-configuration: '{"kind":"Deployment","metadata":{"name":"${app}"}}'`,
+        'spec:',
+        '  replicas: 3',
+        '  selector:',
+        `    matchLabels: {app: ${app}}`,
+        '  template:',
+        '    metadata:',
+        '      labels:',
+        `        app: ${app}`,
+        `        tier: ${tier}`,
+        '    spec:',
+        '      serviceAccountName: default',
+        '      containers:',
+        '        - name: main',
+        `          image: registry.example.com/${ns}/${app}:2.4.${i}`,
+        '          args: ["--listen=:8080", "--metrics=:9090", "--log-format=json"]',
+        '          env:',
+        '            - {name: DATABASE_HOST, value: postgres.data.svc.cluster.local}',
+        '            - {name: CACHE_TTL, value: "300"}',
+        '          resources:',
+        '            requests: {cpu: 100m, memory: 128Mi}',
+        '            limits: {cpu: "1", memory: 512Mi}',
+        '          ports:',
+        '            - name: http',
+        '              containerPort: 8080',
+        '            - name: metrics',
+        '              containerPort: 9090',
+        '          readinessProbe:',
+        '            httpGet: {path: /healthz, port: http}',
+        '            periodSeconds: 10',
+        '          livenessProbe:',
+        '            httpGet: {path: /livez, port: http}',
+        '            failureThreshold: 3',
+        '          volumeMounts:',
+        '            - {name: config, mountPath: /etc/app}',
+        '            - {name: tmp, mountPath: /tmp}',
+        '          securityContext:',
+        '            runAsNonRoot: true',
+        '            readOnlyRootFilesystem: true',
+        '            allowPrivilegeEscalation: false',
+        '            capabilities: {drop: [ALL]}',
+        '      volumes:',
+        `        - {name: config, configMap: {name: ${app}-config}}`,
+        '        - {name: tmp, emptyDir: {}}',
+        'status:',
+        '  observedGeneration: 7',
+        '  replicas: 3',
+        '  readyReplicas: 3',
+        '  conditions:',
+        '    - type: Available',
+        '      status: "True"',
+        '      reason: MinimumReplicasAvailable',
+        '      message: Deployment has minimum availability.',
+        '    - type: Progressing',
+        '      status: "True"',
+        '      reason: NewReplicaSetAvailable',
+        `      message: ReplicaSet "${app}-5d8f7c9b4" has successfully progressed.`,
+        '',
+      ].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        `  name: ${app}-config`,
+        `  namespace: ${ns}`,
+        'data:',
+        '  app.yaml: |',
+        ...Array.from(
+          { length: 48 },
+          (_, k) => `    setting_${k}: value-${k} # tuned for ${app}, see runbook section ${k}`,
+        ),
+        '',
+      ].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        `  name: ${app}`,
+        `  namespace: ${ns}`,
+        'spec:',
+        `  selector: {app: ${app}}`,
+        '  ports:',
+        '    - {name: http, port: 80, targetPort: http}',
+        '',
+      ].join('\n'),
+      [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        `  name: ${app}`,
+        `  namespace: ${ns}`,
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        `      app: ${i % 10 === 9 ? `${app}-old` : app}`,
+        '  policyTypes: [Ingress, Egress]',
+        '  ingress:',
+        '    - from:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        `              kubernetes.io/metadata.name: ${next}`,
+        '          podSelector:',
+        '            matchLabels:',
+        '              tier: web',
+        '      ports:',
+        '        - port: http',
+        '          protocol: TCP',
+        '  egress:',
+        '    - to:',
+        '        - namespaceSelector:',
+        '            matchLabels: {kubernetes.io/metadata.name: kube-system}',
+        '          podSelector:',
+        '            matchLabels: {k8s-app: kube-dns}',
+        '      ports:',
+        '        - {port: 53, protocol: UDP}',
+        '        - {port: 53, protocol: TCP}',
+        '',
+      ].join('\n'),
+    );
+  }
+  const text = docs.slice(0, documents).join('---\n');
+  const all = text.split('\n');
+  const middle = Math.floor(all.length / 2);
+  let hoverLine = -1;
+  let flipLine = -1;
+  for (let l = middle; l < all.length; l++) {
+    if (hoverLine < 0 && all[l] === '  podSelector:') hoverLine = l;
+    if (hoverLine >= 0 && all[l] === '          protocol: TCP') {
+      flipLine = l;
+      break;
+    }
+  }
+  return { text, flipLine, hoverLine };
+}
+
 async function measureFile(lines: number): Promise<string> {
-  const { text, flipLine, hoverLine } = generate(lines);
-  const client = new LspClient();
+  return measureText(generate(lines));
+}
+
+async function measureText({
+  text,
+  flipLine,
+  hoverLine,
+}: {
+  text: string;
+  flipLine: number;
+  hoverLine: number;
+}): Promise<string> {
+  // NETPOL_SCOPE_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = process.env.NETPOL_SCOPE_SERVER_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
+  const client = new LspClient({ nodeArgs });
   try {
     await client.initialize();
     await client.waitFor(
@@ -186,8 +362,9 @@ async function measureFile(lines: number): Promise<string> {
     }
     const memory = peakMemoryMb(client.pid);
     const actual = text.split('\n').length;
+    const documents = text.split('\n---\n').length;
     return [
-      `${String(actual).padStart(6)} lines`,
+      `${String(actual).padStart(6)} lines, ${(text.length / 1024 / 1024).toFixed(1)} MB, ${documents} docs`,
       `open→diag ${openMs.toFixed(0).padStart(5)} ms`,
       `edit→diag median ${median(editMs).toFixed(1).padStart(6)} ms (p90 ${p90(editMs).toFixed(1)})`,
       `hover median ${median(hoverMs).toFixed(1).padStart(5)} ms`,
@@ -229,11 +406,15 @@ async function measureIndexing(files: number): Promise<string> {
 
 async function main(): Promise<void> {
   console.log(`netpol-scope language server latency (node ${process.version}, ${runs} runs each)`);
-  for (const lines of [1_000, 10_000, 50_000]) console.log(await measureFile(lines));
-  console.log(await measureIndexing(1_000));
+  // `--only export` measures the 3,000-document file alone.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  if (!only) for (const lines of [1_000, 10_000, 50_000]) console.log(await measureFile(lines));
+  if (!only || only === 'export') console.log(await measureText(generateExport(3_000)));
+  if (!only) console.log(await measureIndexing(1_000));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (process.argv[1]?.endsWith('lsp-latency.ts'))
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -17,7 +17,9 @@ import type {
   ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { WorkspaceSession } from '../shared/session/workspace-session.js';
+import type { EditHint } from '../shared/session/incremental-loader.js';
 import type { WorkspaceAnalysis } from '../shared/workspace-analysis.js';
 import type { SourceFile } from '../shared/source/source-file.js';
 import { toDiagnostic } from './diagnostics.js';
@@ -57,7 +59,21 @@ export interface ServerState {
 }
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  /** Where the last change of each document was, for incremental re-parsing (consumed by updateFromText). */
+  const lastEdit = new Map<string, EditHint>();
+  const documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+    update: (document, changes, version) => {
+      // One ranged change (a keystroke, a fix) says exactly where the text changed; otherwise none.
+      const change = changes.length === 1 ? changes[0] : undefined;
+      if (change && TextDocumentContentChangeEvent.isIncremental(change)) {
+        const start = document.offsetAt(change.range.start);
+        const oldEnd = document.offsetAt(change.range.end);
+        lastEdit.set(document.uri, { start, oldEnd, newEnd: start + change.text.length });
+      } else lastEdit.delete(document.uri);
+      return TextDocument.update(document, changes, version);
+    },
+  });
   const paths = new PathMap();
   const session = new WorkspaceSession();
   const capabilities: ClientCapabilitiesSummary = {
@@ -106,14 +122,12 @@ export function startServer(connection: Connection): void {
       const uri = paths.uri(path);
       if (!uri) continue;
       seen.add(uri);
-      const diagnostics = result
-        .findingsOf(path)
-        .map((f) =>
-          toDiagnostic(f, {
-            relatedInformation: capabilities.relatedInformation,
-            uriOf: (p) => paths.uri(p),
-          }),
-        );
+      const diagnostics = result.findingsOf(path).map((f) =>
+        toDiagnostic(f, {
+          relatedInformation: capabilities.relatedInformation,
+          uriOf: (p) => paths.uri(p),
+        }),
+      );
       // The signature is what the client would show: an edit that keeps every finding's offsets can still
       // move their lines and columns (a character replaced by a line break), and then they are re-sent.
       const signature = JSON.stringify(diagnostics);
@@ -146,10 +160,10 @@ export function startServer(connection: Connection): void {
   }
 
   /** Puts a document's text into the session when it holds manifests (or already did). */
-  function updateFromText(uri: string, text: string): boolean {
+  function updateFromText(uri: string, text: string, edit?: EditHint): boolean {
     const path = paths.display(uri);
     if (!session.hasFile(path) && !looksLikeManifest(text)) return false;
-    return session.setFile(path, text);
+    return session.setFile(path, text, edit);
   }
 
   function removeUri(uri: string): void {
@@ -279,7 +293,10 @@ export function startServer(connection: Connection): void {
     if (updateFromText(event.document.uri, event.document.getText())) scheduleAnalysis(0);
   });
   documents.onDidChangeContent((event) => {
-    if (updateFromText(event.document.uri, event.document.getText())) scheduleAnalysis();
+    const uri = event.document.uri;
+    const edit = lastEdit.get(uri);
+    lastEdit.delete(uri);
+    if (updateFromText(uri, event.document.getText(), edit)) scheduleAnalysis();
   });
   documents.onDidClose((event) => {
     // The editor's buffer is gone: go back to the file on disk as indexing takes it (a file outside the

@@ -1,7 +1,7 @@
 /**
  * Loads a file again after an edit, re-parsing only the `---` documents whose text changed. Documents
- * before and after the edit are reused; those after it have their spans moved by the edit's length
- * difference. The result is the same as `loadManifests` on the whole text (a unit test checks this).
+ * before and after the edit (matched from both ends of the file) are reused; those after it have their
+ * spans moved by the edit's length difference. The result is the same as `loadManifests` on the whole text (a unit test checks this).
  */
 import { SourceFile } from '../source/source-file.js';
 import { loadManifests, defaultLoadLimits, mayBeTemplate } from '../parse/yaml-loader.js';
@@ -17,6 +17,16 @@ interface ParsedChunk {
   readonly problems: readonly LoadProblem[];
 }
 
+/**
+ * Where the new text differs from the previous one, when the caller knows (an editor's change event):
+ * [start, oldEnd) of the previous text became [start, newEnd) of the new one.
+ */
+export interface EditHint {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
 export interface IncrementalStats {
   /** Documents parsed by the last load. */
   parsed: number;
@@ -30,7 +40,7 @@ export class IncrementalLoader {
 
   constructor(private readonly limits: LoadLimits = defaultLoadLimits) {}
 
-  load(file: SourceFile): LoadedFile {
+  load(file: SourceFile, hint?: EditHint): LoadedFile {
     this.stats.parsed = 0;
     this.stats.reused = 0;
     const whole = loadWholeIfSpecial(file, this.limits);
@@ -42,34 +52,76 @@ export class IncrementalLoader {
       return loaded;
     }
 
-    const previous = new Map<string, ParsedChunk[]>();
-    for (const chunk of this.chunks) previous.set(chunk.text, [...(previous.get(chunk.text) ?? []), chunk]);
-
+    // Chunks equal to earlier ones are reused. With a hint, those wholly before or after the edit are
+    // (same boundaries, unchanged text, no comparison needed); without one they are matched from both ends
+    // of the file (an edit changes one place): comparing a chunk's text in place costs no copy, where a
+    // map keyed by chunk text would hash them all.
+    const old = this.chunks;
+    const text = file.text;
+    const same = (chunk: ParsedChunk, start: number, end: number) =>
+      chunk.text.length === end - start && text.startsWith(chunk.text, start);
+    let head = 0;
+    let tail = 0;
+    const byStart = hint ? new Map(old.map((c) => [c.start, c])) : undefined;
+    const hinted = (start: number, end: number): ParsedChunk | undefined => {
+      if (!hint || !byStart) return undefined;
+      const delta = hint.newEnd - hint.oldEnd;
+      const chunk =
+        end <= hint.start
+          ? byStart.get(start)
+          : start >= hint.newEnd
+            ? byStart.get(start - delta)
+            : undefined;
+      return chunk && chunk.text.length === end - start ? chunk : undefined;
+    };
+    if (!hint) {
+      while (
+        head < split.length &&
+        head < old.length &&
+        same(old[head]!, split[head]!.start, split[head]!.end)
+      )
+        head++;
+      while (
+        tail < split.length - head &&
+        tail < old.length - head &&
+        same(
+          old[old.length - 1 - tail]!,
+          split[split.length - 1 - tail]!.start,
+          split[split.length - 1 - tail]!.end,
+        )
+      )
+        tail++;
+    }
     const next: ParsedChunk[] = [];
-    for (const { start, end } of split) {
-      const text = file.text.slice(start, end);
-      const candidates = previous.get(text);
-      const reuse = candidates?.shift();
+    split.forEach(({ start, end }, i) => {
+      const reuse = hint
+        ? hinted(start, end)
+        : i < head
+          ? old[i]
+          : i >= split.length - tail
+            ? old[old.length - (split.length - i)]
+            : undefined;
       if (reuse) {
         const delta = start - reuse.start;
         next.push({
           start,
-          text,
+          text: reuse.text,
           documents: reuse.documents.map((d) => moveDocument(d, delta)),
           problems: reuse.problems.map((p) => shiftSpanBy(p, delta)),
         });
         this.stats.reused += reuse.documents.length;
-        continue;
+        return;
       }
-      const loaded = loadManifests(new SourceFile(file.path, text), this.limits);
+      const chunkText = text.slice(start, end);
+      const loaded = loadManifests(new SourceFile(file.path, chunkText), this.limits);
       next.push({
         start,
-        text,
+        text: chunkText,
         documents: loaded.documents.map((d) => moveDocument(d, start)),
         problems: loaded.problems.map((p) => shiftSpanBy(p, start)),
       });
       this.stats.parsed += loaded.documents.length;
-    }
+    });
     this.chunks = next;
 
     // A syntax error can run past a `---` line (the yaml parser carries an unterminated quoted scalar

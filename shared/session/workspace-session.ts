@@ -13,6 +13,7 @@ import type { WorkspaceAnalysis } from '../workspace-analysis.js';
 import type { Settings } from '../settings.js';
 import { defaultSettings } from '../settings.js';
 import { IncrementalLoader } from './incremental-loader.js';
+import type { EditHint } from './incremental-loader.js';
 
 interface FileState {
   loader: IncrementalLoader;
@@ -39,15 +40,19 @@ export class WorkspaceSession {
     this.limits = options.limits ?? defaultLoadLimits;
   }
 
-  /** Sets or replaces a file's text; returns false (and does nothing) when the text is unchanged. */
-  setFile(path: string, text: string): boolean {
+  /**
+   * Sets or replaces a file's text; returns false (and does nothing) when the text is unchanged. `edit`
+   * says where it changed (an editor's change event); it spares comparing the whole text.
+   */
+  setFile(path: string, text: string, edit?: EditHint): boolean {
     const state = this.files.get(path);
-    if (state && state.source.text === text) return false;
-    const source = new SourceFile(path, text);
+    const hint = state && edit && plausible(edit, state.source.text, text) ? edit : undefined;
+    if (state && !hint && state.source.text === text) return false;
+    const source = hint && state ? SourceFile.edited(state.source, text, hint) : new SourceFile(path, text);
     // The text and its parse change together, whatever happens: findings, hovers and fixes always read
     // the parse of the text they show or edit.
     const loader = state?.loader ?? new IncrementalLoader(this.limits);
-    const next = loadContained(loader, source, this.limits);
+    const next = loadContained(loader, source, this.limits, hint);
     if (state) Object.assign(state, next);
     else this.files.set(path, next);
     this.generation++;
@@ -119,10 +124,34 @@ export class WorkspaceSession {
  * A file loaded by its incremental loader; when loading fails the file gets an `analysis-failed`
  * problem and a fresh loader (the old one's cache may be what failed), and no other file is affected.
  */
-function loadContained(loader: IncrementalLoader, source: SourceFile, limits: LoadLimits): FileState {
+function loadContained(
+  loader: IncrementalLoader,
+  source: SourceFile,
+  limits: LoadLimits,
+  hint?: EditHint,
+): FileState {
   try {
-    return { loader, source, loaded: loader.load(source) };
+    return { loader, source, loaded: loader.load(source, hint) };
   } catch (error) {
     return { loader: new IncrementalLoader(limits), source, loaded: failedLoad(source, error) };
   }
+}
+
+/** True when a hint fits the two texts (its ranges exist and the text around it is unchanged at its ends). */
+function plausible(edit: EditHint, before: string, after: string): boolean {
+  const { start, oldEnd, newEnd } = edit;
+  if (!(
+    start >= 0 &&
+    start <= oldEnd &&
+    oldEnd <= before.length &&
+    start <= newEnd &&
+    newEnd <= after.length
+  ))
+    return false;
+  if (before.length - oldEnd !== after.length - newEnd) return false;
+  // The characters just outside the edit are the same in both (a cheap guard against a wrong hint).
+  return (
+    (start === 0 || before.charCodeAt(start - 1) === after.charCodeAt(start - 1)) &&
+    (oldEnd === before.length || before.charCodeAt(oldEnd) === after.charCodeAt(newEnd))
+  );
 }

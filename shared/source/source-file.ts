@@ -17,8 +17,17 @@ export interface Position {
   readonly character: number;
 }
 
+/** [start, oldEnd) of a previous text became [start, newEnd) of this one. */
+export interface TextEdit {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
 export class SourceFile {
   private lineStartsCache: number[] | undefined;
+  /** The file this one was edited from, until the line starts are derived from it. */
+  private previous: { readonly file: SourceFile; readonly edit: TextEdit } | undefined;
 
   constructor(
     /** The path or URI the file was read from, as the user named it. */
@@ -26,17 +35,39 @@ export class SourceFile {
     readonly text: string,
   ) {}
 
+  /**
+   * A file made by one edit of `previous`: its line starts are derived from the previous ones (those
+   * before the edit kept, those after it moved, only the edited lines scanned), so a keystroke in a
+   * large file does not rescan the whole text.
+   */
+  static edited(previous: SourceFile, text: string, edit: TextEdit): SourceFile {
+    const file = new SourceFile(previous.path, text);
+    file.previous = { file: previous, edit };
+    return file;
+  }
+
   /** Offsets at which each line starts; line 0 starts at 0. `\r\n`, `\n` and lone `\r` end lines. */
   get lineStarts(): readonly number[] {
     if (this.lineStartsCache) return this.lineStartsCache;
+    if (this.previous) {
+      const { file, edit } = this.previous;
+      this.previous = undefined;
+      this.lineStartsCache = deriveLineStarts(file.lineStarts, this.text, edit);
+      return this.lineStartsCache;
+    }
     const starts = [0];
     const text = this.text;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) starts.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    if (!text.includes('\r')) {
+      // The common case, found with the native search (a large file is re-read on every edit).
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 /* \n */) starts.push(i + 1);
+        else if (c === 13 /* \r */) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
       }
     }
     this.lineStartsCache = starts;
@@ -122,4 +153,38 @@ export function snapOffset(text: string, offset: number): number {
     else if (before >= 0xd800 && before <= 0xdbff && here >= 0xdc00 && here <= 0xdfff) at--;
   }
   return at;
+}
+
+/**
+ * The line starts of `text` from those of the text before `edit`. A line start depends on the two
+ * characters around it (`\n`; a `\r` not followed by `\n`), so starts before the edit are kept, starts
+ * more than one character after it are moved, and only the window between is scanned.
+ */
+function deriveLineStarts(old: readonly number[], text: string, edit: TextEdit): number[] {
+  const delta = edit.newEnd - edit.oldEnd;
+  const kept = firstAtLeast(old, edit.start);
+  const out = old.slice(0, kept);
+  const from = kept > 0 ? out[kept - 1]! : 0;
+  if (kept === 0) out.push(0);
+  const to = Math.min(text.length, edit.newEnd + 2);
+  for (let at = from; at < to; at++) {
+    const c = text.charCodeAt(at);
+    if (c === 10) out.push(at + 1);
+    else if (c === 13 && text.charCodeAt(at + 1) !== 10) out.push(at + 1); // a CRLF's line ends at its \n
+  }
+  // Starts after the window, moved: old starts s with s + delta > to (they lie past oldEnd).
+  for (let j = firstAtLeast(old, to - delta + 1); j < old.length; j++) out.push(old[j]! + delta);
+  return out;
+}
+
+/** The index of the first entry of an ascending list that is at least `value` (the length if none). */
+function firstAtLeast(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -35,23 +35,39 @@ export type Suggestion =
   /** A scalar under an object that has a map of strings (labels): it probably belongs in that map. */
   | { readonly kind: 'map-entry'; readonly belongsUnder: string };
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transpositions). With `max`, the answer is
+ * exact up to `max` and any larger distance is reported as `max + 1`: strings whose lengths differ by
+ * more, and rows whose every entry is already above it, stop early (typo searches only ask "within 2?").
+ */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
+  // Three rolling rows: the one before the previous (transpositions), the previous and the current.
+  let before = new Int32Array(cols);
+  let previous = new Int32Array(cols);
+  let current = new Int32Array(cols);
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      )
+        best = Math.min(best, before[j - 2]! + 1);
+      current[j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return d[a.length]![b.length]!;
+  return Math.min(previous[b.length]!, max + 1);
 }
 
 /** The field of `type` closest to `name`, if close enough to be a typo and able to hold `value`. */

@@ -39,38 +39,49 @@ test('splitDocuments cuts at marker lines only, and gives up on directives', () 
   assert.equal(splitDocuments('%YAML 1.2\n---\na: 1\n'), undefined);
 });
 
-test('incremental loads equal whole-text loads under random edits', () => {
-  const random = prng(20261121);
-  let edits = 0;
-  let reusedTotal = 0;
-  for (const path of corpus) {
-    const loader = new IncrementalLoader();
-    let text = readFileSync(path, 'utf8');
-    loader.load(new SourceFile(path, text));
-    for (let i = 0; i < 60; i++) {
-      // Every other step keeps the edit (so edits pile up), the others undo it (back to valid YAML).
-      const before = text;
-      const at = Math.floor(random() * (text.length + 1));
-      if (random() < 0.6)
-        text = text.slice(0, at) + snippets[Math.floor(random() * snippets.length)]! + text.slice(at);
-      else text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(random() * 20)));
-      for (const version of i % 2 === 0 ? [text, before] : [text]) {
-        const file = new SourceFile(path, version);
-        assert.equal(
-          snapshot(loader.load(file)),
-          snapshot(loadManifests(file)),
-          `${path}, edit ${i} at ${at}`,
-        );
-        reusedTotal += loader.stats.reused;
-        edits++;
+for (const hinted of [false, true]) {
+  test(`incremental loads equal whole-text loads under random edits${hinted ? ', told where the edit is' : ''}`, () => {
+    const random = prng(20261121);
+    let edits = 0;
+    let reusedTotal = 0;
+    for (const path of corpus) {
+      const loader = new IncrementalLoader();
+      let text = readFileSync(path, 'utf8');
+      loader.load(new SourceFile(path, text));
+      for (let i = 0; i < 60; i++) {
+        // Every other step keeps the edit (so edits pile up), the others undo it (back to valid YAML).
+        const before = text;
+        const at = Math.floor(random() * (text.length + 1));
+        let removed = 0;
+        let inserted = '';
+        if (random() < 0.6) inserted = snippets[Math.floor(random() * snippets.length)]!;
+        else removed = Math.min(text.length - at, 1 + Math.floor(random() * 20));
+        text = text.slice(0, at) + inserted + text.slice(at + removed);
+        const forward = { start: at, oldEnd: at + removed, newEnd: at + inserted.length };
+        const back = { start: at, oldEnd: at + inserted.length, newEnd: at + removed };
+        for (const [version, hint] of i % 2 === 0
+          ? [
+              [text, forward],
+              [before, back],
+            ]
+          : [[text, forward]]) {
+          const file = new SourceFile(path, version as string);
+          assert.equal(
+            snapshot(loader.load(file, hinted ? (hint as typeof forward) : undefined)),
+            snapshot(loadManifests(file)),
+            `${path}, edit ${i} at ${at}`,
+          );
+          reusedTotal += loader.stats.reused;
+          edits++;
+        }
+        if (i % 2 === 0) text = before;
       }
-      if (i % 2 === 0) text = before;
     }
-  }
-  assert.ok(edits > 400);
-  // Reuse itself is pinned down by the next test; here it only has to happen at all.
-  assert.ok(reusedTotal > 0);
-});
+    assert.ok(edits > 400);
+    // Reuse itself is pinned down by the next test; here it only has to happen at all.
+    assert.ok(reusedTotal > 0);
+  });
+}
 
 test('an edit in one document re-parses that document only', () => {
   const docs = Array.from(
@@ -85,4 +96,9 @@ test('an edit in one document re-parses that document only', () => {
   assert.deepEqual(loader.stats, { parsed: 1, reused: 49 });
   assert.equal(loaded.documents.length, 50);
   assert.equal(snapshot(loaded), snapshot(loadManifests(new SourceFile('ns.yaml', edited))));
+  // Told where the edit is, the loader reuses the same documents without comparing texts.
+  const at = edited.indexOf('ns-twenty-five');
+  const back = loader.load(new SourceFile('ns.yaml', text), { start: at, oldEnd: at + 14, newEnd: at + 5 });
+  assert.deepEqual(loader.stats, { parsed: 1, reused: 49 });
+  assert.equal(snapshot(back), snapshot(loadManifests(new SourceFile('ns.yaml', text))));
 });

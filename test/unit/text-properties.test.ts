@@ -118,6 +118,21 @@ test('offsetAt accepts any position (past the end, negative, in a surrogate pair
   );
 });
 
+test('line starts derived from the previous text after an edit equal those of a fresh scan', () => {
+  fc.assert(
+    fc.property(text, fc.nat(), fc.nat(), text, (before, a, b, inserted) => {
+      const start = before.length === 0 ? 0 : a % (before.length + 1);
+      const oldEnd = start + (before.length === 0 ? 0 : b % (before.length - start + 1));
+      const after = before.slice(0, start) + inserted + before.slice(oldEnd);
+      const previous = new SourceFile('t.yaml', before);
+      if (a % 2 === 0) void previous.lineStarts; // derived from computed and from lazy starts alike
+      const edited = SourceFile.edited(previous, after, { start, oldEnd, newEnd: start + inserted.length });
+      assert.deepEqual(edited.lineStarts, new SourceFile('t.yaml', after).lineStarts);
+    }),
+    { ...settings, numRuns: 2000 },
+  );
+});
+
 test('lineStartOf is the start of the line positionAt puts the offset on, for every offset', () => {
   fc.assert(
     fc.property(textAndOffset, ([t, offset]) => {

@@ -26,7 +26,8 @@ export const namespaceNameLabelRule: LintRule = {
     const index = lintIndex(ctx);
     const out: Finding[] = [];
     for (const { policy, peer } of podPeersOf(index.policies)) {
-      if (!peer.namespaceSelector) continue;
+      // Only a selector with a requirement on `name` can be reported; finding its node walks the policy.
+      if (!peer.namespaceSelector?.requirements.some((r) => r.key === 'name')) continue;
       const node = nodeOf(ctx, policy, peer.namespaceSelector.origin);
       const file = peer.namespaceSelector.origin.file;
       const matchLabels = get(node, 'matchLabels');

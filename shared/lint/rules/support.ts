@@ -120,6 +120,21 @@ export function lintIndex(ctx: AnalysisContext): LintIndex {
     const size = lists.reduce((n, l) => n + l.length, 0);
     return size < byNamespace.length ? lists.flat() : byNamespace;
   };
+  /**
+   * The workloads of the policy's namespace that may be selected: with an `In` requirement (matchLabels
+   * included), only those carrying one of its values; policySelects decides each.
+   */
+  const selectionCandidates = (policy: NetworkPolicy): readonly Workload[] => {
+    const inNamespace = workloadsByNamespace.get(policy.namespace) ?? [];
+    const required = policy.podSelector.requirements.find((r) => r.operator === 'In');
+    if (!required || policy.podSelector.invalid) return inNamespace;
+    const lists = required.values.map((v) => byLabel.get(`${required.key}=${v}`) ?? []);
+    const found = lists.flat().filter((w) => w.namespace === policy.namespace);
+    // byLabel lists follow the model's order; several values are merged back into that order.
+    if (lists.length <= 1) return found;
+    const set = new Set(found);
+    return inNamespace.filter((w) => set.has(w));
+  };
   const selectedCache = new Map<NetworkPolicy, readonly Workload[]>();
   const selectingCache = new Map<Workload, readonly NetworkPolicy[]>();
   const index: LintIndex = {
@@ -129,18 +144,20 @@ export function lintIndex(ctx: AnalysisContext): LintIndex {
     selectedBy(policy) {
       let out = selectedCache.get(policy);
       if (!out) {
-        out = (workloadsByNamespace.get(policy.namespace) ?? []).filter((w) => policySelects(policy, w));
+        out = selectionCandidates(policy).filter((w) => policySelects(policy, w));
         selectedCache.set(policy, out);
       }
       return out;
     },
     selecting(workload) {
-      let out = selectingCache.get(workload);
-      if (!out) {
-        out = (policiesByNamespace.get(workload.namespace) ?? []).filter((p) => policySelects(p, workload));
-        selectingCache.set(workload, out);
+      // Inverted once per namespace from the selections of its policies (in policy order), so that a
+      // namespace of n workloads and m policies costs the selections, not n·m selector evaluations.
+      if (!selectingCache.has(workload)) {
+        for (const w of workloadsByNamespace.get(workload.namespace) ?? []) selectingCache.set(w, []);
+        for (const policy of policiesByNamespace.get(workload.namespace) ?? [])
+          for (const w of index.selectedBy(policy)) (selectingCache.get(w) as NetworkPolicy[]).push(policy);
       }
-      return out;
+      return selectingCache.get(workload) ?? [];
     },
     matchedBy(policy, peer) {
       const key = peerKey(policy, peer);
@@ -293,27 +310,206 @@ export function ruleName(rule: PolicyRule): string {
 /**
  * Workloads whose labels are close to what a selector asks for: a matchLabels/In requirement `k=v`
  * and a label `k=v'` with v' a likely typo of v (or `k'=v` with k' a likely typo of k). Phrases like
- * `shop/carts (Deployment, file:line) is labelled name=carts`.
+ * `shop/carts (Deployment, file:line) is labelled name=carts`. Candidates are found through a
+ * neighbourhood index of the label values (see {@link LabelNeighbourhood}), so a workspace of thousands
+ * of workloads is not compared value by value for every selector.
  */
-export function similarlyLabelled(selector: LabelSelector, candidates: readonly Workload[]): string[] {
-  const out: string[] = [];
-  const close = (a: string, b: string) =>
-    a !== b && editDistance(a.toLowerCase(), b.toLowerCase()) <= (a.length <= 4 ? 1 : 2);
-  for (const w of candidates) {
-    const hits: string[] = [];
-    for (const req of selector.requirements) {
-      if (req.operator !== 'In') continue;
-      for (const [key, value] of Object.entries(w.labels)) {
-        const sameKeyNearValue =
-          key === req.key && !req.values.includes(value) && req.values.some((v) => close(v, value));
-        const nearKeySameValue =
-          close(req.key, key) && req.values.includes(value) && w.labels[req.key] === undefined;
-        if (sameKeyNearValue || nearKeySameValue) hits.push(`${key}=${value}`);
+export function similarlyLabelled(
+  selector: LabelSelector,
+  /** The candidates, as lists that stay the same within an analysis (one per namespace). */
+  lists: ReadonlyArray<readonly Workload[]>,
+  /** Phrases are made for the first `shown` workloads only; `total` counts them all. */
+  shown = 3,
+): { readonly phrases: readonly string[]; readonly total: number } {
+  const requirements = selector.requirements.filter((r) => r.operator === 'In');
+  if (requirements.length === 0) return { phrases: [], total: 0 };
+  const near = new Set<Workload>();
+  for (const list of lists) {
+    const neighbourhood = neighbourhoodOf(list);
+    for (const req of requirements) neighbourhood.collect(list, req.key, req.values, near);
+  }
+  if (near.size === 0) return { phrases: [], total: 0 };
+  const phrases: string[] = [];
+  let total = 0;
+  for (const list of lists) {
+    for (const w of list) {
+      if (!near.has(w)) continue;
+      total++;
+      if (phrases.length >= shown) continue;
+      const hits: string[] = [];
+      for (const req of requirements) {
+        for (const [key, value] of Object.entries(w.labels)) {
+          const sameKeyNearValue =
+            key === req.key && !req.values.includes(value) && req.values.some((v) => isClose(v, value));
+          const nearKeySameValue =
+            isClose(req.key, key) && req.values.includes(value) && w.labels[req.key] === undefined;
+          if (sameKeyNearValue || nearKeySameValue) hits.push(`${key}=${value}`);
+        }
       }
+      phrases.push(`${workloadRef(w)} is labelled ${joinWords(hits)}`);
     }
-    if (hits.length > 0) out.push(`${workloadRef(w)} is labelled ${joinWords(hits)}`);
+  }
+  return { phrases, total };
+}
+
+/** {@link listOf} for a list of which only the first phrases were made. */
+export function listOfCounted(phrases: readonly string[], total: number, max: number): string {
+  if (total <= max) return joinWords(phrases);
+  return `${phrases.slice(0, max).join(', ')} and ${total - max} more`;
+}
+
+/** The edit distance up to which `b` counts as a likely typo of `a` (case ignored). */
+function typoDistance(a: string): number {
+  return a.length <= 4 ? 1 : 2;
+}
+
+function isClose(a: string, b: string): boolean {
+  const max = typoDistance(a);
+  return a !== b && editDistance(a.toLowerCase(), b.toLowerCase(), max) <= max;
+}
+
+/** Every string made from `text` by deleting at most `count` characters. */
+function deletions(text: string, count: number, out = new Set<string>()): Set<string> {
+  out.add(text);
+  if (count === 0) return out;
+  for (let i = 0; i < text.length; i++) {
+    const shorter = text.slice(0, i) + text.slice(i + 1);
+    if (!out.has(shorter)) deletions(shorter, count - 1, out);
   }
   return out;
+}
+
+/** Values longer than this are compared one by one instead of indexed (label values have at most 63). */
+const INDEXED_LENGTH = 24;
+
+/**
+ * The label keys and values of a list of workloads, indexed for typo search: two strings within edit
+ * distance d have a common string obtained from each by at most d deletions (the "symmetric delete"
+ * method), so a value's near values are found by looking up its deletion variants, then confirmed with
+ * the edit distance. The index holds label texts and positions in the list, not the workloads, so an
+ * analysis whose list has the same labels (every edit that does not touch a workload's labels) reuses it
+ * with the answers it already gave.
+ */
+class LabelNeighbourhood {
+  /** key -> lowercased value -> positions in the list. */
+  private readonly values = new Map<string, Map<string, number[]>>();
+  /** key -> deletion variants -> lowercased values, and the values too long to index; built on first use. */
+  private readonly variants = new Map<string, { near: Map<string, string[]>; long: string[] }>();
+  /** `key\0value` -> the lowercased values of `key` within typo distance of `value`. */
+  private readonly answers = new Map<string, readonly string[]>();
+
+  constructor(workloads: readonly Workload[]) {
+    workloads.forEach((w, position) => {
+      for (const [key, value] of Object.entries(w.labels)) {
+        let byValue = this.values.get(key);
+        if (!byValue) this.values.set(key, (byValue = new Map()));
+        const lower = value.toLowerCase();
+        const list = byValue.get(lower);
+        if (list) list.push(position);
+        else byValue.set(lower, [position]);
+      }
+    });
+  }
+
+  /**
+   * Adds the workloads of `list` (the list this index was built for, or one with the same labels) that
+   * carry `key` with a value that is a likely typo of one of `values` (and none of them), or carry one of
+   * `values` under a likely typo of `key` (and not `key` itself): exactly those {@link similarlyLabelled}
+   * describes.
+   */
+  collect(list: readonly Workload[], key: string, values: readonly string[], into: Set<Workload>): void {
+    const byValue = this.values.get(key);
+    if (byValue) {
+      for (const value of values) {
+        for (const near of this.nearValues(key, value, byValue)) {
+          for (const position of byValue.get(near)!) {
+            const w = list[position]!;
+            const actual = w.labels[key]!;
+            if (actual !== value && !values.includes(actual)) into.add(w);
+          }
+        }
+      }
+    }
+    for (const [other, byValueOfOther] of this.values) {
+      if (!isClose(key, other)) continue;
+      for (const value of values)
+        for (const position of byValueOfOther.get(value.toLowerCase()) ?? []) {
+          const w = list[position]!;
+          if (w.labels[other] === value && w.labels[key] === undefined) into.add(w);
+        }
+    }
+  }
+
+  private nearValues(
+    key: string,
+    value: string,
+    byValue: ReadonlyMap<string, readonly number[]>,
+  ): readonly string[] {
+    const memo = `${key}\0${value}`;
+    const known = this.answers.get(memo);
+    if (known) return known;
+    const lower = value.toLowerCase();
+    const max = typoDistance(value);
+    const index = this.variantsOf(key, byValue);
+    const found = new Set<string>(index.long);
+    if (lower.length > INDEXED_LENGTH + 2) for (const v of byValue.keys()) found.add(v);
+    else
+      for (const variant of deletions(lower, max))
+        for (const v of index.near.get(variant) ?? []) found.add(v);
+    const out = [...found].filter((v) => v === lower || editDistance(lower, v, max) <= max);
+    this.answers.set(memo, out);
+    return out;
+  }
+
+  private variantsOf(
+    key: string,
+    byValue: ReadonlyMap<string, readonly number[]>,
+  ): { near: Map<string, string[]>; long: string[] } {
+    let index = this.variants.get(key);
+    if (!index) {
+      index = { near: new Map(), long: [] };
+      for (const value of byValue.keys()) {
+        if (value.length > INDEXED_LENGTH) {
+          index.long.push(value);
+          continue;
+        }
+        for (const variant of deletions(value, 2)) {
+          const list = index.near.get(variant);
+          if (list) list.push(value);
+          else index.near.set(variant, [value]);
+        }
+      }
+      this.variants.set(key, index);
+    }
+    return index;
+  }
+}
+
+/**
+ * Neighbourhood indexes by the labels of the list they index (one per namespace of an analysis), kept
+ * across analyses: most edits leave every workload's labels as they were. A bounded number is kept.
+ */
+const neighbourhoods = new Map<string, LabelNeighbourhood>();
+const signatures = new WeakMap<readonly Workload[], string>();
+const KEPT_NEIGHBOURHOODS = 256;
+
+function neighbourhoodOf(workloads: readonly Workload[]): LabelNeighbourhood {
+  let signature = signatures.get(workloads);
+  if (signature === undefined) {
+    signature = workloads.map((w) => JSON.stringify(w.labels)).join('\n');
+    signatures.set(workloads, signature);
+  }
+  let found = neighbourhoods.get(signature);
+  if (found) {
+    // Most recently used last, so the oldest is dropped first.
+    neighbourhoods.delete(signature);
+  } else {
+    found = new LabelNeighbourhood(workloads);
+    if (neighbourhoods.size >= KEPT_NEIGHBOURHOODS)
+      neighbourhoods.delete(neighbourhoods.keys().next().value!);
+  }
+  neighbourhoods.set(signature, found);
+  return found;
 }
 
 /**

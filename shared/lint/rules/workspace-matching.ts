@@ -33,6 +33,7 @@ import {
   joinWords,
   lintIndex,
   listOf,
+  listOfCounted,
   nodeOf,
   plural,
   podsPhrase,
@@ -74,10 +75,10 @@ function policySelectsNothing(ctx: AnalysisContext, policy: NetworkPolicy): Find
   if (inNamespace.length === 0) {
     detail = `the workspace has no workload in namespace ${policy.namespace}`;
   } else {
-    const similar = similarlyLabelled(selector, inNamespace);
+    const similar = similarlyLabelled(selector, [inNamespace]);
     detail =
-      similar.length > 0
-        ? `no workload of namespace ${policy.namespace} matches it, but ${listOf(similar, 3)}`
+      similar.total > 0
+        ? `no workload of namespace ${policy.namespace} matches it, but ${listOfCounted(similar.phrases, similar.total, 3)}`
         : `none of the ${plural(inNamespace.length, 'workload')} of namespace ${policy.namespace} matches it (${listOf(inNamespace.map(workloadRef), 3)})`;
   }
   return [
@@ -102,12 +103,14 @@ function peersMatchingNothing(ctx: AnalysisContext, policy: NetworkPolicy, rule:
     if (crossNamespaceMatches(ctx, policy, peer).length > 0) continue;
     const scope = peerNamespaces(ctx, policy, peer);
     if (scope.length === 0) continue;
-    const candidates = scope.flatMap((ns) => index.workloadsByNamespace.get(ns) ?? []);
-    const similar = similarlyLabelled(peer.podSelector, candidates);
+    const similar = similarlyLabelled(
+      peer.podSelector,
+      scope.map((ns) => index.workloadsByNamespace.get(ns) ?? []),
+    );
     const where = peer.namespaceSelector
       ? `in the ${plural(scope.length, 'namespace')} its namespaceSelector matches (${listOf(scope)})`
       : `in ${policy.namespace} (a podSelector without namespaceSelector selects pods of the policy's namespace only)`;
-    const hint = similar.length > 0 ? ` Close: ${listOf(similar, 3)}.` : '';
+    const hint = similar.total > 0 ? ` Close: ${listOfCounted(similar.phrases, similar.total, 3)}.` : '';
     out.push(
       finding(
         'peer-matches-nothing',

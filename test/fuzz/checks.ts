@@ -76,6 +76,8 @@ function commentsIn(text: string, start: number, end: number): string[] {
 export interface FixOutcome {
   readonly title: string;
   readonly rule: string;
+  /** The targeted diagnostic's message. */
+  readonly message?: string;
   readonly before: string;
   readonly after: string;
   readonly edits: readonly TextEdit[];
@@ -99,10 +101,18 @@ export function unsafeFix(outcome: FixOutcome): string | undefined {
   const beforeDocs = documentCount(before);
   const afterDocs = documentCount(after);
   if (beforeDocs !== afterDocs) return `the YAML document count changed from ${beforeDocs} to ${afterDocs}`;
-  const targeted = (d: Diagnostic) => d.code === outcome.rule;
-  const was = outcome.diagnosticsBefore.filter(targeted).length;
-  const now = outcome.diagnosticsAfter.filter(targeted).length;
-  if (now >= was) return `${outcome.rule} is still reported (${was} before, ${now} after)`;
+  // The targeted finding is gone: fewer findings of its rule, or none with its message any more (a
+  // repair may reveal another finding of the same rule, such as the next unknown field under a renamed key).
+  const ofRule = (d: Diagnostic) => d.code === outcome.rule;
+  const same = (d: Diagnostic) => ofRule(d) && d.message === outcome.message;
+  const count = (list: readonly Diagnostic[], keep: (d: Diagnostic) => boolean) => list.filter(keep).length;
+  const was = count(outcome.diagnosticsBefore, ofRule);
+  const now = count(outcome.diagnosticsAfter, ofRule);
+  const gone =
+    now < was ||
+    (outcome.message !== undefined &&
+      count(outcome.diagnosticsAfter, same) < count(outcome.diagnosticsBefore, same));
+  if (!gone) return `${outcome.rule} is still reported (${was} before, ${now} after)`;
   const errorsBefore = countBy(outcome.diagnosticsBefore, (d) => d.severity === 1);
   for (const [rule, count] of countBy(outcome.diagnosticsAfter, (d) => d.severity === 1)) {
     if (count > (errorsBefore.get(rule) ?? 0)) return `a new ${rule} error appeared`;

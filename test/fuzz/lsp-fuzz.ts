@@ -242,13 +242,18 @@ export class LspFuzzer {
     const problem = unsafeFix({
       title: action.title,
       rule: String(d.code),
+      message: d.message,
       before,
       after,
       edits,
       diagnosticsBefore: diagnostics,
       diagnosticsAfter,
     });
-    if (problem) this.fail('unsafe fix', `"${action.title}" for ${String(d.code)}: ${problem}`);
+    if (problem) {
+      // The text the fix was applied to is what reproduces it.
+      this.text = before;
+      this.fail('unsafe fix', `"${action.title}" for ${String(d.code)}: ${problem}`);
+    }
     this.stats.fixesApplied++;
     this.stats.fixesByRule.set(String(d.code), (this.stats.fixesByRule.get(String(d.code)) ?? 0) + 1);
     return true;

@@ -12,15 +12,14 @@ import { cniPlugins, dnsTargets, normaliseSettings } from '../shared/settings.js
 import type { Settings } from '../shared/settings.js';
 import { isRuleId } from '../shared/rules/registry.js';
 import type { Severity } from '../shared/findings.js';
-import { buildGraph, countReach } from '../shared/reach/graph.js';
-import type { Level, ReachGraph } from '../shared/reach/graph.js';
-import type { ReachabilityEngine } from '../shared/reach/engine.js';
+import { countReach, graphLayout } from '../shared/reach/graph.js';
+import type { GraphLayout, Level } from '../shared/reach/graph.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
 import { collectSources, InputError } from './inputs.js';
 import { formatJson, formatText } from './format/findings.js';
 import { formatSarif } from './format/sarif.js';
-import { formatReachCsv, formatReachJson, formatReachText } from './format/reach.js';
+import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
 import { formatReachSummary, formatTimings, PhaseTimer } from './format/summary.js';
 import { EndpointError, resolveEndpoint } from './endpoints.js';
 
@@ -153,7 +152,7 @@ export function buildProgram(): Command {
     )
     .option('--timings', 'print the time of each phase and the peak memory to stderr')
     .addOption(namespaceOption())
-    .action((paths: string[], options: ReachOptions) => {
+    .action(async (paths: string[], options: ReachOptions) => {
       const timer = new PhaseTimer();
       const analysis = load(paths, options, timer);
       reportRejected(analysis.workspace.model.policies);
@@ -162,8 +161,13 @@ export function buildProgram(): Command {
         const counts = timer.time('pairs', () => countReach(engine));
         out(formatReachSummary(analysis, counts));
       } else {
-        const graph = timer.time('pairs', () => buildGraph(engine, analysis.workspace.model, options.level));
-        out(timer.time('output', () => formatReach(graph, engine, options.format)));
+        const layout = timer.time('nodes', () =>
+          graphLayout(engine, analysis.workspace.model, options.level),
+        );
+        // Pairs are decided while the output is written (one source row at a time).
+        await timer.timeAsync('pairs and output', () =>
+          writeChunks(reachChunks(layout, options.format), process.stdout),
+        );
       }
       if (options.timings) process.stderr.write(formatTimings(timer));
     });
@@ -226,9 +230,9 @@ interface ReachOptions extends CommonOptions {
   timings?: boolean;
 }
 
-function formatReach(graph: ReachGraph, engine: ReachabilityEngine, format: string): string {
-  if (format === 'json') return formatReachJson(graph, engine);
-  return format === 'csv' ? formatReachCsv(graph) : formatReachText(graph);
+function reachChunks(layout: GraphLayout, format: string): Iterable<string> {
+  if (format === 'json') return reachJsonChunks(layout);
+  return format === 'csv' ? reachCsvChunks(layout) : reachTextChunks(layout);
 }
 
 function reportRejected(policies: Analysis['workspace']['model']['policies']): void {
@@ -241,10 +245,10 @@ function reportRejected(policies: Analysis['workspace']['model']['policies']): v
   );
 }
 
-export function main(argv: readonly string[]): void {
+export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
   try {
-    program.parse(argv as string[], { from: 'node' });
+    await program.parseAsync(argv as string[], { from: 'node' });
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode =
@@ -273,4 +277,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv);
+void main(process.argv);

@@ -1,10 +1,17 @@
-/** `reach` output: a readable table, the JSON contract, and CSV. */
-import type { ReachGraph, GraphEdge, GraphNode } from '../../shared/reach/graph.js';
-import type { ReachabilityEngine, SideVerdict } from '../../shared/reach/engine.js';
+/**
+ * `reach` output: a readable table, the JSON contract, and CSV, written as a stream of chunks. The edges
+ * come one source row at a time from the engine (shared/reach/graph.ts `edgesOf`), so a cluster of
+ * thousands of pods without policies (millions of allowed pairs) is written with the memory of one row,
+ * not of the whole graph.
+ */
+import type { GraphEdge, GraphLayout, GraphNode } from '../../shared/reach/graph.js';
+import { edgesOf } from '../../shared/reach/graph.js';
+import type { Endpoint, SideVerdict } from '../../shared/reach/engine.js';
+import type { PortSet } from '../../shared/semantics/port-set.js';
 import { qualifiedName } from '../../shared/model/types.js';
 
-function portsJson(edge: GraphEdge) {
-  return edge.ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
+function rangesJson(ports: PortSet) {
+  return ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
 }
 
 function sideJson(side: SideVerdict) {
@@ -19,42 +26,84 @@ function sideJson(side: SideVerdict) {
         index: g.rule.index,
         file: g.rule.origin.file.path,
         line: g.rule.origin.file.lineColumn(g.rule.origin.span.start).line,
-        ports: g.ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort })),
+        ports: rangesJson(g.ports),
       })),
   };
 }
 
-export function formatReachJson(graph: ReachGraph, engine: ReachabilityEngine): string {
-  const out = {
-    level: graph.level,
-    nodes: graph.nodes.map((n) => ({
+/** Indents every line of a JSON text (for items of a pretty-printed array two levels deep). */
+function indent(json: string, by: string): string {
+  return by + json.replace(/\n/g, `\n${by}`);
+}
+
+function endpointKey(e: Endpoint): string {
+  return e.kind === 'class' ? `c${e.cls.id}` : `x${e.block.id}`;
+}
+
+/** Stand-ins for the ids in a rendered edge (no node id holds `\u0001`, which JSON escapes). */
+const FROM = '\u0001from\u0001';
+const TO = '\u0001to\u0001';
+const PLACEHOLDER = /"\\u0001(?:from|to)\\u0001"/;
+
+/**
+ * The JSON contract, exactly as `JSON.stringify(out, null, 2)` prints it. An edge's text depends on its
+ * representative class pair and its ports only (plus its ids), so it is rendered once per such pair and
+ * reused with the ids put in.
+ */
+export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
+  const { engine } = layout;
+  yield `{\n  "level": ${JSON.stringify(layout.level)},\n  "nodes": [`;
+  let first = true;
+  for (const n of layout.nodes) {
+    const node = {
       id: n.id,
       kind: n.kind,
       namespace: n.namespace,
       name: n.name,
       ...(n.kind === 'External' ? { ranges: n.ranges } : {}),
-    })),
-    edges: graph.edges.map((e) => {
+    };
+    yield `${first ? '\n' : ',\n'}${indent(JSON.stringify(node, null, 2), '    ')}`;
+    first = false;
+  }
+  yield first ? ']' : '\n  ]';
+  yield ',\n  "edges": [';
+  const templates = new Map<string, readonly string[]>();
+  first = true;
+  for (const e of edgesOf(layout)) {
+    const key = `${endpointKey(e.src)}|${endpointKey(e.dst)}|${e.ports.toString()}`;
+    let parts = templates.get(key);
+    if (!parts) {
       const verdict = engine.verdict(e.src, e.dst);
-      return {
-        from: e.from.id,
-        to: e.to.id,
-        ports: portsJson(e),
-        egress: sideJson(verdict.egress),
-        ingress: sideJson(verdict.ingress),
-      };
-    }),
-  };
-  return JSON.stringify(out, null, 2) + '\n';
+      const text = JSON.stringify(
+        {
+          from: FROM,
+          to: TO,
+          ports: rangesJson(e.ports),
+          egress: sideJson(verdict.egress),
+          ingress: sideJson(verdict.ingress),
+        },
+        null,
+        2,
+      );
+      parts = indent(text, '    ').split(PLACEHOLDER);
+      if (templates.size >= 10_000) templates.clear();
+      templates.set(key, parts);
+    }
+    yield `${first ? '\n' : ',\n'}${parts[0]}${JSON.stringify(e.from.id)}${parts[1]}${JSON.stringify(e.to.id)}${parts[2]}`;
+    first = false;
+  }
+  yield first ? ']\n}\n' : '\n  ]\n}\n';
 }
 
-export function formatReachCsv(graph: ReachGraph): string {
-  const rows = ['from,to,protocol,port,endPort'];
-  for (const e of graph.edges) {
-    for (const r of e.ports.toRanges())
-      rows.push([e.from.id, e.to.id, r.protocol, r.port, r.endPort].map(csvCell).join(','));
+export function* reachCsvChunks(layout: GraphLayout): Generator<string> {
+  yield 'from,to,protocol,port,endPort\n';
+  for (const e of edgesOf(layout)) {
+    const from = csvCell(e.from.id);
+    const to = csvCell(e.to.id);
+    let rows = '';
+    for (const r of e.ports.toRanges()) rows += `${from},${to},${r.protocol},${r.port},${r.endPort}\n`;
+    yield rows;
   }
-  return rows.join('\n') + '\n';
 }
 
 function csvCell(value: string | number): string {
@@ -64,22 +113,49 @@ function csvCell(value: string | number): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function formatReachText(graph: ReachGraph): string {
-  const pods = graph.nodes.filter((n) => n.kind !== 'External').length;
-  const externals = graph.nodes.length - pods;
-  const lines: string[] = [];
-  lines.push(
-    `Reachability (${graph.level} level): ${pods} ${graph.level === 'pod' ? 'pod' : 'workload'} node${pods === 1 ? '' : 's'}, ` +
-      `${externals} external block${externals === 1 ? '' : 's'}, ${graph.edges.length} allowed connection${graph.edges.length === 1 ? '' : 's'}.`,
-  );
-  if (graph.edges.length === 0) return lines.join('\n') + '\n';
+/**
+ * The readable table: a summary line, then one row per edge with aligned columns. The summary and the
+ * column widths need every edge, so the edges are walked twice (the second time to print them).
+ */
+export function* reachTextChunks(layout: GraphLayout): Generator<string> {
+  const pods = layout.nodes.filter((n) => n.kind !== 'External').length;
+  const externals = layout.nodes.length - pods;
   // External blocks are shown by what they are (`0.0.0.0/0 except 10.0.0.0/8`), not by their range list.
   const label = (n: GraphNode) => (n.kind === 'External' ? `(${n.name})` : n.id);
-  const rows = graph.edges.map((e) => [label(e.from), label(e.to), e.ports.toString()] as const);
-  const w0 = Math.max(4, ...rows.map((r) => r[0].length));
-  const w1 = Math.max(2, ...rows.map((r) => r[1].length));
-  lines.push('');
-  lines.push(`${'FROM'.padEnd(w0)}  ${'TO'.padEnd(w1)}  PORTS`);
-  for (const [from, to, ports] of rows) lines.push(`${from.padEnd(w0)}  ${to.padEnd(w1)}  ${ports}`);
-  return lines.join('\n') + '\n';
+  let edges = 0;
+  let w0 = 4;
+  let w1 = 2;
+  for (const e of edgesOf(layout)) {
+    edges++;
+    w0 = Math.max(w0, label(e.from).length);
+    w1 = Math.max(w1, label(e.to).length);
+  }
+  const noun = layout.level === 'pod' ? 'pod' : 'workload';
+  yield (
+    `Reachability (${layout.level} level): ${pods} ${noun} node${pods === 1 ? '' : 's'}, ` +
+    `${externals} external block${externals === 1 ? '' : 's'}, ${edges} allowed connection${edges === 1 ? '' : 's'}.\n`
+  );
+  if (edges === 0) return;
+  yield `\n${'FROM'.padEnd(w0)}  ${'TO'.padEnd(w1)}  PORTS\n`;
+  for (const e of edgesOf(layout)) yield row(e, label, w0, w1);
+}
+
+function row(e: GraphEdge, label: (n: GraphNode) => string, w0: number, w1: number): string {
+  return `${label(e.from).padEnd(w0)}  ${label(e.to).padEnd(w1)}  ${e.ports.toString()}\n`;
+}
+
+/** Writes chunks to a stream in blocks of about 64 KB, waiting whenever the stream asks to. */
+export async function writeChunks(chunks: Iterable<string>, out: NodeJS.WritableStream): Promise<void> {
+  let buffer = '';
+  const flush = async () => {
+    if (buffer === '') return;
+    const ok = out.write(buffer);
+    buffer = '';
+    if (!ok) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  };
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= 65_536) await flush();
+  }
+  await flush();
 }

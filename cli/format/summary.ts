@@ -17,6 +17,15 @@ export class PhaseTimer {
       this.phases.push({ name, ms: performance.now() - start });
     }
   }
+
+  async timeAsync<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.phases.push({ name, ms: performance.now() - start });
+    }
+  }
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

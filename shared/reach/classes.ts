@@ -1,9 +1,14 @@
 /**
- * Equivalence classes of pods: pods that share namespace, labels, container ports, host-network
- * mode and IP behaviour (which ipBlocks hold their IPs) are treated alike by every policy, so the
- * engine computes reachability once per class instead of once per pod.
+ * Equivalence classes of pods: pods that share namespace, the labels the policies look at, container
+ * ports, host-network mode and IP behaviour (which ipBlocks hold their IPs) are treated alike by every
+ * policy, so the engine computes reachability once per class instead of once per pod.
+ *
+ * Labels count only as far as some selector can tell them apart: a key no selector names is ignored,
+ * and the value of a named key matters only when a selector lists it (`In`, `NotIn`, matchLabels);
+ * otherwise only its presence does (`Exists`, `DoesNotExist`, or a value no selector lists). Pods with a
+ * unique label each (`statefulset.kubernetes.io/pod-name`, a hash) therefore still share a class.
  */
-import type { Workload } from '../model/types.js';
+import type { LabelSelector, Workload } from '../model/types.js';
 
 export interface PodClass {
   readonly id: number;
@@ -15,11 +20,33 @@ export interface PodClass {
   readonly ipHits: readonly number[];
 }
 
-function labelsKey(labels: Readonly<Record<string, string>>): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}\u0001${labels[k]}`)
-    .join('\u0002');
+/** Label keys the selectors name, with the values they list (an empty set: only presence is tested). */
+export type LabelRelevance = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** What the pod selectors can tell apart (namespace selectors read namespace labels, not pods'). */
+export function labelRelevance(selectors: Iterable<LabelSelector>): LabelRelevance {
+  const out = new Map<string, Set<string>>();
+  for (const selector of selectors) {
+    for (const req of selector.requirements) {
+      let values = out.get(req.key);
+      if (!values) out.set(req.key, (values = new Set()));
+      for (const v of req.values) values.add(v);
+    }
+  }
+  return out;
+}
+
+function labelsKey(labels: Readonly<Record<string, string>>, relevance: LabelRelevance | undefined): string {
+  const keys = Object.keys(labels).sort();
+  if (!relevance) return keys.map((k) => `${k}\u0001${labels[k]}`).join('\u0002');
+  const out: string[] = [];
+  for (const k of keys) {
+    const values = relevance.get(k);
+    if (!values) continue;
+    const v = labels[k]!;
+    out.push(values.has(v) ? `${k}\u0001${v}` : `${k}\u0003`);
+  }
+  return out.join('\u0002');
 }
 
 function portsKey(w: Workload): string {
@@ -36,12 +63,14 @@ function portsKey(w: Workload): string {
 export function buildClasses(
   workloads: readonly Workload[],
   ipHitsOf: (ips: readonly string[]) => readonly number[],
+  /** The labels that matter (labelRelevance); every label when absent. */
+  relevance?: LabelRelevance,
 ): PodClass[] {
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   for (const w of workloads) {
     const ipHits = w.ips.length > 0 ? ipHitsOf(w.ips) : [];
-    const key = `${w.namespace}\u0000${labelsKey(w.labels)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipHits.join(',')}`;
+    const key = `${w.namespace}\u0000${labelsKey(w.labels, relevance)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipHits.join(',')}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = { id: classes.length, namespace: w.namespace, representative: w, members: [], ipHits };

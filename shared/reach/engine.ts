@@ -39,7 +39,7 @@ import {
   portsOfRule,
 } from '../semantics/policy-semantics.js';
 import { selectorKey, selectorMatches } from '../semantics/selector.js';
-import { buildClasses } from './classes.js';
+import { buildClasses, labelRelevance } from './classes.js';
 import type { PodClass } from './classes.js';
 import { ExternalIndex, buildExternalBlocks } from './externals.js';
 import type { ExternalBlock } from './externals.js';
@@ -140,7 +140,11 @@ export class ReachabilityEngine {
     }
     this.externals = buildExternalBlocks(this.ipBlocks);
     this.externalIndex = new ExternalIndex(this.externals);
-    this.classes = buildClasses(model.workloads, (ips) => this.ipHitsOf(ips));
+    this.classes = buildClasses(
+      model.workloads,
+      (ips) => this.ipHitsOf(ips),
+      labelRelevance(podSelectorsOf(this.policies)),
+    );
     for (const cls of this.classes) for (const m of cls.members) this.classOfWorkload.set(m, cls);
     this.endpoints = [
       ...this.classes.map((cls): Endpoint => ({ kind: 'class', cls })),
@@ -516,6 +520,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function rulesOf(policy: NetworkPolicy, direction: Direction): readonly PolicyRule[] {
   if (direction === 'ingress') return policy.affectsIngress ? policy.ingress : [];
   return policy.affectsEgress ? policy.egress : [];
+}
+
+/** Every selector that is matched against pod labels: the policies' podSelectors and their peers'. */
+function* podSelectorsOf(policies: readonly NetworkPolicy[]): Generator<LabelSelector> {
+  for (const policy of policies) {
+    yield policy.podSelector;
+    for (const rule of effectiveRules(policy)) {
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) if (peer.kind === 'pods' && peer.podSelector) yield peer.podSelector;
+    }
+  }
 }
 
 function effectiveRules(policy: NetworkPolicy): PolicyRule[] {

@@ -57,17 +57,38 @@ export function externalNodeId(block: ExternalBlock): string {
   return block.ranges.ranges.map(formatRange).join(',');
 }
 
-export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, level: Level): ReachGraph {
+/**
+ * The nodes of a graph and how the engine's endpoints map onto them, without the edges: what
+ * {@link edgesOf} walks and what aggregated views group.
+ */
+export interface GraphLayout {
+  readonly level: Level;
+  readonly engine: ReachabilityEngine;
+  /** Sorted: workload nodes by id, then external nodes. */
+  readonly nodes: readonly GraphNode[];
+  /** The classes of each workload node, ascending by class id. */
+  readonly classesOf: ReadonlyMap<GraphNode, readonly PodClass[]>;
+  /** The workload nodes each class belongs to. */
+  readonly nodesOfClass: ReadonlyMap<PodClass, readonly GraphNode[]>;
+  readonly externalNodes: ReadonlyMap<ExternalBlock, GraphNode>;
+}
+
+export function graphLayout(engine: ReachabilityEngine, model: ClusterModel, level: Level): GraphLayout {
   const builders = level === 'pod' ? podNodes(model.workloads) : workloadNodes(model.workloads);
-  const nodesOfClass = new Map<PodClass, NodeBuilder[]>();
+  const nodesOfClass = new Map<PodClass, GraphNode[]>();
+  const classesOf = new Map<GraphNode, PodClass[]>();
   for (const b of builders) {
     for (const w of b.members) {
       const cls = engine.classOf(w)!;
       b.classes.add(cls);
       const list = nodesOfClass.get(cls);
-      if (!list) nodesOfClass.set(cls, [b]);
-      else if (list[list.length - 1] !== b) list.push(b);
+      if (!list) nodesOfClass.set(cls, [b.node]);
+      else if (list[list.length - 1] !== b.node) list.push(b.node);
     }
+    classesOf.set(
+      b.node,
+      [...b.classes].sort((x, y) => x.id - y.id),
+    );
   }
   const externalNodes = new Map<ExternalBlock, GraphNode>();
   for (const block of engine.externals) {
@@ -81,41 +102,59 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
       ranges: block.ranges.ranges.map(formatRange),
     });
   }
-
-  // Accumulate ports per node pair (a workload may hold several classes).
-  const pairs = new Map<GraphNode, Map<GraphNode, { ports: PortSet; src: Endpoint; dst: Endpoint }>>();
-  const addEdge = (from: GraphNode, to: GraphNode, ports: PortSet, src: Endpoint, dst: Endpoint) => {
-    if (from === to) return;
-    let row = pairs.get(from);
-    if (!row) pairs.set(from, (row = new Map()));
-    const existing = row.get(to);
-    if (!existing) row.set(to, { ports, src, dst });
-    else existing.ports = existing.ports.union(ports);
-  };
-  const targetsOf = (dst: Endpoint): GraphNode[] =>
-    dst.kind === 'class'
-      ? (nodesOfClass.get(dst.cls) ?? []).map((b) => b.node)
-      : [externalNodes.get(dst.block)!];
-
-  for (const cls of engine.classes) {
-    const src: Endpoint = { kind: 'class', cls };
-    const sources = nodesOfClass.get(cls) ?? [];
-    for (const { dst, ports } of engine.reachableFrom(src)) {
-      for (const from of sources) for (const to of targetsOf(dst)) addEdge(from.node, to, ports, src, dst);
-    }
-  }
-  for (const block of engine.externals) {
-    const src: Endpoint = { kind: 'external', block };
-    for (const { dst, ports } of engine.reachableFrom(src)) {
-      for (const to of targetsOf(dst)) addEdge(externalNodes.get(block)!, to, ports, src, dst);
-    }
-  }
-
   const nodes = [...builders.map((b) => b.node), ...externalNodes.values()].sort(compareNodes);
-  const edges: GraphEdge[] = [];
-  for (const [from, row] of pairs) for (const [to, e] of row) edges.push({ from, to, ...e });
-  edges.sort((a, b) => compareNodes(a.from, b.from) || compareNodes(a.to, b.to));
-  return { level, nodes, edges };
+  return { level, engine, nodes, classesOf, nodesOfClass, externalNodes };
+}
+
+/**
+ * Every edge of the graph (a pair of distinct nodes with some allowed port), sorted by source then
+ * destination in node order, computed one source row at a time: a graph of millions of edges is walked
+ * with the memory of one row. An edge's representative endpoint pair is the first class pair (in class
+ * order) that allows traffic between the two nodes.
+ */
+export function* edgesOf(layout: GraphLayout): Generator<GraphEdge> {
+  const { engine } = layout;
+  const order = new Map(layout.nodes.map((n, i) => [n, i]));
+  const targetsOf = (dst: Endpoint): readonly GraphNode[] =>
+    dst.kind === 'class' ? (layout.nodesOfClass.get(dst.cls) ?? []) : [layout.externalNodes.get(dst.block)!];
+  // Rows of reachable endpoints per source class, kept for a few classes (pods of a class are many).
+  const rows = new Map<PodClass, Array<{ dst: Endpoint; ports: PortSet }>>();
+  const rowOf = (cls: PodClass) => {
+    let row = rows.get(cls);
+    if (!row) {
+      row = engine.reachableFrom({ kind: 'class', cls });
+      if (rows.size >= 64) rows.delete(rows.keys().next().value!);
+      rows.set(cls, row);
+    }
+    return row;
+  };
+  for (const from of layout.nodes) {
+    const acc = new Map<GraphNode, { ports: PortSet; src: Endpoint; dst: Endpoint }>();
+    const add = (src: Endpoint, row: ReadonlyArray<{ dst: Endpoint; ports: PortSet }>) => {
+      for (const { dst, ports } of row) {
+        for (const to of targetsOf(dst)) {
+          if (to === from) continue;
+          const existing = acc.get(to);
+          if (!existing) acc.set(to, { ports, src, dst });
+          else existing.ports = existing.ports.union(ports);
+        }
+      }
+    };
+    if (from.kind === 'External') {
+      const block = [...layout.externalNodes].find(([, n]) => n === from)![0];
+      const src: Endpoint = { kind: 'external', block };
+      add(src, engine.reachableFrom(src));
+    } else {
+      for (const cls of layout.classesOf.get(from) ?? []) add({ kind: 'class', cls }, rowOf(cls));
+    }
+    const targets = [...acc.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
+    for (const to of targets) yield { from, to, ...acc.get(to)! };
+  }
+}
+
+export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, level: Level): ReachGraph {
+  const layout = graphLayout(engine, model, level);
+  return { level, nodes: layout.nodes, edges: [...edgesOf(layout)] };
 }
 
 /** Workload-node pods first (by id), external nodes last. */

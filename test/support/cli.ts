@@ -17,6 +17,7 @@ export function runCli(args: readonly string[], options: { input?: string; cwd?:
     input: options.input,
     encoding: 'utf8',
     timeout: 60_000,
+    maxBuffer: 512 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -63,7 +63,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(
       'netpolScope.explainConnection',
       async (fromArg?: unknown, toArg?: unknown, portArg?: unknown): Promise<ExplainResult | undefined> => {
-        const graph = await ctx.client().sendRequest(ReachabilityRequest, { level: 'workload' });
+        // Every workload as a pick, however large the workspace (no edges, no aggregation).
+        const graph = await ctx
+          .client()
+          .sendRequest(ReachabilityRequest, { level: 'workload', nodesOnly: true });
         const picks = nodePicks(graph.nodes);
         if (picks.length === 0) {
           void vscode.window.showInformationMessage('netpol-scope: no workloads found in the workspace.');

@@ -19,6 +19,10 @@ export class ReachabilityPanel implements vscode.Disposable {
   private static current: ReachabilityPanel | undefined;
 
   private level: ReachLevel = 'workload';
+  /** Group nodes the view shows expanded (kept by the webview, sent with each request). */
+  private expand: readonly string[] = [];
+  /** The reachability request in flight: a newer one cancels it. */
+  private inFlight: vscode.CancellationTokenSource | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private dirty = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -87,11 +91,23 @@ export class ReachabilityPanel implements vscode.Disposable {
 
   private async refresh(): Promise<void> {
     this.dirty = false;
+    this.inFlight?.cancel();
+    const request = new vscode.CancellationTokenSource();
+    this.inFlight = request;
     try {
-      const graph = await this.client.sendRequest(ReachabilityRequest, { level: this.level });
-      this.post({ type: 'graph', graph });
+      const graph = await this.client.sendRequest(
+        ReachabilityRequest,
+        { level: this.level, expand: this.expand },
+        request.token,
+      );
+      if (!request.token.isCancellationRequested) this.post({ type: 'graph', graph });
     } catch (error) {
+      // A request cancelled or replaced by a newer one is not an error: the newer one answers.
+      if (request.token.isCancellationRequested || isCancellation(error)) return;
       this.post({ type: 'error', message: `Could not compute reachability: ${errorText(error)}` });
+    } finally {
+      if (this.inFlight === request) this.inFlight = undefined;
+      request.dispose();
     }
   }
 
@@ -101,6 +117,11 @@ export class ReachabilityPanel implements vscode.Disposable {
         return this.refresh();
       case 'setLevel':
         this.level = message.level === 'pod' ? 'pod' : 'workload';
+        return this.refresh();
+      case 'setExpanded':
+        this.expand = Array.isArray(message.expand)
+          ? message.expand.filter((id): id is string => typeof id === 'string')
+          : [];
         return this.refresh();
       case 'explain': {
         const { from, to, port } = message;
@@ -152,6 +173,7 @@ export class ReachabilityPanel implements vscode.Disposable {
 
   dispose(): void {
     if (ReachabilityPanel.current === this) ReachabilityPanel.current = undefined;
+    this.inFlight?.cancel();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -165,6 +187,12 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & 
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'media')],
     retainContextWhenHidden: false,
   };
+}
+
+/** LSP's RequestCancelled (-32800) and ServerCancelled (-32802): the request was dropped, not failed. */
+function isCancellation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === -32800 || code === -32802;
 }
 
 function errorText(error: unknown): string {

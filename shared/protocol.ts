@@ -42,6 +42,24 @@ export interface ReachNodeJson {
   /** True for the cluster DNS (declared workloads matching the DNS target, or the virtual DNS node). */
   readonly dns?: boolean;
   readonly location?: SourceLocation;
+  /** For a node that stands for several (an aggregated graph): what it groups. */
+  readonly group?: ReachGroupJson;
+}
+
+/**
+ * A group node of an aggregated graph: a namespace shown as one node, the nodes of an expanded namespace
+ * that behave alike (same policies, same peers), the rest of a namespace past the size limit, or the
+ * external address blocks. Its id (`ns:<namespace>`, `similar:<namespace>/<first node id>`,
+ * `more:<namespace>`, `external`) is what `ReachabilityParams.expand` names to show its members.
+ */
+export interface ReachGroupJson {
+  readonly kind: 'namespace' | 'similar' | 'more' | 'external';
+  /** How many nodes of the requested level it stands for. */
+  readonly nodes: number;
+  /** How many pods (and pod templates) it stands for: the unit of `ReachEdgeJson.pairs`. */
+  readonly pods: number;
+  /** False when expanding it would not show its members (the rest past the limit). */
+  readonly expandable: boolean;
 }
 
 export interface ReachEdgeJson {
@@ -50,10 +68,23 @@ export interface ReachEdgeJson {
   readonly ports: readonly PortRangeJson[];
   /** True when every port of every protocol is allowed. */
   readonly all: boolean;
+  /**
+   * For an edge from or to a group node: of the `total` ordered pairs of distinct pods it stands for, how
+   * many have some allowed port. Absent between single nodes.
+   */
+  readonly pairs?: number;
+  readonly total?: number;
 }
 
 export interface ReachabilityParams {
   readonly level: ReachLevel;
+  /**
+   * Group ids to show expanded (see ReachGroupJson). The server aggregates a graph with more nodes than
+   * its limit: namespaces become one node each until expanded.
+   */
+  readonly expand?: readonly string[];
+  /** Every node, no edges and no aggregation: for pickers (Explain Connection). */
+  readonly nodesOnly?: boolean;
 }
 
 export interface ReachabilityResult {
@@ -64,6 +95,8 @@ export interface ReachabilityResult {
   readonly namespaces: readonly string[];
   /** Increases with every analysis: lets a view tell a fresh result from a stale one. */
   readonly generation: number;
+  /** Set when the graph has more nodes than the view shows at once: groups stand for the rest. */
+  readonly aggregated?: { readonly limit: number; readonly nodes: number };
 }
 
 export interface ExplainParams {

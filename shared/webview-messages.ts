@@ -23,6 +23,8 @@ export type HostMessage =
 export type ViewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'setLevel'; readonly level: ReachLevel }
+  /** The group nodes to show expanded (ReachabilityParams.expand), for the current level. */
+  | { readonly type: 'setExpanded'; readonly expand: readonly string[] }
   | { readonly type: 'explain'; readonly from: string; readonly to: string; readonly port?: PortQuery }
   | { readonly type: 'reveal'; readonly location: SourceLocation }
   | {
@@ -34,5 +36,8 @@ export type ViewMessage =
 
 export function isViewMessage(value: unknown): value is ViewMessage {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['ready', 'setLevel', 'explain', 'reveal', 'export'].includes(type);
+  return (
+    typeof type === 'string' &&
+    ['ready', 'setLevel', 'setExpanded', 'explain', 'reveal', 'export'].includes(type)
+  );
 }

@@ -22,6 +22,8 @@ export interface GraphOptions {
   readonly selected?: Pair;
   readonly fit: boolean;
   onActivate(pair: Pair): void;
+  /** Show a group node's members (double-click, or `+` on the focused node). */
+  onExpand(id: string): void;
 }
 
 interface Point {
@@ -98,6 +100,11 @@ export function basisPath(points: readonly Point[]): string {
 }
 
 function nodeSubtitle(node: ViewNode): string {
+  const group = node.node.group;
+  if (group) {
+    const what = group.kind === 'external' ? 'address blocks' : 'pods';
+    return `Group · ${group.pods.toLocaleString('en-US')} ${what}${group.expandable ? ' · double-click to expand' : ''}`;
+  }
   if (node.group.kind === 'external') {
     const n = node.node.ranges?.length ?? 1;
     return `External · ${n} range${n === 1 ? '' : 's'}`;
@@ -371,7 +378,13 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
     const element = targetOf(event.target);
     if (element) act(element);
   });
+  const expand = (element: SVGGElement | undefined) => {
+    const node = element ? nodeElements.get(element) : undefined;
+    if (node?.node.group?.expandable) options.onExpand(node.id);
+  };
+  root.addEventListener('dblclick', (event) => expand(targetOf(event.target)));
   root.addEventListener('keydown', (event) => {
+    if (event.key === '+') return expand(targetOf(event.target));
     if (event.key !== 'Enter' && event.key !== ' ') return;
     const element = targetOf(event.target);
     if (!element) return;

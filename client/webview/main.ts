@@ -235,6 +235,9 @@ class ReachabilityView {
     const state = this.store.state;
     if (!this.levelSynced) {
       this.levelSynced = true;
+      // A restored panel shows again the groups it had expanded.
+      if (this.store.restored && state.expanded.length > 0)
+        this.post({ type: 'setExpanded', expand: state.expanded });
       // A restored panel asks again for the level it showed before it was hidden.
       if (this.store.restored && graph.level !== state.level)
         this.post({ type: 'setLevel', level: state.level });
@@ -271,6 +274,26 @@ class ReachabilityView {
     if (this.store.state.view === view) return;
     this.store.update({ view });
     this.render();
+  }
+
+  /** Asks for a group node's members (the server answers with a new graph). */
+  private expand(id: string): void {
+    const expanded = this.store.state.expanded;
+    if (expanded.includes(id)) return;
+    this.setExpanded([...expanded, id]);
+  }
+
+  /** Shows an expanded namespace as one node again (with everything expanded inside it). */
+  private collapse(namespace: string): void {
+    const inside = (id: string) =>
+      id === `ns:${namespace}` || id.startsWith(`similar:${namespace}/`) || id === `more:${namespace}`;
+    this.setExpanded(this.store.state.expanded.filter((id) => !inside(id)));
+  }
+
+  private setExpanded(expanded: readonly string[]): void {
+    this.store.update({ expanded });
+    this.post({ type: 'setExpanded', expand: expanded });
+    this.status.textContent = 'Loading…';
   }
 
   private setLevel(level: ReachLevel): void {
@@ -312,9 +335,13 @@ class ReachabilityView {
     }
     const time = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
     const level = model.graph.level === 'pod' ? 'pods' : 'workloads';
+    const aggregated = model.graph.aggregated;
     this.status.textContent =
       `Generation ${model.graph.generation} · updated ${time} · ` +
-      `${visible.nodes.length} of ${model.nodes.length} nodes (${level}), ${shown} connection${shown === 1 ? '' : 's'} shown`;
+      `${visible.nodes.length} of ${model.nodes.length} nodes (${level}), ${shown} connection${shown === 1 ? '' : 's'} shown` +
+      (aggregated
+        ? ` · ${aggregated.nodes.toLocaleString('en-US')} nodes in all, shown in groups: expand one (+) to see its members`
+        : '');
     setAttr(this.status, 'data-generation', model.graph.generation);
     setAttr(this.status, 'data-updates', this.updates);
   }
@@ -337,6 +364,8 @@ class ReachabilityView {
         onFocus: (pair) => {
           if (!samePair(pair, this.store.state.focus)) this.store.update({ focus: pair });
         },
+        onExpand: (id) => this.expand(id),
+        onCollapse: (namespace) => this.collapse(namespace),
       });
     } else {
       const focusKey = hadFocus ? this.graphFocusKey(panel) : undefined;
@@ -346,6 +375,7 @@ class ReachabilityView {
         fit: state.fit,
         ...(state.selected ? { selected: state.selected } : {}),
         onActivate: (pair) => this.requestExplain(pair, true),
+        onExpand: (id) => this.expand(id),
       });
       if (focusKey) this.restoreGraphFocus(panel, focusKey);
     }

@@ -31,8 +31,26 @@ export const maxMatrixCells = 90_000;
 
 /** What a matrix cell shows for a pair. */
 export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to: ViewNode): CellView {
-  if (from === to) return { kind: 'self', symbol: '·', text: 'n/a', verdict: 'not applicable (same node)' };
+  // A group's own cell is the traffic among its members; a single node's traffic to itself is not judged.
+  if (from === to && !from.node.group)
+    return { kind: 'self', symbol: '·', text: 'n/a', verdict: 'not applicable (same node)' };
   const edge = model.edge(from.id, to.id);
+  const counted = edge?.pairs !== undefined && edge.total !== undefined ? edge : undefined;
+  const share = counted
+    ? ` (${counted.pairs!.toLocaleString('en-US')} of ${counted.total!.toLocaleString('en-US')} pod pairs)`
+    : '';
+  if (counted && !visible.query && counted.pairs! < counted.total! && counted.pairs! > 0) {
+    const ports = counted.all ? 'all ports' : portsText(counted);
+    return {
+      kind: 'some',
+      symbol: '◐',
+      text: ellipsis(
+        `${counted.pairs!.toLocaleString('en-US')}/${counted.total!.toLocaleString('en-US')}`,
+        cellTextMax,
+      ),
+      verdict: `${ports}${share}`,
+    };
+  }
   if (visible.query) {
     const q = queryText(visible.query);
     return allowsPort(edge, visible.query)
@@ -42,9 +60,9 @@ export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to:
   if (!edge || (!edge.all && edge.ports.length === 0)) {
     return { kind: 'none', symbol: '✕', text: 'none', verdict: 'no traffic allowed' };
   }
-  if (edge.all) return { kind: 'all', symbol: '●', text: 'all', verdict: 'all ports' };
+  if (edge.all) return { kind: 'all', symbol: '●', text: 'all', verdict: `all ports${share}` };
   const ports = portsText(edge);
-  return { kind: 'some', symbol: '◐', text: ellipsis(ports, cellTextMax), verdict: ports };
+  return { kind: 'some', symbol: '◐', text: ellipsis(ports, cellTextMax), verdict: `${ports}${share}` };
 }
 
 export interface MatrixOptions {
@@ -57,6 +75,27 @@ export interface MatrixOptions {
   readonly takeFocus: boolean;
   onActivate(pair: Pair): void;
   onFocus(pair: Pair): void;
+  /** Show a group node's members (an aggregated graph). */
+  onExpand(id: string): void;
+  /** Show an expanded namespace as one node again. */
+  onCollapse(namespace: string): void;
+}
+
+/** The button that expands a group node, in its row header. */
+function expandButton(node: ViewNode): HTMLButtonElement | undefined {
+  const group = node.node.group;
+  if (!group?.expandable) return undefined;
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: 'expand',
+      'data-expand': node.id,
+      'aria-label': `Expand ${node.label}`,
+      title: `Show the ${group.nodes.toLocaleString('en-US')} nodes it stands for`,
+    },
+    '+',
+  );
 }
 
 export function renderMatrix(container: HTMLElement, options: MatrixOptions): void {
@@ -126,21 +165,48 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
     (p) => p !== undefined && rows.some((n) => n.id === p.from) && cols.some((n) => n.id === p.to),
   );
   let row = 0;
+  const aggregated = model.graph.aggregated !== undefined;
   for (const g of visible.rowGroups) {
     const body = el('tbody', { class: `group-${g.group.kind}` });
+    // A namespace of an aggregated graph shown node by node was expanded: it can be collapsed again.
+    const expandedNamespace =
+      aggregated && g.group.kind === 'namespace' && !g.nodes.some((n) => n.node.group?.kind === 'namespace');
     g.nodes.forEach((from, i) => {
       const tr = el('tr', {});
       if (i === 0) {
+        const namespace = g.nodes[0]!.node.namespace;
         tr.appendChild(
           el(
             'th',
             { scope: 'rowgroup', rowspan: g.nodes.length, class: `row-group group-${g.group.kind}` },
             g.group.label,
+            expandedNamespace
+              ? el(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'collapse',
+                    'data-collapse': namespace,
+                    'aria-label': `Collapse namespace ${namespace}`,
+                    title: 'Show the namespace as one node again',
+                  },
+                  '−',
+                )
+              : undefined,
           ),
         );
       }
       tr.appendChild(
-        el('th', { scope: 'row', class: 'row-name', title: `${from.id} (${from.node.kind})` }, from.short),
+        el(
+          'th',
+          {
+            scope: 'row',
+            class: `row-name${from.node.group ? ' group-node' : ''}`,
+            title: `${from.id} (${from.node.group ? from.label : from.node.kind})`,
+          },
+          from.short,
+          expandButton(from),
+        ),
       );
       const rowCells: HTMLTableCellElement[] = [];
       cols.forEach((to, col) => {
@@ -185,7 +251,7 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
       : undefined;
   const activate = (td: HTMLTableCellElement) => {
     const pair = pairAt(td);
-    if (pair && pair.from !== pair.to) options.onActivate(pair);
+    if (pair && (pair.from !== pair.to || model.byId.get(pair.from)?.node.group)) options.onActivate(pair);
   };
   const moveTo = (r: number, c: number) => {
     const rr = Math.max(0, Math.min(cells.length - 1, r));
@@ -198,6 +264,9 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
   };
 
   table.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button') : null;
+    if (button?.dataset.expand !== undefined) return options.onExpand(button.dataset.expand);
+    if (button?.dataset.collapse !== undefined) return options.onCollapse(button.dataset.collapse);
     const td = cellOf(event.target);
     if (!td) return;
     td.focus();

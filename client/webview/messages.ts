@@ -7,6 +7,7 @@ import type {
   PortRangeJson,
   ReachabilityResult,
   ReachEdgeJson,
+  ReachGroupJson,
   ReachNodeJson,
   SourceLocation,
 } from '../../shared/protocol.js';
@@ -43,6 +44,7 @@ function node(value: unknown): ReachNodeJson | undefined {
   if (!isString(id) || !isString(kind) || !isString(namespace) || !isString(name)) return undefined;
   const ranges = Array.isArray(value.ranges) ? value.ranges.filter(isString) : undefined;
   const loc = location(value.location);
+  const grouped = group(value.group);
   return {
     id,
     kind,
@@ -51,6 +53,21 @@ function node(value: unknown): ReachNodeJson | undefined {
     ...(ranges ? { ranges } : {}),
     ...(value.dns === true ? { dns: true } : {}),
     ...(loc ? { location: loc } : {}),
+    ...(grouped ? { group: grouped } : {}),
+  };
+}
+
+const groupKinds: ReadonlySet<unknown> = new Set(['namespace', 'similar', 'more', 'external']);
+const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function group(value: unknown): ReachGroupJson | undefined {
+  if (!isRecord(value) || !groupKinds.has(value.kind) || !count(value.nodes) || !count(value.pods))
+    return undefined;
+  return {
+    kind: value.kind as ReachGroupJson['kind'],
+    nodes: value.nodes,
+    pods: value.pods,
+    expandable: value.expandable === true,
   };
 }
 
@@ -59,7 +76,14 @@ function edge(value: unknown): ReachEdgeJson | undefined {
     return undefined;
   }
   const ports = value.ports.map(portRange).filter((p): p is PortRangeJson => p !== undefined);
-  return { from: value.from, to: value.to, ports, all: value.all === true };
+  const counted = count(value.pairs) && count(value.total) && value.pairs <= value.total;
+  return {
+    from: value.from,
+    to: value.to,
+    ports,
+    all: value.all === true,
+    ...(counted ? { pairs: value.pairs as number, total: value.total as number } : {}),
+  };
 }
 
 export function parseGraph(value: unknown): ReachabilityResult | undefined {
@@ -76,6 +100,9 @@ export function parseGraph(value: unknown): ReachabilityResult | undefined {
     namespaces: Array.isArray(value.namespaces) ? value.namespaces.filter(isString) : [],
     generation:
       typeof value.generation === 'number' && Number.isFinite(value.generation) ? value.generation : 0,
+    ...(isRecord(value.aggregated) && count(value.aggregated.limit) && count(value.aggregated.nodes)
+      ? { aggregated: { limit: value.aggregated.limit, nodes: value.aggregated.nodes } }
+      : {}),
   };
 }
 

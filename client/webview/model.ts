@@ -43,7 +43,12 @@ export function isDns(node: ReachNodeJson): boolean {
 
 function groupKind(node: ReachNodeJson): GroupKind {
   if (isDns(node)) return 'dns';
-  return node.kind === 'External' ? 'external' : 'namespace';
+  return node.kind === 'External' || node.group?.kind === 'external' ? 'external' : 'namespace';
+}
+
+/** `12 workloads`, `1 pod`. */
+export function countText(n: number, level: 'pod' | 'workload'): string {
+  return `${n.toLocaleString('en-US')} ${level === 'pod' ? 'pod' : 'workload'}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -71,8 +76,12 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
   const external: ViewGroup = { key: 'external', kind: 'external', label: 'External addresses', nodes: [] };
   const dns: ViewGroup = { key: 'dns', kind: 'dns', label: 'Cluster DNS', nodes: [] };
 
-  const plainLabel = (n: ReachNodeJson) =>
-    n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
+  const plainLabel = (n: ReachNodeJson) => {
+    if (n.group?.kind === 'namespace')
+      return `namespace ${n.namespace} (${countText(n.group.nodes, graph.level)})`;
+    if (n.group) return n.namespace ? `${n.namespace}/${n.name}` : n.name;
+    return n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
+  };
   const labelCount = new Map<string, number>();
   for (const n of graph.nodes) labelCount.set(plainLabel(n), (labelCount.get(plainLabel(n)) ?? 0) + 1);
 
@@ -96,15 +105,19 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     const plain = plainLabel(node);
     const label = (labelCount.get(plain) ?? 0) > 1 ? node.id : plain;
     const short =
-      node.kind === 'External'
-        ? externalShort(node)
-        : group.kind === 'dns'
-          ? plain
-          : (labelCount.get(plain) ?? 0) > 1
-            ? node.id.startsWith(`${node.namespace}/`)
-              ? node.id.slice(node.namespace.length + 1)
-              : node.id
-            : node.name;
+      node.group?.kind === 'namespace'
+        ? countText(node.group.nodes, graph.level)
+        : node.group
+          ? node.name
+          : node.kind === 'External'
+            ? externalShort(node)
+            : group.kind === 'dns'
+              ? plain
+              : (labelCount.get(plain) ?? 0) > 1
+                ? node.id.startsWith(`${node.namespace}/`)
+                  ? node.id.slice(node.namespace.length + 1)
+                  : node.id
+                : node.name;
     const viewNode: ViewNode = { node, id: node.id, group, short, label, index: nodes.length };
     group.nodes.push(viewNode);
     nodes.push(viewNode);

@@ -24,6 +24,8 @@ export interface ViewState {
   readonly level: ReachLevel;
   /** Group keys (`ns:<name>`, `external`, `dns`) the user unticked; new groups show by default. */
   readonly hiddenGroups: readonly string[];
+  /** Group nodes of an aggregated graph shown expanded (`ns:<name>`, `similar:…`, `external`). */
+  readonly expanded: readonly string[];
   /** Workload search: space-separated substrings of node ids, any may match. */
   readonly search: string;
   /** The port query as typed (`5432/TCP`). */
@@ -41,6 +43,7 @@ export const initialState: ViewState = {
   view: 'matrix',
   level: 'workload',
   hiddenGroups: [],
+  expanded: [],
   search: '',
   port: '',
   fit: true,
@@ -85,6 +88,9 @@ export function restoreState(value: unknown): ViewState {
     level: value.level === 'pod' ? 'pod' : 'workload',
     hiddenGroups: Array.isArray(value.hiddenGroups)
       ? value.hiddenGroups.filter((g): g is string => typeof g === 'string')
+      : [],
+    expanded: Array.isArray(value.expanded)
+      ? value.expanded.filter((g): g is string => typeof g === 'string').slice(0, 200)
       : [],
     search: str(value.search, ''),
     port: str(value.port, '', 40),

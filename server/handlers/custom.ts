@@ -10,24 +10,43 @@ import type {
   ReachabilityResult,
   StatusParams,
 } from '../../shared/protocol.js';
-import {
-  explainPayload,
-  makeLocationOf,
-  reachabilityPayload,
-} from '../../shared/features/reachability-view.js';
+import { explainPayload, makeLocationOf, reachabilityWork } from '../../shared/features/reachability-view.js';
+import type { CancellationToken } from 'vscode-languageserver';
+import { runSliced, Supersession } from './sliced.js';
 import { defaultDenyPolicy } from '../../shared/fixes/default-deny.js';
 import { lintIndex } from '../../shared/lint/rules/support.js';
 import type { WorkspaceAnalysis } from '../../shared/workspace-analysis.js';
 import type { ServerState } from '../server.js';
 
-export function reachability(state: ServerState, params: ReachabilityParams): ReachabilityResult {
+const reachabilityRequests = new WeakMap<ServerState, Supersession>();
+
+/**
+ * The reachability graph, computed in slices (other messages are served in between), dropped when
+ * cancelled or when a newer reachability request arrives. It is the graph of the analysis current when
+ * the request arrived, with that generation: a view asks again after the next analysisChanged.
+ */
+export async function reachability(
+  state: ServerState,
+  params: ReachabilityParams,
+  token: CancellationToken,
+): Promise<ReachabilityResult> {
+  let supersession = reachabilityRequests.get(state);
+  if (!supersession) reachabilityRequests.set(state, (supersession = new Supersession()));
+  const superseded = supersession.take();
   const analysis = state.analysis();
-  return reachabilityPayload(
+  const work = reachabilityWork(
     analysis,
     params.level === 'pod' ? 'pod' : 'workload',
     makeLocationOf((p) => state.paths.uri(p)),
     state.generation(),
+    {
+      ...(Array.isArray(params.expand)
+        ? { expand: params.expand.filter((id) => typeof id === 'string') }
+        : {}),
+      ...(params.nodesOnly === true ? { nodesOnly: true } : {}),
+    },
   );
+  return runSliced(work, { token, superseded });
 }
 
 export function explain(state: ServerState, params: ExplainParams): ExplainResult {

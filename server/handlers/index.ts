@@ -49,7 +49,7 @@ export function registerFeatureHandlers(state: ServerState, logError: LogError):
   connection.onCodeAction(guarded('codeAction', logError, [], (p) => codeActions(state, p)));
   connection.onCodeLens(guarded('codeLens', logError, [], (p) => codeLens(state, p)));
   // Custom requests report failures to the client (the view shows them) instead of answering empty.
-  connection.onRequest(ReachabilityRequest, (p) => reachability(state, p));
+  connection.onRequest(ReachabilityRequest, (p, token) => reachability(state, p, token));
   connection.onRequest(ExplainRequest, (p) => explain(state, p));
   connection.onRequest(NamespacesRequest, () => namespaces(state));
   connection.onRequest(CreateDefaultDenyRequest, (p) => createDefaultDeny(state, p));

@@ -9,12 +9,23 @@ import type {
   ExplainSide,
   PortRangeJson,
   ReachabilityResult,
+  ReachEdgeJson,
   ReachLevel,
   ReachNodeJson,
   SourceLocation,
 } from '../protocol.js';
-import { buildGraph, externalNodeId } from '../reach/graph.js';
-import type { GraphNode, ReachGraph } from '../reach/graph.js';
+import { graphLayout } from '../reach/graph.js';
+import type { GraphLayout } from '../reach/graph.js';
+import {
+  classesOfView,
+  complete,
+  resolveViewNode,
+  VIEW_NODE_LIMIT,
+  viewEdges,
+  viewNodes,
+} from '../reach/aggregate.js';
+import type { ViewNode } from '../reach/aggregate.js';
+import type { PodClass } from '../reach/classes.js';
 import type { Endpoint, SideVerdict } from '../reach/engine.js';
 import { explainConnection } from '../explain/explain.js';
 import type { Origin } from '../model/types.js';
@@ -49,28 +60,40 @@ function portsJson(ports: PortSet): PortRangeJson[] {
   return ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
 }
 
-function nodeJson(node: GraphNode, locationOf: LocationOf): ReachNodeJson {
-  const anchor = node.workloads[0]?.anchor;
-  const location = anchor ? locationOf(anchor) : undefined;
-  return {
-    id: node.id,
-    kind: node.kind,
-    namespace: node.namespace,
-    name: node.name,
-    ...(node.kind === 'External' ? { ranges: node.ranges } : {}),
-    ...(location ? { location } : {}),
-  };
+/** Layouts per analysis and level, so the view and its explanations read the same nodes. */
+const layouts = new WeakMap<AnalysisContext, Map<ReachLevel, GraphLayout>>();
+
+export function layoutOf(ctx: AnalysisContext, level: ReachLevel): GraphLayout {
+  let byLevel = layouts.get(ctx);
+  if (!byLevel) layouts.set(ctx, (byLevel = new Map()));
+  let layout = byLevel.get(level);
+  if (!layout) byLevel.set(level, (layout = graphLayout(ctx.engine, ctx.workspace.model, level)));
+  return layout;
 }
 
-/** Graphs per analysis and level, so the view and its explanations read the same graph. */
-const graphs = new WeakMap<AnalysisContext, Map<ReachLevel, ReachGraph>>();
-
-export function graphOf(ctx: AnalysisContext, level: ReachLevel): ReachGraph {
-  let byLevel = graphs.get(ctx);
-  if (!byLevel) graphs.set(ctx, (byLevel = new Map()));
-  let graph = byLevel.get(level);
-  if (!graph) byLevel.set(level, (graph = buildGraph(ctx.engine, ctx.workspace.model, level)));
-  return graph;
+function nodeJson(view: ViewNode, locationOf: LocationOf, dns: boolean): ReachNodeJson {
+  const first = view.nodes[0]!;
+  const anchor = first.workloads[0]?.anchor;
+  const location = !view.group && anchor ? locationOf(anchor) : undefined;
+  return {
+    id: view.id,
+    kind: view.group ? 'Group' : first.kind,
+    namespace: view.namespace,
+    name: view.name,
+    ...(!view.group && first.kind === 'External' ? { ranges: first.ranges } : {}),
+    ...(dns ? { dns: true } : {}),
+    ...(location ? { location } : {}),
+    ...(view.group
+      ? {
+          group: {
+            kind: view.group.kind,
+            nodes: view.nodes.length,
+            pods: view.pods,
+            expandable: view.group.expandable,
+          },
+        }
+      : {}),
+  };
 }
 
 /** The id of the virtual cluster-DNS node (used when the workspace declares no DNS pods). */
@@ -88,31 +111,66 @@ function viewDnsTarget(ctx: AnalysisContext): DnsTarget {
   return dnsTargets(ctx.settings.dns)[0]!;
 }
 
+export interface ReachabilityRequestOptions {
+  /** Group ids to show expanded (ReachabilityParams.expand). */
+  readonly expand?: readonly string[];
+  /** Every node, no edges, no aggregation (ReachabilityParams.nodesOnly). */
+  readonly nodesOnly?: boolean;
+  /** The view's node limit (VIEW_NODE_LIMIT unless a test sets it). */
+  readonly limit?: number;
+}
+
+/** {@link reachabilityWork} run to its end. */
 export function reachabilityPayload(
   ctx: AnalysisContext,
   level: ReachLevel,
   locationOf: LocationOf,
   generation: number,
+  options: ReachabilityRequestOptions = {},
 ): ReachabilityResult {
-  const graph = graphOf(ctx, level);
+  return complete(reachabilityWork(ctx, level, locationOf, generation, options));
+}
+
+/**
+ * The graph payload of the view, computed in slices (the generator yields between them): every node
+ * and edge when the graph has at most the view's limit of nodes, else aggregated (see
+ * reach/aggregate.ts), with the groups named in `expand` shown expanded.
+ */
+export function* reachabilityWork(
+  ctx: AnalysisContext,
+  level: ReachLevel,
+  locationOf: LocationOf,
+  generation: number,
+  options: ReachabilityRequestOptions = {},
+): Generator<void, ReachabilityResult> {
+  const layout = layoutOf(ctx, level);
+  const limit = options.limit ?? VIEW_NODE_LIMIT;
+  const shown = options.nodesOnly
+    ? { nodes: layout.nodes.map((n) => resolveViewNode(layout, n.id, limit)!), aggregated: false }
+    : viewNodes(layout, new Set(options.expand ?? []), limit);
+  yield;
   const namespaces = [
-    ...new Set(graph.nodes.filter((n) => n.kind !== 'External').map((n) => n.namespace)),
+    ...new Set(layout.nodes.filter((n) => n.kind !== 'External').map((n) => n.namespace)),
   ].sort();
   const targets = dnsTargets(ctx.settings.dns);
-  const isDns = (node: GraphNode) => node.workloads.some((w) => targets.some((t) => servesDns(w, t)));
-  const nodes: ReachNodeJson[] = graph.nodes.map((n) => ({
-    ...nodeJson(n, locationOf),
-    ...(isDns(n) ? { dns: true } : {}),
-  }));
-  const edges = graph.edges.map((e) => ({
+  const isDns = (view: ViewNode) =>
+    !view.group && view.nodes[0]!.workloads.some((w) => targets.some((t) => servesDns(w, t)));
+  const nodes: ReachNodeJson[] = shown.nodes.map((n) => nodeJson(n, locationOf, isDns(n)));
+  const aggregated = shown.aggregated ? { aggregated: { limit, nodes: layout.nodes.length } } : {};
+  if (options.nodesOnly) return { level, generation, namespaces, nodes, edges: [], ...aggregated };
+  const viewEdgesList = yield* viewEdges(layout, shown.nodes);
+  const edges: ReachEdgeJson[] = viewEdgesList.map((e) => ({
     from: e.from.id,
     to: e.to.id,
     ports: portsJson(e.ports),
     all: e.ports.isAll,
+    ...(e.from.group || e.to.group ? { pairs: e.pairs, total: e.total } : {}),
   }));
-  if (!graph.nodes.some(isDns)) {
+  const declaresDns = layout.nodes.some((n) => n.workloads.some((w) => targets.some((t) => servesDns(w, t))));
+  if (!declaresDns) {
     // The DNS pods are not in the workspace: show the configured DNS as a node, reached per the egress
-    // side of each source (its own ingress side is not known here and is taken as open).
+    // side of each source (its own ingress side is not known here and is taken as open). Pods of one
+    // class share their egress side, so it is judged once per class.
     const target = viewDnsTarget(ctx);
     nodes.push({
       id: CLUSTER_DNS_ID,
@@ -121,15 +179,30 @@ export function reachabilityPayload(
       name: `cluster DNS (${target.what})`,
       dns: true,
     });
-    for (const node of graph.nodes) {
-      const workload = node.workloads[0];
-      if (!workload) continue;
-      const ports = egressToDns(ctx, workload, target).ports;
+    const byClass = new Map<PodClass, PortSet>();
+    for (const view of shown.nodes) {
+      if (view.nodes[0]!.kind === 'External') continue;
+      let ports = PortSet.none;
+      let pairs = 0;
+      for (const [cls, count] of classesOfView(layout, view)) {
+        let allowed = byClass.get(cls);
+        if (!allowed) byClass.set(cls, (allowed = egressToDns(ctx, cls.representative, target).ports));
+        if (!allowed.isEmpty) {
+          ports = ports.union(allowed);
+          pairs += count;
+        }
+      }
       if (!ports.isEmpty)
-        edges.push({ from: node.id, to: CLUSTER_DNS_ID, ports: portsJson(ports), all: ports.isAll });
+        edges.push({
+          from: view.id,
+          to: CLUSTER_DNS_ID,
+          ports: portsJson(ports),
+          all: ports.isAll,
+          ...(view.group ? { pairs, total: view.pods } : {}),
+        });
     }
   }
-  return { level, generation, namespaces, nodes, edges };
+  return { level, generation, namespaces, nodes, edges, ...aggregated };
 }
 
 /** The egress side of a workload towards a DNS target: isolating policies and the rules that reach it. */
@@ -152,16 +225,27 @@ function egressToDns(ctx: AnalysisContext, workload: Workload, target: DnsTarget
   return { direction: 'egress', isolated: true, isolatingPolicies: policies, grants, ports };
 }
 
-/** The explanation of a node -> virtual cluster DNS pair. */
+/** The explanation of a node (or group) -> virtual cluster DNS pair. */
 function explainDns(
   ctx: AnalysisContext,
-  from: GraphNode,
+  layout: GraphLayout,
+  from: ViewNode,
   locationOf: LocationOf,
   port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
 ): ExplainResult | undefined {
-  const workload = from.workloads[0];
-  if (!workload) return undefined;
+  if (from.nodes[0]!.kind === 'External') return undefined;
   const target = viewDnsTarget(ctx);
+  // A group: its pods that reach the DNS, and one of them (else its first) as the example.
+  const classes = classesOfView(layout, from);
+  const reaches = (cls: PodClass) => {
+    const ports = egressToDns(ctx, cls.representative, target).ports;
+    return port ? ports.has(port.protocol, port.port) : !ports.isEmpty;
+  };
+  const reaching = classes.filter(([cls]) => reaches(cls));
+  const example = (reaching[0] ?? classes[0])?.[0];
+  if (!example) return undefined;
+  const workload = example.representative;
+  const name = from.group ? qualifiedName(workload) : from.id;
   const egress = egressToDns(ctx, workload, target);
   const allowed = port ? egress.ports.has(port.protocol, port.port) : !egress.ports.isEmpty;
   const ingress: SideVerdict = {
@@ -171,27 +255,33 @@ function explainDns(
     grants: [],
     ports: PortSet.all,
   };
-  const what = port
-    ? `${from.id} → cluster DNS on ${port.protocol} ${port.port}`
-    : `${from.id} → cluster DNS`;
+  const what = port ? `${name} → cluster DNS on ${port.protocol} ${port.port}` : `${name} → cluster DNS`;
   const lines = [
     `${what}: ${allowed ? (port ? 'ALLOWED' : `allowed on ${egress.ports.toString()}`) : port ? 'DENIED' : 'DENIED on every port'}.`,
     '',
     `The cluster DNS is ${target.description}; it is not declared in the workspace, so only the egress side is judged.`,
     egress.isolated
-      ? `${from.id} is isolated for egress by ${egress.isolatingPolicies.map((p) => qualifiedName(p)).join(', ')}; ` +
+      ? `${name} is isolated for egress by ${egress.isolatingPolicies.map((p) => qualifiedName(p)).join(', ')}; ` +
         (egress.grants.length > 0
           ? egress.grants
               .map((g) => `${qualifiedName(g.policy)} egress[${g.rule.index}] allows ${g.ports.toString()}`)
               .join('; ')
           : 'no egress rule reaches the DNS.')
-      : `${from.id} is not isolated for egress: every destination is allowed.`,
+      : `${name} is not isolated for egress: every destination is allowed.`,
   ];
+  if (from.group) {
+    const count = reaching.reduce((n, [, c]) => n + c, 0);
+    lines.unshift(
+      `${groupLabel(from)} → cluster DNS: ${count.toLocaleString('en-US')} of ${from.pods.toLocaleString('en-US')} pods may reach it${port ? ` on ${port.protocol} ${port.port}` : ''}.`,
+      '',
+      'For example:',
+    );
+  }
   const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;
   return {
     from: from.id,
     to: CLUSTER_DNS_ID,
-    allowed,
+    allowed: from.group ? reaching.length > 0 : allowed,
     ports: portsJson(egress.ports),
     text: lines.join('\n'),
     egress: sideJson(egress, locationOf, queried, allowed),
@@ -199,14 +289,96 @@ function explainDns(
   };
 }
 
-function endpointOf(ctx: AnalysisContext, node: GraphNode): Endpoint | undefined {
-  if (node.kind === 'External') {
-    const block = ctx.engine.externals.find((b) => externalNodeId(b) === node.id);
-    return block ? { kind: 'external', block } : undefined;
+/** The endpoints a view node stands for, each with how many of its pods (1 for an address block). */
+function endpointsOf(layout: GraphLayout, view: ViewNode): Array<{ endpoint: Endpoint; count: number }> {
+  const blocks = new Map([...layout.externalNodes].map(([block, node]) => [node, block]));
+  const out: Array<{ endpoint: Endpoint; count: number }> = [];
+  for (const node of view.nodes) {
+    const block = blocks.get(node);
+    if (block) out.push({ endpoint: { kind: 'external', block }, count: 1 });
   }
-  const workload = node.workloads[0];
-  const cls = workload ? ctx.engine.classOf(workload) : undefined;
-  return cls ? { kind: 'class', cls } : undefined;
+  for (const [cls, count] of classesOfView(layout, view))
+    out.push({ endpoint: { kind: 'class', cls }, count });
+  return out;
+}
+
+/** A node of the view that holds an endpoint: its id, for the example of a group explanation. */
+function memberId(layout: GraphLayout, view: ViewNode, endpoint: Endpoint): string {
+  for (const node of view.nodes) {
+    if (endpoint.kind === 'external' ? layout.externalNodes.get(endpoint.block) === node : false)
+      return node.id;
+    if (endpoint.kind === 'class' && node.workloads.some((w) => layout.engine.classOf(w) === endpoint.cls))
+      return node.id;
+  }
+  return view.id;
+}
+
+function groupLabel(view: ViewNode): string {
+  if (!view.group) return view.id;
+  const pods = `${view.pods.toLocaleString('en-US')} ${view.group.kind === 'external' ? 'blocks' : 'pods'}`;
+  if (view.group.kind === 'namespace') return `namespace ${view.namespace} (${pods})`;
+  return `${view.name} (${pods})`;
+}
+
+/**
+ * The explanation of a pair involving a group: how many of its pod pairs are allowed and on which
+ * ports, then one allowed pair (else the first pair) explained in full.
+ */
+function explainGroups(
+  ctx: AnalysisContext,
+  layout: GraphLayout,
+  from: ViewNode,
+  to: ViewNode,
+  locationOf: LocationOf,
+  port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
+): ExplainResult | undefined {
+  const engine = ctx.engine;
+  let ports = PortSet.none;
+  let pairs = 0;
+  let example: { src: Endpoint; dst: Endpoint } | undefined;
+  let first: { src: Endpoint; dst: Endpoint } | undefined;
+  const targets = endpointsOf(layout, to);
+  for (const { endpoint: src, count: na } of endpointsOf(layout, from)) {
+    for (const { endpoint: dst, count: nb } of targets) {
+      if (src.kind === 'external' && dst.kind === 'external') continue;
+      const same = src.kind === 'class' && dst.kind === 'class' && src.cls === dst.cls && from === to;
+      const n = na * nb - (same ? na : 0);
+      if (n <= 0) continue;
+      first ??= { src, dst };
+      const allowed = engine.allowed(src, dst);
+      if (port ? !allowed.has(port.protocol, port.port) : allowed.isEmpty) continue;
+      pairs += n;
+      ports = ports.union(allowed);
+      example ??= { src, dst };
+    }
+  }
+  const chosen = example ?? first;
+  if (!chosen) return undefined;
+  const names = { from: memberId(layout, from, chosen.src), to: memberId(layout, to, chosen.dst) };
+  const explanation = explainConnection(engine, chosen.src, chosen.dst, names, port);
+  const total = from.pods * to.pods - (from === to ? from.pods : 0);
+  const unit = from.group?.kind === 'external' || to.group?.kind === 'external' ? 'pairs' : 'pod pairs';
+  const summary =
+    `${groupLabel(from)} → ${groupLabel(to)}: ${pairs.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit} allowed` +
+    (port ? ` on ${port.protocol} ${port.port}` : pairs > 0 ? ` (on ${ports.toString()})` : '') +
+    '. Expand the groups to see each connection.';
+  const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;
+  const sideAllows = (side: SideVerdict) =>
+    port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;
+  return {
+    from: from.id,
+    to: to.id,
+    allowed: pairs > 0,
+    ports: portsJson(ports),
+    text: `${summary}\n\nFor example, ${explanation.text}`,
+    egress: sideJson(explanation.verdict.egress, locationOf, queried, sideAllows(explanation.verdict.egress)),
+    ingress: sideJson(
+      explanation.verdict.ingress,
+      locationOf,
+      queried,
+      sideAllows(explanation.verdict.ingress),
+    ),
+  };
 }
 
 function sideJson(
@@ -240,7 +412,10 @@ function sideJson(
   };
 }
 
-/** The explanation of one node pair of the graph; undefined when either id is unknown. */
+/**
+ * The explanation of one pair of the view's nodes (single nodes or groups, see reach/aggregate.ts);
+ * undefined when either id is unknown.
+ */
 export function explainPayload(
   ctx: AnalysisContext,
   level: ReachLevel,
@@ -248,14 +423,17 @@ export function explainPayload(
   toId: string,
   locationOf: LocationOf,
   port?: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number },
+  /** The view's node limit, as for the graph (VIEW_NODE_LIMIT unless a test sets it). */
+  limit = VIEW_NODE_LIMIT,
 ): ExplainResult | undefined {
-  const graph = graphOf(ctx, level);
-  const from = graph.nodes.find((n) => n.id === fromId);
-  if (from && toId === CLUSTER_DNS_ID) return explainDns(ctx, from, locationOf, port);
-  const to = graph.nodes.find((n) => n.id === toId);
+  const layout = layoutOf(ctx, level);
+  const from = resolveViewNode(layout, fromId, limit);
+  if (from && toId === CLUSTER_DNS_ID) return explainDns(ctx, layout, from, locationOf, port);
+  const to = resolveViewNode(layout, toId, limit);
   if (!from || !to) return undefined;
-  const src = endpointOf(ctx, from);
-  const dst = endpointOf(ctx, to);
+  if (from.group || to.group) return explainGroups(ctx, layout, from, to, locationOf, port);
+  const src = endpointsOf(layout, from)[0]?.endpoint;
+  const dst = endpointsOf(layout, to)[0]?.endpoint;
   if (!src || !dst) return undefined;
   const explanation = explainConnection(ctx.engine, src, dst, { from: from.id, to: to.id }, port);
   const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;

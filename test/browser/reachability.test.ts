@@ -447,6 +447,46 @@ describe('reachability webview in Chromium', { skip }, () => {
     });
   });
 
+  // Issue 8: the view stays usable at 8,000 pods: namespaces are groups until expanded.
+  test('a large workspace is shown in groups: expand and collapse a namespace, explain a group pair', async () => {
+    const docs: string[] = [];
+    for (let i = 0; i < 8_000; i++) {
+      const ns = `ns-${String(i % 40).padStart(2, '0')}`;
+      docs.push(
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-${String(i).padStart(4, '0')}\n  namespace: ${ns}\n  labels: {app: a${i % 7}}\n`,
+      );
+    }
+    docs.push(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: only-a0, namespace: ns-01}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {}\n      podSelector: {matchLabels: {app: a0}}\n',
+    );
+    const host = new FakeHost(contextOf({ 'cluster.yaml': docs.join('---\n') }));
+    await withView(host, async ({ page }) => {
+      const status = page.locator('#status');
+      await status.filter({ hasText: 'shown in groups' }).waitFor();
+      assert.equal(await page.locator('th.row-name.group-node').count(), 40);
+      // ns-00 → ns-01: only its 29 pods labelled a0 may, to every pod of ns-01: 5,800 of 40,000 pairs.
+      await cell(
+        page,
+        'namespace ns-00 (200 workloads) to namespace ns-01 (200 workloads): all ports (5,800 of 40,000 pod pairs)',
+      ).click();
+      const pane = page.locator('#explain');
+      await pane.locator('pre.explain-text', { hasText: '5,800 of 40,000 pod pairs allowed' }).waitFor();
+      await screenshot(page, 'aggregated');
+
+      const mark = host.received.length;
+      await page.getByRole('button', { name: 'Expand namespace ns-03 (200 workloads)' }).click();
+      const expand = await host.waitFor('setExpanded', () => true, mark);
+      assert.deepEqual(expand.expand, ['ns:ns-03']);
+      await page.locator('th.row-name', { hasText: 'pod-0003' }).waitFor();
+      assert.equal(await page.locator('th.row-name.group-node').count(), 39);
+      await page.getByRole('button', { name: 'Collapse namespace ns-03' }).click();
+      const collapse = await host.waitFor('setExpanded', (m) => m.expand.length === 0, mark);
+      assert.deepEqual(collapse.expand, []);
+      await page.locator('th.row-name', { hasText: 'pod-0003' }).waitFor({ state: 'detached' });
+      assert.equal(await page.locator('th.row-name.group-node').count(), 40);
+    });
+  });
+
   test('keyboard: one tab stop, arrow keys move between cells, Enter explains; graph edges are focusable', async () => {
     const host = FakeHost.ofFiles(exampleFiles());
     await withView(host, async ({ page }) => {

@@ -196,5 +196,8 @@ test('reach streams large graphs: every pair of 300 unisolated pods, in JSON and
   // Sorted by source, then destination.
   const order = new Map(parsed.nodes.map((n, i) => [n.id, i]));
   const keys = parsed.edges.map((e) => order.get(e.from)! * 1000 + order.get(e.to)!);
-  assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+  assert.deepEqual(
+    keys,
+    [...keys].sort((a, b) => a - b),
+  );
 });

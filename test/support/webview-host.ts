@@ -138,13 +138,17 @@ export const locationOf: LocationOf = makeLocationOf((path) => pathToFileURL(joi
 type Waiter = { readonly test: (m: ViewMessage) => boolean; readonly resolve: (m: ViewMessage) => void };
 
 /**
- * The extension host's part, in Node: answers `ready` and `setLevel` with the graph, `explain` with a
+ * The extension host's part, in Node: answers `ready`, `setLevel` and `setExpanded` with the graph, `explain` with a
  * real explanation, and records every message the webview posts.
  */
 export class FakeHost {
   readonly received: ViewMessage[] = [];
   readonly malformed: unknown[] = [];
   level: ReachLevel = 'workload';
+  /** Group nodes the view asked to see expanded. */
+  expand: readonly string[] = [];
+  /** The view's node limit (the server's VIEW_NODE_LIMIT unless a test lowers it). */
+  limit: number | undefined;
   generation = 1;
   /** Adjusts the real graph payload (hand-built hostile additions). */
   transformGraph: (graph: ReachabilityResult) => ReachabilityResult = (g) => g;
@@ -159,7 +163,12 @@ export class FakeHost {
   }
 
   graph(): ReachabilityResult {
-    return this.transformGraph(reachabilityPayload(this.ctx, this.level, locationOf, this.generation));
+    return this.transformGraph(
+      reachabilityPayload(this.ctx, this.level, locationOf, this.generation, {
+        expand: this.expand,
+        ...(this.limit !== undefined ? { limit: this.limit } : {}),
+      }),
+    );
   }
 
   explain(
@@ -168,7 +177,8 @@ export class FakeHost {
     port?: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number },
   ): ExplainResult | undefined {
     return (
-      this.explainOverride?.(from, to) ?? explainPayload(this.ctx, this.level, from, to, locationOf, port)
+      this.explainOverride?.(from, to) ??
+      explainPayload(this.ctx, this.level, from, to, locationOf, port, this.limit)
     );
   }
 
@@ -190,6 +200,9 @@ export class FakeHost {
         return [{ type: 'graph', graph: this.graph() }];
       case 'setLevel':
         this.level = message.level;
+        return [{ type: 'graph', graph: this.graph() }];
+      case 'setExpanded':
+        this.expand = message.expand;
         return [{ type: 'graph', graph: this.graph() }];
       case 'explain': {
         const result = this.explain(message.from, message.to, message.port);

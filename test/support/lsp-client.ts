@@ -530,9 +530,15 @@ export class LspClient {
           .then(() => this.connection.sendNotification(ExitNotification.type)),
         new Promise((resolve) => setTimeout(resolve, 2000)),
       ]);
+      // A server that exits by itself after `exit` finishes its work (a CPU profile is written then).
+      if (this.exited === undefined)
+        await Promise.race([
+          new Promise<void>((resolve) => this.process.once('exit', () => resolve())),
+          new Promise((resolve) => setTimeout(resolve, 2000)),
+        ]);
     } finally {
       this.connection.dispose();
-      this.process.kill();
+      if (this.exited === undefined) this.process.kill();
       rmSync(this.workspace, { recursive: true, force: true });
     }
   }

@@ -47,13 +47,14 @@ export interface ReachNodeJson {
 }
 
 /**
- * A group node of an aggregated graph: a namespace shown as one node, the nodes of an expanded namespace
- * that behave alike (same policies, same peers), the rest of a namespace past the size limit, or the
- * external address blocks. Its id (`ns:<namespace>`, `similar:<namespace>/<first node id>`,
+ * A group node of an aggregated graph: consecutive namespaces (in name order, when there are too many to
+ * show one by one), a namespace shown as one node, the nodes of an expanded namespace that behave alike
+ * (same policies, same peers), the rest of a namespace past the size limit, or the external address
+ * blocks. Its id (`namespaces:<first>..<last>`, `ns:<namespace>`, `similar:<namespace>/<first node id>`,
  * `more:<namespace>`, `external`) is what `ReachabilityParams.expand` names to show its members.
  */
 export interface ReachGroupJson {
-  readonly kind: 'namespace' | 'similar' | 'more' | 'external';
+  readonly kind: 'namespaces' | 'namespace' | 'similar' | 'more' | 'external';
   /** How many nodes of the requested level it stands for. */
   readonly nodes: number;
   /** How many pods (and pod templates) it stands for: the unit of `ReachEdgeJson.pairs`. */

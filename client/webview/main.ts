@@ -34,6 +34,7 @@ class ReachabilityView {
   private readonly explainPane: HTMLElement;
   private readonly exportSvgButton: HTMLButtonElement;
   private readonly exportCsvButton: HTMLButtonElement;
+  private readonly collapseAllButton: HTMLButtonElement;
 
   private model: ViewModel | undefined;
   private visible: Visible | undefined;
@@ -103,6 +104,12 @@ class ReachabilityView {
     this.exportCsvButton = el('button', { type: 'button', id: 'export-csv' }, 'Export CSV');
     this.exportSvgButton = el('button', { type: 'button', id: 'export-svg' }, 'Export SVG');
     this.exportCsvButton.addEventListener('click', () => this.exportCsv());
+    this.collapseAllButton = el(
+      'button',
+      { type: 'button', id: 'collapse-all', hidden: true },
+      'Collapse all',
+    );
+    this.collapseAllButton.addEventListener('click', () => this.setExpanded([]));
     this.exportSvgButton.addEventListener('click', () => this.exportSvg());
 
     this.status = el(
@@ -175,7 +182,7 @@ class ReachabilityView {
         el('h1', {}, 'Reachability'),
         tablist,
         this.fitLabel,
-        el('div', { class: 'actions' }, this.exportCsvButton, this.exportSvgButton),
+        el('div', { class: 'actions' }, this.collapseAllButton, this.exportCsvButton, this.exportSvgButton),
         this.status,
       ),
       this.filters.element,
@@ -292,6 +299,7 @@ class ReachabilityView {
 
   private setExpanded(expanded: readonly string[]): void {
     this.store.update({ expanded });
+    this.renderChrome();
     this.post({ type: 'setExpanded', expand: expanded });
     this.status.textContent = 'Loading…';
   }
@@ -314,6 +322,7 @@ class ReachabilityView {
     this.fitToggle.checked = this.store.state.fit;
     this.exportCsvButton.disabled = !this.model;
     this.exportSvgButton.disabled = !this.model;
+    this.collapseAllButton.hidden = this.store.state.expanded.length === 0;
   }
 
   private render(): void {

@@ -29,6 +29,9 @@ const cellTextMax = 18;
 /** Past this many cells the table gets too slow to build and use: the view asks for narrower filters. */
 export const maxMatrixCells = 90_000;
 
+/** Past this many cells a cell is one text node (see renderMatrix). */
+const largeMatrixCells = 2_500;
+
 /** What a matrix cell shows for a pair. */
 export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to: ViewNode): CellView {
   // A group's own cell is the traffic among its members; a single node's traffic to itself is not judged.
@@ -133,6 +136,9 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
         : 'Rows: from · Columns: to',
     ),
   );
+  // A large matrix holds one text node per cell instead of two spans: a third of the elements to
+  // style and lay out (laying out tens of thousands of cells is most of the time it takes to show them).
+  const large = rows.length * cols.length > largeMatrixCells;
   table.appendChild(el('colgroup', { class: 'headers', span: 2 }));
   for (const g of visible.colGroups) {
     table.appendChild(el('colgroup', { class: `group group-${g.group.kind}`, span: g.nodes.length }));
@@ -170,7 +176,9 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
     const body = el('tbody', { class: `group-${g.group.kind}` });
     // A namespace of an aggregated graph shown node by node was expanded: it can be collapsed again.
     const expandedNamespace =
-      aggregated && g.group.kind === 'namespace' && !g.nodes.some((n) => n.node.group?.kind === 'namespace');
+      aggregated &&
+      g.group.kind === 'namespace' &&
+      !g.nodes.some((n) => n.node.group?.kind === 'namespace' || n.node.group?.kind === 'namespaces');
     g.nodes.forEach((from, i) => {
       const tr = el('tr', {});
       if (i === 0) {
@@ -225,8 +233,12 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
             'data-row': row,
             'data-col': col,
           },
-          el('span', { class: 'sym', 'aria-hidden': 'true' }, view.symbol),
-          el('span', { class: 'txt', 'aria-hidden': 'true' }, view.text),
+          ...(large
+            ? [`${view.symbol} ${view.text}`]
+            : [
+                el('span', { class: 'sym', 'aria-hidden': 'true' }, view.symbol),
+                el('span', { class: 'txt', 'aria-hidden': 'true' }, view.text),
+              ]),
         );
         rowCells.push(td);
         tr.appendChild(td);

@@ -57,7 +57,7 @@ function node(value: unknown): ReachNodeJson | undefined {
   };
 }
 
-const groupKinds: ReadonlySet<unknown> = new Set(['namespace', 'similar', 'more', 'external']);
+const groupKinds: ReadonlySet<unknown> = new Set(['namespaces', 'namespace', 'similar', 'more', 'external']);
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 function group(value: unknown): ReachGroupJson | undefined {

@@ -79,6 +79,8 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
   const plainLabel = (n: ReachNodeJson) => {
     if (n.group?.kind === 'namespace')
       return `namespace ${n.namespace} (${countText(n.group.nodes, graph.level)})`;
+    if (n.group?.kind === 'namespaces')
+      return `${n.name} ${n.namespace} (${countText(n.group.nodes, graph.level)})`;
     if (n.group) return n.namespace ? `${n.namespace}/${n.name}` : n.name;
     return n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
   };

@@ -317,6 +317,7 @@ function groupLabel(view: ViewNode): string {
   if (!view.group) return view.id;
   const pods = `${view.pods.toLocaleString('en-US')} ${view.group.kind === 'external' ? 'blocks' : 'pods'}`;
   if (view.group.kind === 'namespace') return `namespace ${view.namespace} (${pods})`;
+  if (view.group.kind === 'namespaces') return `${view.name} ${view.namespace} (${pods})`;
   return `${view.name} (${pods})`;
 }
 

@@ -23,7 +23,15 @@ export const VIEW_NODE_LIMIT = 250;
 /** External address blocks shown one by one in an aggregated view, at most. */
 const EXTERNAL_LIMIT = 12;
 
-export type ViewGroupKind = 'namespace' | 'similar' | 'more' | 'external';
+/**
+ * Namespaces shown one by one in an aggregated view, at most: with more (a multi-tenant cluster of
+ * hundreds), consecutive namespaces in name order form sets of about equal size, each one node until
+ * expanded, so that the first view of any cluster has a few dozen nodes.
+ */
+const NAMESPACE_LIMIT = 40;
+const NAMESPACE_SETS = 30;
+
+export type ViewGroupKind = 'namespaces' | 'namespace' | 'similar' | 'more' | 'external';
 
 export interface ViewNode {
   readonly id: string;
@@ -138,13 +146,19 @@ export function viewNodes(
 ): { nodes: ViewNode[]; aggregated: boolean } {
   if (layout.nodes.length <= limit) return { nodes: layout.nodes.map(single), aggregated: false };
   const out: ViewNode[] = [];
-  for (const [namespace, nodes] of [...byNamespace(layout)].sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  )) {
+  const namespaces = sortedNamespaces(layout);
+  const showNamespace = ([namespace, nodes]: readonly [string, GraphNode[]]) => {
     const id = `ns:${namespace}`;
     if (!expand.has(id)) out.push(groupNode(id, 'namespace', namespace, namespace, nodes, true));
     else if (nodes.length <= limit) out.push(...nodes.map(single));
     else out.push(...namespaceParts(layout, namespace, nodes, expand, limit));
+  };
+  for (const set of namespaceSets(namespaces)) {
+    const id = setId(set);
+    // A set is open when it is expanded or holds an expanded namespace.
+    const open = set.length === 1 || expand.has(id) || set.some(([ns]) => expand.has(`ns:${ns}`));
+    if (open) set.forEach(showNamespace);
+    else out.push(namespaceSetNode(id, set));
   }
   const externals = layout.nodes.filter((n) => n.kind === 'External');
   if (externals.length > EXTERNAL_LIMIT && !expand.has('external'))
@@ -153,6 +167,40 @@ export function viewNodes(
     );
   else out.push(...externals.map(single));
   return { nodes: out, aggregated: true };
+}
+
+function sortedNamespaces(layout: GraphLayout): Array<[string, GraphNode[]]> {
+  return [...byNamespace(layout)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Namespaces in name order, cut into sets when there are more than the view shows one by one. */
+function namespaceSets(
+  namespaces: ReadonlyArray<[string, GraphNode[]]>,
+): Array<Array<[string, GraphNode[]]>> {
+  if (namespaces.length <= NAMESPACE_LIMIT) return namespaces.map((n) => [n]);
+  const size = Math.ceil(namespaces.length / NAMESPACE_SETS);
+  const sets: Array<Array<[string, GraphNode[]]>> = [];
+  for (let i = 0; i < namespaces.length; i += size) sets.push(namespaces.slice(i, i + size));
+  return sets;
+}
+
+/** `namespaces:<first>..<last>` (namespace names cannot hold `..`). */
+function setId(set: ReadonlyArray<[string, GraphNode[]]>): string {
+  return `namespaces:${set[0]![0]}..${set[set.length - 1]![0]}`;
+}
+
+function namespaceSetNode(id: string, set: ReadonlyArray<[string, GraphNode[]]>): ViewNode {
+  const first = set[0]![0];
+  const last = set[set.length - 1]![0];
+  // The range is its "namespace" for display: the view groups rows by namespace.
+  return groupNode(
+    id,
+    'namespaces',
+    `${first} … ${last}`,
+    `${set.length} namespaces`,
+    set.flatMap(([, n]) => n),
+    true,
+  );
 }
 
 /**
@@ -171,6 +219,11 @@ export function resolveViewNode(
     return externals.length > 0
       ? groupNode(id, 'external', '', `${externals.length} external address blocks`, externals, true)
       : undefined;
+  }
+  const range = /^namespaces:(.+)\.\.(.+)$/.exec(id);
+  if (range) {
+    const set = sortedNamespaces(layout).filter(([ns]) => ns >= range[1]! && ns <= range[2]!);
+    return set.length > 0 ? namespaceSetNode(id, set) : undefined;
   }
   const m = /^(ns|similar|more):([^/]*)(?:\/(.*))?$/.exec(id);
   if (!m) return undefined;

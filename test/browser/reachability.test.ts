@@ -487,6 +487,31 @@ describe('reachability webview in Chromium', { skip }, () => {
     });
   });
 
+  test('hundreds of namespaces: sets of namespaces, then a namespace, then its pods; Collapse all', async () => {
+    const docs = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${String(i).padStart(3, '0')}\n  namespace: team-${String(i % 120).padStart(3, '0')}\n`,
+    );
+    const host = new FakeHost(contextOf({ 'cluster.yaml': docs.join('---\n') }));
+    await withView(host, async ({ page }) => {
+      await page.locator('#status').filter({ hasText: 'shown in groups' }).waitFor();
+      assert.equal(await page.locator('th.row-name.group-node').count(), 30, '120 namespaces in 30 sets');
+      const mark = host.received.length;
+      await page
+        .getByRole('button', { name: 'Expand 4 namespaces team-000 … team-003 (20 workloads)' })
+        .click();
+      await page.getByRole('button', { name: 'Expand namespace team-001 (5 workloads)' }).click();
+      const second = await host.waitFor('setExpanded', (m) => m.expand.length === 2, mark);
+      assert.deepEqual(second.expand, ['namespaces:team-000..team-003', 'ns:team-001']);
+      await page.locator('th.row-name', { hasText: 'p001' }).waitFor();
+      await page.getByRole('button', { name: 'Collapse all' }).click();
+      await host.waitFor('setExpanded', (m) => m.expand.length === 0, mark);
+      await page.locator('th.row-name', { hasText: 'p001' }).waitFor({ state: 'detached' });
+      assert.equal(await page.getByRole('button', { name: 'Collapse all' }).isHidden(), true);
+    });
+  });
+
   test('keyboard: one tab stop, arrow keys move between cells, Enter explains; graph edges are focusable', async () => {
     const host = FakeHost.ofFiles(exampleFiles());
     await withView(host, async ({ page }) => {

@@ -184,3 +184,32 @@ test('nodesOnly lists every node without edges, for pickers', () => {
   assert.equal(payload.aggregated, undefined);
   assert.equal(payload.nodes.filter((n) => n.kind === 'Pod').length, 30);
 });
+
+test('hundreds of namespaces are shown in sets of consecutive names, expanded on demand', () => {
+  const docs = Array.from(
+    { length: 600 },
+    (_, i) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\n  namespace: team-${String(i % 120).padStart(3, '0')}\n`,
+  );
+  const ctx = contextOf(docs.join('---\n'));
+  const layout = graphLayout(ctx.engine, ctx.workspace.model, 'workload');
+  const top = viewNodes(layout);
+  const sets = top.nodes.filter((n) => n.group?.kind === 'namespaces');
+  assert.equal(sets.length, 30, '120 namespaces in 30 sets of 4');
+  assert.deepEqual(
+    [sets[0]!.id, sets[0]!.name, sets[0]!.namespace, sets[0]!.pods],
+    ['namespaces:team-000..team-003', '4 namespaces', 'team-000 … team-003', 20],
+  );
+  check(layout, top.nodes);
+  // Expanding a set shows its namespaces (each a group); expanding one of them keeps its set open.
+  const open = viewNodes(layout, new Set(['namespaces:team-000..team-003']));
+  assert.deepEqual(
+    open.nodes.slice(0, 4).map((n) => n.id),
+    ['ns:team-000', 'ns:team-001', 'ns:team-002', 'ns:team-003'],
+  );
+  const deeper = viewNodes(layout, new Set(['ns:team-002']));
+  assert.ok(deeper.nodes.some((n) => n.id === 'ns:team-003' && n.group?.kind === 'namespace'));
+  assert.equal(deeper.nodes.filter((n) => n.namespace === 'team-002' && !n.group).length, 5);
+  check(layout, deeper.nodes);
+  assert.deepEqual(resolveViewNode(layout, 'namespaces:team-004..team-007')?.nodes.length, 20);
+});

@@ -28,6 +28,7 @@ import type { ViewNode } from '../reach/aggregate.js';
 import type { PodClass } from '../reach/classes.js';
 import type { Endpoint, SideVerdict } from '../reach/engine.js';
 import { explainConnection } from '../explain/explain.js';
+import type { Explanation } from '../explain/explain.js';
 import type { Origin } from '../model/types.js';
 import { qualifiedName } from '../model/types.js';
 import { PortSet } from '../semantics/port-set.js';
@@ -363,23 +364,11 @@ function explainGroups(
     `${groupLabel(from)} → ${groupLabel(to)}: ${pairs.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit} allowed` +
     (port ? ` on ${port.protocol} ${port.port}` : pairs > 0 ? ` (on ${ports.toString()})` : '') +
     '. Expand the groups to see each connection.';
-  const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;
-  const sideAllows = (side: SideVerdict) =>
-    port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;
-  return {
-    from: from.id,
-    to: to.id,
+  return resultOf(explanation, { from: from.id, to: to.id }, locationOf, port, {
     allowed: pairs > 0,
-    ports: portsJson(ports),
+    ports,
     text: `${summary}\n\nFor example, ${explanation.text}`,
-    egress: sideJson(explanation.verdict.egress, locationOf, queried, sideAllows(explanation.verdict.egress)),
-    ingress: sideJson(
-      explanation.verdict.ingress,
-      locationOf,
-      queried,
-      sideAllows(explanation.verdict.ingress),
-    ),
-  };
+  });
 }
 
 function sideJson(
@@ -437,21 +426,36 @@ export function explainPayload(
   const dst = endpointsOf(layout, to)[0]?.endpoint;
   if (!src || !dst) return undefined;
   const explanation = explainConnection(ctx.engine, src, dst, { from: from.id, to: to.id }, port);
-  const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;
-  const sideAllows = (side: SideVerdict) =>
-    port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;
-  return {
-    from: from.id,
-    to: to.id,
+  return resultOf(explanation, { from: from.id, to: to.id }, locationOf, port, {
     allowed: explanation.allowed,
-    ports: portsJson(explanation.ports),
+    ports: explanation.ports,
     text: explanation.text,
-    egress: sideJson(explanation.verdict.egress, locationOf, queried, sideAllows(explanation.verdict.egress)),
-    ingress: sideJson(
-      explanation.verdict.ingress,
+  });
+}
+
+/** An explanation as the protocol's result: the verdict, and both sides with their rules' locations. */
+function resultOf(
+  explanation: Explanation,
+  ids: { readonly from: string; readonly to: string },
+  locationOf: LocationOf,
+  port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
+  summary: { readonly allowed: boolean; readonly ports: PortSet; readonly text: string },
+): ExplainResult {
+  const queried = port ? { protocol: port.protocol, port: port.port, endPort: port.port } : undefined;
+  const side = (verdict: SideVerdict) =>
+    sideJson(
+      verdict,
       locationOf,
       queried,
-      sideAllows(explanation.verdict.ingress),
-    ),
+      port ? verdict.ports.has(port.protocol, port.port) : !verdict.ports.isEmpty,
+    );
+  return {
+    from: ids.from,
+    to: ids.to,
+    allowed: summary.allowed,
+    ports: portsJson(summary.ports),
+    text: summary.text,
+    egress: side(explanation.verdict.egress),
+    ingress: side(explanation.verdict.ingress),
   };
 }

@@ -134,6 +134,8 @@ export class ReachabilityPanel implements vscode.Disposable {
           });
           this.post({ type: 'explanation', from, to, result });
         } catch (error) {
+          // Replaced by a newer explanation request (the server keeps the newest): that one answers.
+          if (isCancellation(error)) return;
           this.post({ type: 'explanation', from, to, error: errorText(error) });
         }
         return;

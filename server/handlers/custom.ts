@@ -10,7 +10,7 @@ import type {
   ReachabilityResult,
   StatusParams,
 } from '../../shared/protocol.js';
-import { explainPayload, makeLocationOf, reachabilityWork } from '../../shared/features/reachability-view.js';
+import { explainWork, makeLocationOf, reachabilityWork } from '../../shared/features/reachability-view.js';
 import type { CancellationToken } from 'vscode-languageserver';
 import { runSliced, Supersession } from './sliced.js';
 import { defaultDenyPolicy } from '../../shared/fixes/default-deny.js';
@@ -49,8 +49,18 @@ export async function reachability(
   return runSliced(work, { token, superseded });
 }
 
-export function explain(state: ServerState, params: ExplainParams): ExplainResult {
-  const result = explainPayload(
+const explainRequests = new WeakMap<ServerState, Supersession>();
+
+/** An explanation; a pair of large groups is decided in slices, cancellable like reachability. */
+export async function explain(
+  state: ServerState,
+  params: ExplainParams,
+  token: CancellationToken,
+): Promise<ExplainResult> {
+  let supersession = explainRequests.get(state);
+  if (!supersession) explainRequests.set(state, (supersession = new Supersession()));
+  const superseded = supersession.take();
+  const work = explainWork(
     state.analysis(),
     params.level === 'pod' ? 'pod' : 'workload',
     params.from,
@@ -58,6 +68,7 @@ export function explain(state: ServerState, params: ExplainParams): ExplainResul
     makeLocationOf((p) => state.paths.uri(p)),
     params.port,
   );
+  const result = await runSliced(work, { token, superseded });
   if (!result)
     throw new ResponseError(ErrorCodes.InvalidParams, `unknown node: ${params.from} or ${params.to}`);
   return result;

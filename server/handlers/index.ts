@@ -50,7 +50,7 @@ export function registerFeatureHandlers(state: ServerState, logError: LogError):
   connection.onCodeLens(guarded('codeLens', logError, [], (p) => codeLens(state, p)));
   // Custom requests report failures to the client (the view shows them) instead of answering empty.
   connection.onRequest(ReachabilityRequest, (p, token) => reachability(state, p, token));
-  connection.onRequest(ExplainRequest, (p) => explain(state, p));
+  connection.onRequest(ExplainRequest, (p, token) => explain(state, p, token));
   connection.onRequest(NamespacesRequest, () => namespaces(state));
   connection.onRequest(CreateDefaultDenyRequest, (p) => createDefaultDeny(state, p));
   connection.onRequest(MemoryRequest, () => memory());

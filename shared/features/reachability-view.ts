@@ -326,22 +326,24 @@ function groupLabel(view: ViewNode): string {
  * The explanation of a pair involving a group: how many of its pod pairs are allowed and on which
  * ports, then one allowed pair (else the first pair) explained in full.
  */
-function explainGroups(
+function* explainGroups(
   ctx: AnalysisContext,
   layout: GraphLayout,
   from: ViewNode,
   to: ViewNode,
   locationOf: LocationOf,
   port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
-): ExplainResult | undefined {
+): Generator<void, ExplainResult | undefined> {
   const engine = ctx.engine;
   let ports = PortSet.none;
   let pairs = 0;
   let example: { src: Endpoint; dst: Endpoint } | undefined;
   let first: { src: Endpoint; dst: Endpoint } | undefined;
   const targets = endpointsOf(layout, to);
+  let decided = 0;
   for (const { endpoint: src, count: na } of endpointsOf(layout, from)) {
     for (const { endpoint: dst, count: nb } of targets) {
+      if (++decided % 1024 === 0) yield;
       if (src.kind === 'external' && dst.kind === 'external') continue;
       const same = src.kind === 'class' && dst.kind === 'class' && src.cls === dst.cls && from === to;
       const n = na * nb - (same ? na : 0);
@@ -402,11 +404,25 @@ function sideJson(
   };
 }
 
+/** {@link explainWork} run to its end. */
+export function explainPayload(
+  ctx: AnalysisContext,
+  level: ReachLevel,
+  fromId: string,
+  toId: string,
+  locationOf: LocationOf,
+  port?: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number },
+  limit = VIEW_NODE_LIMIT,
+): ExplainResult | undefined {
+  return complete(explainWork(ctx, level, fromId, toId, locationOf, port, limit));
+}
+
 /**
  * The explanation of one pair of the view's nodes (single nodes or groups, see reach/aggregate.ts);
- * undefined when either id is unknown.
+ * undefined when either id is unknown. A pair of groups is decided class pair by class pair, in slices
+ * (the generator yields between them).
  */
-export function explainPayload(
+export function* explainWork(
   ctx: AnalysisContext,
   level: ReachLevel,
   fromId: string,
@@ -415,13 +431,13 @@ export function explainPayload(
   port?: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number },
   /** The view's node limit, as for the graph (VIEW_NODE_LIMIT unless a test sets it). */
   limit = VIEW_NODE_LIMIT,
-): ExplainResult | undefined {
+): Generator<void, ExplainResult | undefined> {
   const layout = layoutOf(ctx, level);
   const from = resolveViewNode(layout, fromId, limit);
   if (from && toId === CLUSTER_DNS_ID) return explainDns(ctx, layout, from, locationOf, port);
   const to = resolveViewNode(layout, toId, limit);
   if (!from || !to) return undefined;
-  if (from.group || to.group) return explainGroups(ctx, layout, from, to, locationOf, port);
+  if (from.group || to.group) return yield* explainGroups(ctx, layout, from, to, locationOf, port);
   const src = endpointsOf(layout, from)[0]?.endpoint;
   const dst = endpointsOf(layout, to)[0]?.endpoint;
   if (!src || !dst) return undefined;

@@ -292,10 +292,9 @@ function explainDns(
 
 /** The endpoints a view node stands for, each with how many of its pods (1 for an address block). */
 function endpointsOf(layout: GraphLayout, view: ViewNode): Array<{ endpoint: Endpoint; count: number }> {
-  const blocks = new Map([...layout.externalNodes].map(([block, node]) => [node, block]));
   const out: Array<{ endpoint: Endpoint; count: number }> = [];
   for (const node of view.nodes) {
-    const block = blocks.get(node);
+    const block = layout.blockOf.get(node);
     if (block) out.push({ endpoint: { kind: 'external', block }, count: 1 });
   }
   for (const [cls, count] of classesOfView(layout, view))
@@ -306,8 +305,7 @@ function endpointsOf(layout: GraphLayout, view: ViewNode): Array<{ endpoint: End
 /** A node of the view that holds an endpoint: its id, for the example of a group explanation. */
 function memberId(layout: GraphLayout, view: ViewNode, endpoint: Endpoint): string {
   for (const node of view.nodes) {
-    if (endpoint.kind === 'external' ? layout.externalNodes.get(endpoint.block) === node : false)
-      return node.id;
+    if (endpoint.kind === 'external' && layout.blockOf.get(node) === endpoint.block) return node.id;
     if (endpoint.kind === 'class' && node.workloads.some((w) => layout.engine.classOf(w) === endpoint.cls))
       return node.id;
   }

@@ -260,11 +260,10 @@ function distribution(layout: GraphLayout, nodes: readonly ViewNode[]): Distribu
   const { engine } = layout;
   const counts = new Map<PodClass, Map<ViewNode, number>>();
   const ofBlock = new Map<ExternalBlock, ViewNode>();
-  const blockOf = new Map([...layout.externalNodes].map(([block, node]) => [node, block]));
   for (const view of nodes) {
     for (const node of view.nodes) {
       if (node.kind === 'External') {
-        ofBlock.set(blockOf.get(node)!, view);
+        ofBlock.set(layout.blockOf.get(node)!, view);
         continue;
       }
       for (const w of node.workloads) {

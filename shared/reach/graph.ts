@@ -71,6 +71,8 @@ export interface GraphLayout {
   /** The workload nodes each class belongs to. */
   readonly nodesOfClass: ReadonlyMap<PodClass, readonly GraphNode[]>;
   readonly externalNodes: ReadonlyMap<ExternalBlock, GraphNode>;
+  /** The address block of each external node (the inverse of `externalNodes`). */
+  readonly blockOf: ReadonlyMap<GraphNode, ExternalBlock>;
 }
 
 export function graphLayout(engine: ReachabilityEngine, model: ClusterModel, level: Level): GraphLayout {
@@ -91,19 +93,21 @@ export function graphLayout(engine: ReachabilityEngine, model: ClusterModel, lev
     );
   }
   const externalNodes = new Map<ExternalBlock, GraphNode>();
+  const blockOf = new Map<GraphNode, ExternalBlock>();
   for (const block of engine.externals) {
-    const id = externalNodeId(block);
-    externalNodes.set(block, {
-      id,
+    const node: GraphNode = {
+      id: externalNodeId(block),
       kind: 'External',
       namespace: '',
       name: engine.describeBlock(block),
       workloads: [],
       ranges: block.ranges.ranges.map(formatRange),
-    });
+    };
+    externalNodes.set(block, node);
+    blockOf.set(node, block);
   }
   const nodes = [...builders.map((b) => b.node), ...externalNodes.values()].sort(compareNodes);
-  return { level, engine, nodes, classesOf, nodesOfClass, externalNodes };
+  return { level, engine, nodes, classesOf, nodesOfClass, externalNodes, blockOf };
 }
 
 /**
@@ -141,8 +145,7 @@ export function* edgesOf(layout: GraphLayout): Generator<GraphEdge> {
       }
     };
     if (from.kind === 'External') {
-      const block = [...layout.externalNodes].find(([, n]) => n === from)![0];
-      const src: Endpoint = { kind: 'external', block };
+      const src: Endpoint = { kind: 'external', block: layout.blockOf.get(from)! };
       add(src, engine.reachableFrom(src));
     } else {
       for (const cls of layout.classesOf.get(from) ?? []) add({ kind: 'class', cls }, rowOf(cls));

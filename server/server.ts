@@ -7,6 +7,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  TextDocumentContentChangeEvent,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
@@ -17,11 +18,9 @@ import type {
   ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { WorkspaceSession } from '../shared/session/workspace-session.js';
-import type { EditHint } from '../shared/session/incremental-loader.js';
 import type { WorkspaceAnalysis } from '../shared/workspace-analysis.js';
-import type { SourceFile } from '../shared/source/source-file.js';
+import type { SourceFile, TextChange } from '../shared/source/source-file.js';
 import { toDiagnostic } from './diagnostics.js';
 import { looksLikeManifest, readIndexedFile, scanFolder } from './indexer.js';
 import { folderFromUri, PathMap, pathToUri, uriToPath } from './uris.js';
@@ -60,7 +59,7 @@ export interface ServerState {
 
 export function startServer(connection: Connection): void {
   /** Where the last change of each document was, for incremental re-parsing (consumed by updateFromText). */
-  const lastEdit = new Map<string, EditHint>();
+  const lastEdit = new Map<string, TextChange>();
   const documents = new TextDocuments<TextDocument>({
     create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
     update: (document, changes, version) => {
@@ -160,7 +159,7 @@ export function startServer(connection: Connection): void {
   }
 
   /** Puts a document's text into the session when it holds manifests (or already did). */
-  function updateFromText(uri: string, text: string, edit?: EditHint): boolean {
+  function updateFromText(uri: string, text: string, edit?: TextChange): boolean {
     const path = paths.display(uri);
     if (!session.hasFile(path) && !looksLikeManifest(text)) return false;
     return session.setFile(path, text, edit);

@@ -1,9 +1,11 @@
 /**
  * Loads a file again after an edit, re-parsing only the `---` documents whose text changed. Documents
  * before and after the edit (matched from both ends of the file) are reused; those after it have their
- * spans moved by the edit's length difference. The result is the same as `loadManifests` on the whole text (a unit test checks this).
+ * spans moved by the edit's length difference. The result is the same as `loadManifests` on the whole
+ * text (a unit test checks this).
  */
 import { SourceFile } from '../source/source-file.js';
+import type { TextChange } from '../source/source-file.js';
 import { loadManifests, defaultLoadLimits, mayBeTemplate } from '../parse/yaml-loader.js';
 import type { LoadLimits, LoadProblem, LoadedFile, ManifestDocument } from '../parse/yaml-loader.js';
 import { splitDocuments } from './document-chunks.js';
@@ -15,16 +17,6 @@ interface ParsedChunk {
   /** Spans are absolute for `start`. */
   readonly documents: readonly ManifestDocument[];
   readonly problems: readonly LoadProblem[];
-}
-
-/**
- * Where the new text differs from the previous one, when the caller knows (an editor's change event):
- * [start, oldEnd) of the previous text became [start, newEnd) of the new one.
- */
-export interface EditHint {
-  readonly start: number;
-  readonly oldEnd: number;
-  readonly newEnd: number;
 }
 
 export interface IncrementalStats {
@@ -40,7 +32,7 @@ export class IncrementalLoader {
 
   constructor(private readonly limits: LoadLimits = defaultLoadLimits) {}
 
-  load(file: SourceFile, hint?: EditHint): LoadedFile {
+  load(file: SourceFile, hint?: TextChange): LoadedFile {
     this.stats.parsed = 0;
     this.stats.reused = 0;
     const whole = loadWholeIfSpecial(file, this.limits);

@@ -5,6 +5,7 @@
  * unchanged documents are reused. Diagnostics, hovers and code actions all read the one analysis.
  */
 import { SourceFile } from '../source/source-file.js';
+import type { TextChange } from '../source/source-file.js';
 import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
 import { defaultLoadLimits, failedLoad } from '../parse/yaml-loader.js';
 import type { ProductCache } from '../model/build-cluster.js';
@@ -13,7 +14,6 @@ import type { WorkspaceAnalysis } from '../workspace-analysis.js';
 import type { Settings } from '../settings.js';
 import { defaultSettings } from '../settings.js';
 import { IncrementalLoader } from './incremental-loader.js';
-import type { EditHint } from './incremental-loader.js';
 
 interface FileState {
   loader: IncrementalLoader;
@@ -44,7 +44,7 @@ export class WorkspaceSession {
    * Sets or replaces a file's text; returns false (and does nothing) when the text is unchanged. `edit`
    * says where it changed (an editor's change event); it spares comparing the whole text.
    */
-  setFile(path: string, text: string, edit?: EditHint): boolean {
+  setFile(path: string, text: string, edit?: TextChange): boolean {
     const state = this.files.get(path);
     const hint = state && edit && plausible(edit, state.source.text, text) ? edit : undefined;
     if (state && !hint && state.source.text === text) return false;
@@ -128,7 +128,7 @@ function loadContained(
   loader: IncrementalLoader,
   source: SourceFile,
   limits: LoadLimits,
-  hint?: EditHint,
+  hint?: TextChange,
 ): FileState {
   try {
     return { loader, source, loaded: loader.load(source, hint) };
@@ -138,7 +138,7 @@ function loadContained(
 }
 
 /** True when a hint fits the two texts (its ranges exist and the text around it is unchanged at its ends). */
-function plausible(edit: EditHint, before: string, after: string): boolean {
+function plausible(edit: TextChange, before: string, after: string): boolean {
   const { start, oldEnd, newEnd } = edit;
   if (!(
     start >= 0 &&

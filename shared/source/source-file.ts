@@ -17,8 +17,11 @@ export interface Position {
   readonly character: number;
 }
 
-/** [start, oldEnd) of a previous text became [start, newEnd) of this one. */
-export interface TextEdit {
+/**
+ * Where a text changed from its previous version (an editor's change event): [start, oldEnd) of the
+ * previous text became [start, newEnd) of the new one. Not a fix's edit (fixes/types.ts TextChange).
+ */
+export interface TextChange {
   readonly start: number;
   readonly oldEnd: number;
   readonly newEnd: number;
@@ -27,7 +30,7 @@ export interface TextEdit {
 export class SourceFile {
   private lineStartsCache: number[] | undefined;
   /** The file this one was edited from, until the line starts are derived from it. */
-  private previous: { readonly file: SourceFile; readonly edit: TextEdit } | undefined;
+  private previous: { readonly file: SourceFile; readonly edit: TextChange } | undefined;
 
   constructor(
     /** The path or URI the file was read from, as the user named it. */
@@ -40,7 +43,7 @@ export class SourceFile {
    * before the edit kept, those after it moved, only the edited lines scanned), so a keystroke in a
    * large file does not rescan the whole text.
    */
-  static edited(previous: SourceFile, text: string, edit: TextEdit): SourceFile {
+  static edited(previous: SourceFile, text: string, edit: TextChange): SourceFile {
     const file = new SourceFile(previous.path, text);
     file.previous = { file: previous, edit };
     return file;
@@ -160,7 +163,7 @@ export function snapOffset(text: string, offset: number): number {
  * characters around it (`\n`; a `\r` not followed by `\n`), so starts before the edit are kept, starts
  * more than one character after it are moved, and only the window between is scanned.
  */
-function deriveLineStarts(old: readonly number[], text: string, edit: TextEdit): number[] {
+function deriveLineStarts(old: readonly number[], text: string, edit: TextChange): number[] {
   const delta = edit.newEnd - edit.oldEnd;
   const kept = firstAtLeast(old, edit.start);
   const out = old.slice(0, kept);

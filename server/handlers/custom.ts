@@ -12,13 +12,23 @@ import type {
 } from '../../shared/protocol.js';
 import { explainWork, makeLocationOf, reachabilityWork } from '../../shared/features/reachability-view.js';
 import type { CancellationToken } from 'vscode-languageserver';
-import { runSliced, Supersession } from './sliced.js';
+import { NewestInSlices } from './sliced.js';
 import { defaultDenyPolicy } from '../../shared/fixes/default-deny.js';
 import { lintIndex } from '../../shared/lint/rules/support.js';
 import type { WorkspaceAnalysis } from '../../shared/workspace-analysis.js';
 import type { ServerState } from '../server.js';
 
-const reachabilityRequests = new WeakMap<ServerState, Supersession>();
+/** The heavy requests of a server, each kind superseding its own older requests. */
+const heavyRequests = new WeakMap<ServerState, { reachability: NewestInSlices; explain: NewestInSlices }>();
+
+function requestsOf(state: ServerState): { reachability: NewestInSlices; explain: NewestInSlices } {
+  let requests = heavyRequests.get(state);
+  if (!requests) {
+    requests = { reachability: new NewestInSlices(), explain: new NewestInSlices() };
+    heavyRequests.set(state, requests);
+  }
+  return requests;
+}
 
 /**
  * The reachability graph, computed in slices (other messages are served in between), dropped when
@@ -30,12 +40,8 @@ export async function reachability(
   params: ReachabilityParams,
   token: CancellationToken,
 ): Promise<ReachabilityResult> {
-  let supersession = reachabilityRequests.get(state);
-  if (!supersession) reachabilityRequests.set(state, (supersession = new Supersession()));
-  const superseded = supersession.take();
-  const analysis = state.analysis();
   const work = reachabilityWork(
-    analysis,
+    state.analysis(),
     params.level === 'pod' ? 'pod' : 'workload',
     makeLocationOf((p) => state.paths.uri(p)),
     state.generation(),
@@ -46,10 +52,8 @@ export async function reachability(
       ...(params.nodesOnly === true ? { nodesOnly: true } : {}),
     },
   );
-  return runSliced(work, { token, superseded });
+  return requestsOf(state).reachability.run(work, token);
 }
-
-const explainRequests = new WeakMap<ServerState, Supersession>();
 
 /** An explanation; a pair of large groups is decided in slices, cancellable like reachability. */
 export async function explain(
@@ -57,9 +61,6 @@ export async function explain(
   params: ExplainParams,
   token: CancellationToken,
 ): Promise<ExplainResult> {
-  let supersession = explainRequests.get(state);
-  if (!supersession) explainRequests.set(state, (supersession = new Supersession()));
-  const superseded = supersession.take();
   const work = explainWork(
     state.analysis(),
     params.level === 'pod' ? 'pod' : 'workload',
@@ -68,7 +69,7 @@ export async function explain(
     makeLocationOf((p) => state.paths.uri(p)),
     params.port,
   );
-  const result = await runSliced(work, { token, superseded });
+  const result = await requestsOf(state).explain.run(work, token);
   if (!result)
     throw new ResponseError(ErrorCodes.InvalidParams, `unknown node: ${params.from} or ${params.to}`);
   return result;

@@ -31,13 +31,15 @@ export async function runSliced<T>(work: Generator<void, T>, control: SliceContr
   }
 }
 
-/** Tickets per request kind: the newest request of a kind supersedes the older ones. */
-export class Supersession {
+/**
+ * Runs requests of one kind in slices, the newest superseding the older ones: each request takes a
+ * ticket, and one whose ticket is no longer the latest stops at its next slice.
+ */
+export class NewestInSlices {
   private latest = 0;
 
-  /** Takes a ticket; the returned function tells whether a newer one was taken since. */
-  take(): () => boolean {
+  run<T>(work: Generator<void, T>, token: CancellationToken): Promise<T> {
     const ticket = ++this.latest;
-    return () => this.latest !== ticket;
+    return runSliced(work, { token, superseded: () => this.latest !== ticket });
   }
 }

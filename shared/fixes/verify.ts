@@ -10,7 +10,7 @@ import { loadManifests } from '../parse/yaml-loader.js';
 import { objectsOfDocument } from '../parse/kube-objects.js';
 import { validateNetworkPolicy } from '../validate/index.js';
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
-import { splitDocuments } from '../session/document-chunks.js';
+import { chunkAt, documentChunks } from '../session/document-chunks.js';
 import type { Fix } from './types.js';
 import { applyEdits } from './types.js';
 
@@ -43,11 +43,10 @@ export function fixKeepsDocuments(fix: Fix): boolean {
   const text = file.text;
   const start = Math.min(...fix.edits.map((e) => e.span.start));
   const end = Math.max(...fix.edits.map((e) => e.span.end));
-  const chunks = splitDocuments(text) ?? [{ start: 0, end: text.length }];
   // The documents around the edits: an edit at a `---` line may belong to either side, so both count.
-  const holding = (at: number) => chunks.find((c) => at >= c.start && at < c.end);
-  const from = holding(Math.max(0, start - 1))?.start ?? 0;
-  const to = holding(end)?.end ?? text.length;
+  const chunks = documentChunks(text);
+  const from = chunkAt(chunks, Math.max(0, start - 1))?.start ?? 0;
+  const to = chunkAt(chunks, end)?.end ?? text.length;
   const after = applyEdits(text, fix.edits);
   const delta = after.length - text.length;
   const before = errorsOf(text.slice(from, to));

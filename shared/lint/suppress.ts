@@ -11,7 +11,7 @@ import { detectEol } from '../fixes/yaml-edit.js';
 import { loadManifests } from '../parse/yaml-loader.js';
 import type { LoadedFile } from '../parse/yaml-loader.js';
 import type { SNode } from '../parse/snode.js';
-import { splitDocuments } from '../session/document-chunks.js';
+import { chunkAt, documentChunks } from '../session/document-chunks.js';
 
 const DIRECTIVE = /#\s*netpol-scope-disable-next-line\b([^\n\r]*)/g;
 
@@ -91,8 +91,9 @@ export function suppressionFix(finding: Finding): Fix | undefined {
  * insertion where they follow it).
  */
 export function insertionKeepsYaml(text: string, at: number, insert: string): boolean {
-  const chunks = splitDocuments(text) ?? [{ start: 0, end: text.length }];
-  const chunk = chunks.find((c) => at >= c.start && at < c.end) ?? chunks[chunks.length - 1]!;
+  const chunks = documentChunks(text);
+  // At the end of the text no chunk holds `at`: the last document is the one it extends.
+  const chunk = chunkAt(chunks, at) ?? chunks[chunks.length - 1]!;
   const before = text.slice(chunk.start, chunk.end);
   const offset = at - chunk.start;
   const after = before.slice(0, offset) + insert + before.slice(offset);

@@ -19,3 +19,13 @@ export function splitDocuments(text: string): Chunk[] | undefined {
   const starts = [0, ...documentMarkers(text).filter((at) => at > 0)];
   return starts.map((start, i) => ({ start, end: i + 1 < starts.length ? starts[i + 1]! : text.length }));
 }
+
+/** The chunks of a text: {@link splitDocuments}, or the whole text for a file with directives. */
+export function documentChunks(text: string): Chunk[] {
+  return splitDocuments(text) ?? [{ start: 0, end: text.length }];
+}
+
+/** The chunk holding offset `at`, if any (none at the end of the text). */
+export function chunkAt(chunks: readonly Chunk[], at: number): Chunk | undefined {
+  return chunks.find((c) => at >= c.start && at < c.end);
+}

@@ -4,19 +4,11 @@
  */
 import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-protocol';
 import { parseAllDocuments } from 'yaml';
+import { offsetAt } from '../support/lsp-client.js';
 
 /** The content of each line (without its line break), as LSP splits lines. */
 export function lineContents(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
-}
-
-function offsetOf(text: string, lines: readonly string[], line: number, character: number): number {
-  let offset = 0;
-  for (let i = 0; i < line; i++) {
-    offset += lines[i]!.length;
-    offset += text.startsWith('\r\n', offset) ? 2 : 1;
-  }
-  return offset + character;
 }
 
 /** Why `range` is not a valid range of `text`, if it is not. */
@@ -39,13 +31,6 @@ export function invalidRange(text: string, range: Range, lines = lineContents(te
   if (start.line > end.line || (start.line === end.line && start.character > end.character))
     return 'start after end';
   return undefined;
-}
-
-export function rangeOffsets(text: string, range: Range, lines = lineContents(text)): [number, number] {
-  return [
-    offsetOf(text, lines, range.start.line, range.start.character),
-    offsetOf(text, lines, range.end.line, range.end.character),
-  ];
 }
 
 /** The line ending a file uses throughout, or undefined when it mixes them (or has none). */
@@ -121,11 +106,10 @@ export function unsafeFix(outcome: FixOutcome): string | undefined {
   for (const [rule, count] of countBy(outcome.diagnosticsAfter, counted)) {
     if (count > (errorsBefore.get(rule) ?? 0)) return `a new ${rule} error appeared`;
   }
-  const lines = lineContents(before);
   const inserted = edits.map((e) => e.newText).join('\n');
   if (!/comment/i.test(outcome.title)) {
     for (const edit of edits) {
-      const [start, end] = rangeOffsets(before, edit.range, lines);
+      const [start, end] = [offsetAt(before, edit.range.start), offsetAt(before, edit.range.end)];
       for (const comment of commentsIn(before, start, end))
         if (!inserted.includes(comment)) return `the comment "${comment}" was removed`;
     }

@@ -38,19 +38,18 @@ export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to:
   if (from === to && !from.node.group)
     return { kind: 'self', symbol: '·', text: 'n/a', verdict: 'not applicable (same node)' };
   const edge = model.edge(from.id, to.id);
-  const counted = edge?.pairs !== undefined && edge.total !== undefined ? edge : undefined;
+  const pairs = edge?.pairs;
+  const total = edge?.total;
+  const counted = pairs !== undefined && total !== undefined;
   const share = counted
-    ? ` (${counted.pairs!.toLocaleString('en-US')} of ${counted.total!.toLocaleString('en-US')} pod pairs)`
+    ? ` (${pairs.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} pod pairs)`
     : '';
-  if (counted && !visible.query && counted.pairs! < counted.total! && counted.pairs! > 0) {
-    const ports = counted.all ? 'all ports' : portsText(counted);
+  if (edge && counted && !visible.query && pairs < total && pairs > 0) {
+    const ports = edge.all ? 'all ports' : portsText(edge);
     return {
       kind: 'some',
       symbol: '◐',
-      text: ellipsis(
-        `${counted.pairs!.toLocaleString('en-US')}/${counted.total!.toLocaleString('en-US')}`,
-        cellTextMax,
-      ),
+      text: ellipsis(`${pairs.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`, cellTextMax),
       verdict: `${ports}${share}`,
     };
   }

@@ -146,9 +146,12 @@ export function* reachabilityWork(
 ): Generator<void, ReachabilityResult> {
   const layout = layoutOf(ctx, level);
   const limit = options.limit ?? VIEW_NODE_LIMIT;
-  const shown = options.nodesOnly
-    ? { nodes: layout.nodes.map((n) => resolveViewNode(layout, n.id, limit)!), aggregated: false }
-    : viewNodes(layout, new Set(options.expand ?? []), limit);
+  // Every node is a view with no limit (resolving each id on its own searched the nodes once per node).
+  const shown = viewNodes(
+    layout,
+    new Set(options.expand ?? []),
+    options.nodesOnly ? Number.POSITIVE_INFINITY : limit,
+  );
   yield;
   const namespaces = [
     ...new Set(layout.nodes.filter((n) => n.kind !== 'External').map((n) => n.namespace)),

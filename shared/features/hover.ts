@@ -13,7 +13,6 @@
  */
 import type { AnalysisContext } from '../context.js';
 import type { Direction, NetworkPolicy, Workload } from '../model/types.js';
-import { isWorkloadKind } from '../model/build-workload.js';
 import { isSeq, stringValue } from '../parse/snode.js';
 import type { SourceFile, Span } from '../source/source-file.js';
 import { nodeAt, peerOf, policyOf, portOf, ruleOf, stepSpan, targetAt, workloadOf } from './at.js';
@@ -45,7 +44,7 @@ export function hoverAt(ctx: AnalysisContext, file: SourceFile, offset: number):
     if (isName) return { markdown: policySummaryHover(ctx, policy), span: nodeAt(target, 2).span };
     return policyHover(ctx, target, policy);
   }
-  if (isName && isWorkloadKind(target.object.kind)) {
+  if (isName && target.object.kind !== 'Namespace') {
     const workload = workloadOf(ctx, target.object);
     if (!workload) return undefined;
     return { markdown: workloadHover(ctx, workload, membersOf(ctx, workload)), span: nodeAt(target, 2).span };

@@ -16,10 +16,10 @@ import { loadManifests, defaultLoadLimits, describeError } from '../parse/yaml-l
 import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
 import { objectsOfDocument, objectAnchor } from '../parse/kube-objects.js';
 import type { KubeObject } from '../parse/kube-objects.js';
-import { get, stringMap } from '../parse/snode.js';
+import { get, stringMap, stringValue } from '../parse/snode.js';
 import { validateNetworkPolicy } from '../validate/index.js';
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
-import { buildWorkload, isWorkloadKind } from './build-workload.js';
+import { buildWorkloads } from './build-workload.js';
 import { buildPolicy } from './build-policy.js';
 import type { ClusterModel, NamespaceInfo, NetworkPolicy, Workload } from './types.js';
 import { qualifiedName } from './types.js';
@@ -37,7 +37,7 @@ export interface BuildOptions {
 /** What one NetworkPolicy or workload object yields; it depends only on the object and the default namespace. */
 type ObjectProduct =
   | { readonly namespace: string; readonly policy: NetworkPolicy; readonly findings: readonly Finding[] }
-  | { readonly namespace: string; readonly workload: Workload | undefined };
+  | { readonly namespace: string; readonly workloads: readonly Workload[] };
 
 export type ProductCache = WeakMap<object, ObjectProduct>;
 
@@ -53,7 +53,81 @@ export interface Workspace {
   readonly workloadObjects: ReadonlyMap<Workload, KubeObject>;
   /** The Namespace objects, by namespace name. */
   readonly namespaceObjects: ReadonlyMap<string, KubeObject>;
+  /**
+   * Per namespace, the objects of other API groups whose controllers may create pods the workspace does
+   * not show (a custom resource of an operator). Rules that conclude from the absence of pods say so.
+   */
+  readonly opaquePodSources: ReadonlyMap<string, readonly KubeObject[]>;
 }
+
+/**
+ * An object marked for deletion by the OpenShift cluster-version operator
+ * (`release.openshift.io/delete: "true"`, a "tombstone" the release removes from the cluster): it does
+ * not exist once the release is applied, so no pods are read from it.
+ */
+export function isTombstone(object: KubeObject): boolean {
+  const value = stringValue(
+    get(get(get(object.node, 'metadata'), 'annotations'), 'release.openshift.io/delete'),
+  );
+  return value === 'true';
+}
+
+/** Kinds of other API groups that hold no pods: configuration read by controllers that run elsewhere. */
+const podlessKinds: ReadonlySet<string> = new Set([
+  'CustomResourceDefinition',
+  'ServiceMonitor',
+  'PodMonitor',
+  'PrometheusRule',
+  'Probe',
+  'Certificate',
+  'Issuer',
+  'CertificateRequest',
+  'VirtualService',
+  'DestinationRule',
+  'Gateway',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TCPRoute',
+  'TLSRoute',
+  'ServiceEntry',
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+  'Sidecar',
+  'EnvoyFilter',
+  'RequestAuthentication',
+  'Telemetry',
+  'Ingress',
+  'IngressRoute',
+  'Middleware',
+  'SecurityContextConstraints',
+  'OperatorGroup',
+  'Subscription',
+  'CatalogSource',
+  'InstallPlan',
+  'Route',
+  'ConsolePlugin',
+  'ImageStream',
+  'SealedSecret',
+  'ExternalSecret',
+  'SecretStore',
+  'ClusterSecretStore',
+  'Kustomization',
+  'HelmRepository',
+  'GitRepository',
+  'OCIRepository',
+  'Bucket',
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
+  'Alert',
+  'Provider',
+  'Receiver',
+  'Application',
+  'AppProject',
+  'VerticalPodAutoscaler',
+  'ScaledObject',
+  'PodDisruptionBudget',
+]);
 
 /** Loads and analyses files. */
 export function buildWorkspace(sources: readonly SourceFile[], options: BuildOptions = {}): Workspace {
@@ -97,6 +171,7 @@ export function buildWorkspaceFromLoaded(
   const workloads: Workload[] = [];
   const policyEntries: Array<{ policy: NetworkPolicy; object: KubeObject }> = [];
   const owned = new Set<string>();
+  const opaquePodSources = new Map<string, KubeObject[]>();
 
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
@@ -140,19 +215,34 @@ export function buildWorkspaceFromLoaded(
       policyEntries.push({ policy: product.policy, object });
       continue;
     }
-    if (isWorkloadKind(object.kind)) {
-      let product = cache?.get(object.node);
-      if (!product || product.namespace !== namespace || !('workload' in product)) {
-        try {
-          product = { namespace, workload: buildWorkload(object, namespace) };
-        } catch (error) {
-          findings.push(failure(object.file, objectAnchor(object), `this ${object.kind}`, error));
-          continue;
-        }
-        cache?.set(object.node, product);
+    // A tombstoned object's pods do not run (its policies are still read: the file is what is reviewed).
+    if (isTombstone(object)) continue;
+    let product = cache?.get(object.node);
+    if (!product || product.namespace !== namespace || !('workloads' in product)) {
+      try {
+        product = { namespace, workloads: buildWorkloads(object, namespace) };
+      } catch (error) {
+        findings.push(failure(object.file, objectAnchor(object), `this ${object.kind ?? 'object'}`, error));
+        continue;
       }
-      const workload = product.workload;
-      if (!workload) continue;
+      cache?.set(object.node, product);
+    }
+    if (product.workloads.length === 0) {
+      if (
+        object.apiVersion !== undefined &&
+        !isBuiltInGroupVersion(object.apiVersion) &&
+        object.kind !== undefined &&
+        // Namespaced: cluster-scoped resources are written without a namespace.
+        object.namespace !== undefined &&
+        !podlessKinds.has(object.kind)
+      ) {
+        const list = opaquePodSources.get(namespace);
+        if (list) list.push(object);
+        else opaquePodSources.set(namespace, [object]);
+      }
+      continue;
+    }
+    for (const workload of product.workloads) {
       workloads.push(workload);
       workloadObjects.set(workload, object);
       if (workload.owner) owned.add(`${namespace}/${workload.owner.kind}/${workload.owner.name}`);
@@ -226,6 +316,7 @@ export function buildWorkspaceFromLoaded(
     policyObjects,
     workloadObjects,
     namespaceObjects,
+    opaquePodSources,
   };
 }
 

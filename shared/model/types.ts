@@ -47,7 +47,8 @@ export interface ContainerPort {
  * stands for all the pods its template creates.
  */
 export interface Workload {
-  readonly kind: WorkloadKind;
+  /** A built-in {@link WorkloadKind}, or the kind of another object with a pod template or operator pods. */
+  readonly kind: string;
   readonly namespace: string;
   readonly name: string;
   /** Pod labels (a controller's `spec.template.metadata.labels`). */

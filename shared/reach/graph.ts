@@ -10,7 +10,7 @@
  *   (`0.0.0.0/0 except 10.0.0.0/8`, `addresses outside every ipBlock`).
  * Only pairs with some allowed traffic become edges; a node's traffic to itself is not judged.
  */
-import type { ClusterModel, Workload, WorkloadKind } from '../model/types.js';
+import type { ClusterModel, Workload } from '../model/types.js';
 import { qualifiedName, workloadKinds } from '../model/types.js';
 import type { PortSet } from '../semantics/port-set.js';
 import { formatRange } from '../semantics/ip-set.js';
@@ -22,7 +22,8 @@ export type Level = 'pod' | 'workload';
 
 export interface GraphNode {
   readonly id: string;
-  readonly kind: WorkloadKind | 'External';
+  /** The workload's kind (a built-in one or another object's with pods), or 'External' for address blocks. */
+  readonly kind: string;
   /** Empty for external nodes. */
   readonly namespace: string;
   readonly name: string;
@@ -191,7 +192,7 @@ function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
   const byId = new Map<string, NodeBuilder>();
   for (const w of workloads) {
     const owner = w.kind === 'Pod' && w.owner && ownerKinds.has(w.owner.kind) ? w.owner : undefined;
-    const kind = (owner?.kind ?? w.kind) as WorkloadKind;
+    const kind = owner?.kind ?? w.kind;
     const name = owner?.name ?? w.name;
     const id = `${w.namespace}/${name}[${kind}]`;
     let b = byId.get(id);

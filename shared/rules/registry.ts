@@ -14,6 +14,11 @@ export interface RuleDefinition {
   readonly defaultSeverity: Severity;
   /** One line saying what the rule flags. */
   readonly title: string;
+  /**
+   * The other severities the rule reports where its context decides (docs/rules.md, "Severity policy"):
+   * e.g. allow-all-rule is info, and a warning when the policy's name speaks against opening it.
+   */
+  readonly contextual: readonly Severity[];
 }
 
 function rule<const Id extends string>(
@@ -21,8 +26,9 @@ function rule<const Id extends string>(
   category: RuleCategory,
   defaultSeverity: Severity,
   title: string,
+  contextual: readonly Severity[] = [],
 ): RuleDefinition & { readonly id: Id } {
-  return { id, category, defaultSeverity, title };
+  return { id, category, defaultSeverity, title, contextual };
 }
 
 export const rules = [
@@ -65,6 +71,7 @@ export const rules = [
     'semantics',
     'warning',
     '`namespaceSelector: {}` admits every namespace, present and future',
+    ['info'],
   ),
   rule(
     'pod-selector-cross-namespace',
@@ -77,6 +84,7 @@ export const rules = [
     'semantics',
     'warning',
     'Egress isolation without a DNS allow on UDP and TCP 53',
+    ['info'],
   ),
   rule('dns-egress-incomplete', 'semantics', 'warning', 'A DNS allow that misses UDP or TCP'),
   rule(
@@ -90,6 +98,13 @@ export const rules = [
     'semantics',
     'warning',
     'Selecting a namespace by a `name` label that Kubernetes does not set',
+    ['info'],
+  ),
+  rule(
+    'namespace-selector-unmatched',
+    'semantics',
+    'warning',
+    'A namespaceSelector that matches no namespace because the namespace it names lacks the label',
   ),
   rule(
     'policy-types-ignored-rules',
@@ -103,7 +118,7 @@ export const rules = [
     'info',
     'policyTypes omitted: the effective types are defaulted',
   ),
-  rule('allow-all-rule', 'semantics', 'warning', 'A rule that allows every peer'),
+  rule('allow-all-rule', 'semantics', 'info', 'A rule that allows every peer', ['warning']),
   rule(
     'egress-metadata-endpoint',
     'semantics',
@@ -113,10 +128,13 @@ export const rules = [
   rule(
     'policy-selects-nothing',
     'semantics',
-    'warning',
+    'info',
     'A policy whose podSelector selects no workload of the workspace',
+    ['warning'],
   ),
-  rule('peer-matches-nothing', 'semantics', 'warning', 'A peer that matches no workload of the workspace'),
+  rule('peer-matches-nothing', 'semantics', 'info', 'A peer that matches no workload of the workspace', [
+    'warning',
+  ]),
   rule('named-port-unresolved', 'semantics', 'warning', 'A named port that no destination pod declares'),
   rule(
     'split-rule',

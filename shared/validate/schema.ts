@@ -33,8 +33,11 @@ export type ScalarKind =
 
 /** What the API server does with a null, completing "<field> is null; …". */
 export interface NullEffect {
-  /** 'error' when the null leads the API server to reject the object, 'warning' when it is accepted. */
-  readonly severity: 'warning' | 'error';
+  /**
+   * 'error' when the null leads the API server to reject the object, 'warning' when it is accepted but
+   * changes what the policy does, 'info' when it reads as what the author commonly means.
+   */
+  readonly severity: 'info' | 'warning' | 'error';
   readonly effect: string;
 }
 
@@ -108,17 +111,21 @@ export const labelSelectorRequirementType: ObjectType = {
   },
 };
 
-/** metav1.LabelSelector. */
+/**
+ * metav1.LabelSelector. A null `matchLabels`/`matchExpressions` is info, not a warning (severity policy,
+ * docs/rules.md): `matchLabels:` with nothing under it is how manifests commonly write "all", and where
+ * indentation was lost the labels land beside it as unknown fields, which api-unknown-field reports.
+ */
 export const labelSelectorType: ObjectType = {
   kind: 'object',
   title: 'a label selector',
   fields: {
     matchLabels: field(stringMap('a map of label keys to string values'), {
-      severity: 'warning',
+      severity: 'info',
       effect: 'Kubernetes reads it as no labels, so it adds no condition to the selector',
     }),
     matchExpressions: field(list(labelSelectorRequirementType, 'a list of selector requirements'), {
-      severity: 'warning',
+      severity: 'info',
       effect: 'Kubernetes reads it as no expressions, so it adds no condition to the selector',
     }),
   },

@@ -17,7 +17,7 @@ ${spec}
 `;
 }
 
-test('allow-all-rule: `- {}`, ports without `from`, and `from: []` point at the rule item', () => {
+test('allow-all-rule: `- {}` is one info finding naming the rules it makes redundant', () => {
   const { findings } = lint(
     yaml(
       policy(`
@@ -35,22 +35,18 @@ test('allow-all-rule: `- {}`, ports without `from`, and `from: []` point at the 
   expectFinding(findings, {
     rule: 'allow-all-rule',
     text: '{}',
-    severity: 'warning',
+    severity: 'info',
     phrases: [
-      'ingress[0] of shop/p has no `from` peers, so it allows traffic from every source',
+      'ingress[0] of shop/p has no `from` peers and no ports, so the policy admits traffic from every source',
       'every address outside the cluster, on all ports',
+      'It makes ingress[1] redundant',
     ],
     data: undefined,
   });
   expectFinding(findings, {
     rule: 'allow-all-rule',
-    text: 'from: []\n    ports:\n    - {port: 8080}',
-    phrases: ['ingress[1] of shop/p has no `from` peers', 'on TCP 8080'],
-    data: undefined,
-  });
-  expectFinding(findings, {
-    rule: 'allow-all-rule',
     text: 'ports:\n    - {port: 443}',
+    severity: 'info',
     phrases: [
       'egress[0] of shop/p has no `to` peers, so it allows traffic to every destination',
       'including the internet',
@@ -58,7 +54,52 @@ test('allow-all-rule: `- {}`, ports without `from`, and `from: []` point at the 
     ],
     data: undefined,
   });
-  expectCount(findings, 'allow-all-rule', 3);
+  expectCount(findings, 'allow-all-rule', 2);
+});
+
+test('allow-all-rule: a warning where the policy name speaks against it; `from: []` is said to match everyone', () => {
+  const { findings } = lint(
+    yaml(
+      policy(`
+    policyTypes: [Ingress]
+    ingress:
+    - from: []
+      ports:
+      - {port: 8080}`).replace('name: p', 'name: deny-all-ingress'),
+      policy(`
+    policyTypes: [Egress]
+    egress:
+    - {}`).replace('name: p', 'name: allow-all-egress-deny-ingress'),
+    ),
+  );
+  expectFinding(findings, {
+    rule: 'allow-all-rule',
+    text: 'from: []\n    ports:\n    - {port: 8080}',
+    severity: 'warning',
+    phrases: [
+      "The policy's name (deny-all-ingress) speaks against opening it to everyone",
+      '`from: []` is no restriction: an empty list matches everyone',
+    ],
+  });
+  // A name that also says "allow all" states the intent: info.
+  expectFinding(findings, { rule: 'allow-all-rule', text: '{}', severity: 'info' });
+  expectCount(findings, 'allow-all-rule', 2);
+});
+
+test('allow-all-rule: a ports-only egress rule on the DNS ports is the standard DNS allow, not reported', () => {
+  const { findings } = lint(
+    yaml(
+      policy(`
+    policyTypes: [Egress]
+    egress:
+    - to:
+      - podSelector: {matchLabels: {app: db}}
+    - ports:
+      - {port: 53, protocol: UDP}
+      - {port: 53, protocol: TCP}`),
+    ),
+  );
+  expectNone(findings, 'allow-all-rule');
 });
 
 test('allow-all-rule: rules with peers are not reported', () => {

@@ -859,7 +859,13 @@ test('workloads come from Pods and from the pod templates of every controller ki
       ['DaemonSet', 'ns/ds', { app: 'ds' }, ['http/8080/TCP']],
       ['ReplicaSet', 'ns/rs', { app: 'rs' }, ['http/8080/TCP']],
       ['ReplicationController', 'ns/rc', { app: 'rc' }, ['http/8080/TCP']],
-      ['Job', 'ns/job', { app: 'job' }, ['http/8080/TCP']],
+      // The control plane adds the Job's name (https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-labels).
+      [
+        'Job',
+        'ns/job',
+        { app: 'job', 'batch.kubernetes.io/job-name': 'job', 'job-name': 'job' },
+        ['http/8080/TCP'],
+      ],
       ['CronJob', 'ns/cron', { app: 'cron' }, ['-/9000/UDP']],
       ['Pod', 'ns/pod', { app: 'pod' }, []],
     ],

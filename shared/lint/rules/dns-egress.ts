@@ -17,6 +17,8 @@ import { qualifiedName } from '../../model/types.js';
 import { portsOfPolicyPort } from '../../semantics/policy-semantics.js';
 import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
+import { selectorKey, selectsAll } from '../../semantics/selector.js';
+import { statedIntent } from './intent.js';
 import {
   allowsDns,
   dnsContext,
@@ -107,34 +109,93 @@ export const dnsEgressRule: LintRule = {
       }
     }
 
-    // dns-egress-missing: egress isolation without a DNS allow.
+    // dns-egress-missing: egress isolation without a DNS allow, reported once per set of pods.
+    const reported = new Set<Workload>();
+    const reportedSelectors = new Set<string>();
     for (const policy of egressPolicies) {
       const selected = index.selectedBy(policy);
       const at = directionAnchor(ctx, policy, 'Egress');
       const data = { policy: qualifiedName(policy) };
       if (selected.length > 0) {
-        const lacking = selected.filter((w) => !isServed(w) && !explained.has(w));
+        const lacking = selected.filter((w) => !isServed(w) && !explained.has(w) && !reported.has(w));
         if (lacking.length === 0) continue;
+        for (const w of lacking) reported.add(w);
+        const isolating = new Set(lacking.flatMap((w) => egressIsolating(w)));
+        const apiOnly = apiServerOnly(policy, [...isolating]);
         out.push(
-          finding('dns-egress-missing', at, missingMessage(dns, policy, lacking, egressIsolating), data),
+          finding(
+            'dns-egress-missing',
+            at,
+            missingMessage(dns, policy, lacking, egressIsolating) + (apiOnly ? apiOnlyNote : ''),
+            data,
+            apiOnly ? 'info' : undefined,
+          ),
         );
         continue;
       }
       if (explainedPolicies.has(policy) || allowsDns(dns, [policy])) continue;
+      // The workspace shows none of the pods: judge with the namespace's other egress policies that
+      // select the same pods (the same selector, or all pods), once per selector.
+      const key = `${policy.namespace}\u0000${selectorKey(policy.podSelector)}`;
+      if (reportedSelectors.has(key)) continue;
+      const same = egressPolicies.filter(
+        (p) =>
+          p !== policy &&
+          p.namespace === policy.namespace &&
+          (selectsAll(p.podSelector) || selectorKey(p.podSelector) === selectorKey(policy.podSelector)),
+      );
+      if (allowsDns(dns, [policy, ...same])) continue;
+      reportedSelectors.add(key);
+      // Other policies of the namespace that serve DNS to some of its pods: which pods exist, and whether
+      // all of them are among those, the workspace does not show.
+      const serving = egressPolicies.filter(
+        (p) => p.namespace === policy.namespace && !same.includes(p) && p !== policy && allowsDns(dns, [p]),
+      );
+      const apiOnly = apiServerOnly(policy, [policy, ...same]);
+      const partly =
+        serving.length > 0
+          ? ` Reported as info: ${listOf(serving.map(policyRef), 3)} ${serving.length === 1 ? 'allows' : 'allow'} DNS to some pods of ${policy.namespace}, and the workspace does not show which pods exist there.`
+          : '';
       out.push(
         finding(
           'dns-egress-missing',
           at,
           `${qualifiedName(policy)} isolates egress of the pods it selects (${podsPhrase(policy.podSelector)} in ` +
-            `${policy.namespace}; the workspace shows none of them), and its egress rules do not allow DNS over UDP and TCP ` +
-            `to ${dnsTargetsPhrase(dns.targets)}. Unless another policy selecting those pods allows it, their name lookups will fail.`,
+            `${policy.namespace}; the workspace shows none of them), and its egress rules${same.length > 0 ? ` and those of ${listOf(same.map(policyRef), 3)}` : ''} do not allow DNS over UDP and TCP ` +
+            `to ${dnsTargetsPhrase(dns.targets)}. Unless another policy selecting those pods allows it, their name lookups will fail.` +
+            (apiOnly ? apiOnlyNote : partly),
           data,
+          apiOnly || partly ? 'info' : undefined,
         ),
       );
     }
     return out;
   },
 };
+
+const apiOnlyNote =
+  ' Reported as info: the only egress allowed is to the Kubernetes API server port, and in-cluster clients reach the API server by the address in KUBERNETES_SERVICE_HOST, without DNS.';
+
+/**
+ * The pods reach only the Kubernetes API server: every egress rule of the policies allows TCP 443 or 6443
+ * only, to any destination or to address blocks (the API server runs outside the pod network), and the
+ * comments around the policy do not say the pods need more (outside services, registries, clouds).
+ */
+function apiServerOnly(policy: NetworkPolicy, policies: readonly NetworkPolicy[]): boolean {
+  const rules = policies.flatMap((p) => rulesOf(p, 'egress'));
+  if (rules.length === 0) return false;
+  const apiPorts = rules.every(
+    (r) =>
+      r.ports !== 'all' &&
+      r.ports.every(
+        (p) =>
+          p.protocol === 'TCP' && (p.port === 443 || p.port === 6443) && (p.endPort ?? p.port) === p.port,
+      ) &&
+      (r.peers === 'all' || r.peers.every((peer) => peer.kind === 'ipBlock')),
+  );
+  if (!apiPorts) return false;
+  return !/internet|external|registr|cloud|broad|all egress/.test(statedIntent(policy).comments);
+}
 
 function missingMessage(
   dns: DnsContext,

@@ -5,6 +5,7 @@ import { podSelectorCrossNamespaceRule } from './pod-selector-cross-namespace.js
 import { dnsEgressRule } from './dns-egress.js';
 import { dnsEgressWrongTargetRule } from './dns-egress-wrong-target.js';
 import { namespaceNameLabelRule } from './namespace-name-label.js';
+import { namespaceSelectorUnmatchedRule } from './namespace-selector-unmatched.js';
 import { policyTypesRule } from './policy-types.js';
 import { allowAllRuleRule } from './allow-all-rule.js';
 import { egressMetadataEndpointRule } from './egress-metadata-endpoint.js';
@@ -19,6 +20,7 @@ export const lintRules: readonly LintRule[] = [
   dnsEgressRule,
   dnsEgressWrongTargetRule,
   namespaceNameLabelRule,
+  namespaceSelectorUnmatchedRule,
   policyTypesRule,
   allowAllRuleRule,
   egressMetadataEndpointRule,

@@ -4,7 +4,7 @@
  * nodes behind model elements (for exact spans), and the phrases messages use to name things.
  */
 import type { AnalysisContext } from '../../context.js';
-import type { Finding } from '../../findings.js';
+import type { Finding, Severity } from '../../findings.js';
 import { ruleById } from '../../rules/registry.js';
 import type { RuleId } from '../../rules/registry.js';
 import type { SourceFile, Span } from '../../source/source-file.js';
@@ -31,16 +31,33 @@ export interface At {
   readonly span: Span;
 }
 
-/** A finding of `rule` at its default severity (settings are applied afterwards, apply-settings.ts). */
+/**
+ * A finding of `rule` at its default severity, or at `severity` where the rule's context decides (a rule
+ * whose finding is commonly intended in one context reports info there: docs/rules.md, "Severity policy").
+ * Settings are applied afterwards (apply-settings.ts): a severity set for the rule replaces either.
+ */
 export function finding(
   rule: RuleId,
   at: At,
   message: string,
   data?: Readonly<Record<string, unknown>>,
+  severity?: Severity,
 ): Finding {
   const definition = ruleById.get(rule);
   if (!definition) throw new Error(`unknown rule id ${rule}`);
-  const out: Finding = { rule, severity: definition.defaultSeverity, message, file: at.file, span: at.span };
+  if (
+    severity !== undefined &&
+    severity !== definition.defaultSeverity &&
+    !definition.contextual.includes(severity)
+  )
+    throw new Error(`${rule} reported at ${severity}, which the registry does not declare for it`);
+  const out: Finding = {
+    rule,
+    severity: severity ?? definition.defaultSeverity,
+    message,
+    file: at.file,
+    span: at.span,
+  };
   return data === undefined ? out : { ...out, data };
 }
 
@@ -300,6 +317,20 @@ export function portPhrase(port: PolicyPort): string {
 export function rulePortsPhrase(rule: PolicyRule): string {
   if (rule.ports === 'all') return 'on all ports';
   return `on ${joinWords(rule.ports.map(portPhrase))}`;
+}
+
+/**
+ * Every ports entry of the rule is a DNS port: 53, or 5353 (OpenShift's DNS pods, behind a Service on 53),
+ * on UDP or TCP, by number or by the names DNS pods give them (`dns`, `dns-tcp`).
+ */
+export function dnsPortsOnly(rule: PolicyRule): boolean {
+  if (rule.ports === 'all') return false;
+  return rule.ports.every(
+    (p) =>
+      p.protocol !== 'SCTP' &&
+      (p.port === 53 || p.port === 5353 || p.port === 'dns' || p.port === 'dns-tcp') &&
+      (p.endPort === undefined || p.endPort === p.port),
+  );
 }
 
 /** `ingress[0]`. */

@@ -19,7 +19,8 @@
  */
 import type { AnalysisContext } from '../../context.js';
 import type { Finding } from '../../findings.js';
-import type { NetworkPolicy, PodPeer, PolicyRule, Workload } from '../../model/types.js';
+import type { LabelSelector, NetworkPolicy, PodPeer, PolicyRule, Workload } from '../../model/types.js';
+import { perPodLabelKeys } from '../../model/build-workload.js';
 import { qualifiedName } from '../../model/types.js';
 import { get } from '../../parse/snode.js';
 import { peerMatchesWorkload } from '../../semantics/policy-semantics.js';
@@ -66,29 +67,57 @@ export const workspaceMatchingRule: LintRule = {
   },
 };
 
+/**
+ * Severity (docs/rules.md, "Severity policy"): whether pods exist that the workspace does not show is
+ * beyond what the workspace can tell (another repository deploys them, an operator or a test harness
+ * creates them), so "selects nothing" is a warning only with evidence of a mistake: a workload whose
+ * labels are a likely typo of the selector's. Otherwise it is info and says what it rests on. A namespace
+ * without any workload in the workspace gets no finding (nothing can be concluded), and neither does a
+ * selector on labels that differ per pod (perPodLabelKeys).
+ */
 function policySelectsNothing(ctx: AnalysisContext, policy: NetworkPolicy): Finding[] {
   const index = lintIndex(ctx);
   if (index.selectedBy(policy).length > 0) return [];
   const inNamespace = index.workloadsByNamespace.get(policy.namespace) ?? [];
   const selector = policy.podSelector;
+  if (inNamespace.length === 0 || onPerPodLabels(selector)) return [];
+  const similar = similarlyLabelled(selector, [inNamespace]);
+  const onHost = inNamespace.filter((w) => w.hostNetwork && selectorMatches(selector, w.labels));
   let detail: string;
-  if (inNamespace.length === 0) {
-    detail = `the workspace has no workload in namespace ${policy.namespace}`;
-  } else {
-    const similar = similarlyLabelled(selector, [inNamespace]);
-    detail =
-      similar.total > 0
-        ? `no workload of namespace ${policy.namespace} matches it, but ${listOfCounted(similar.phrases, similar.total, 3)}`
-        : `none of the ${plural(inNamespace.length, 'workload')} of namespace ${policy.namespace} matches it (${listOf(inNamespace.map(workloadRef), 3)})`;
-  }
+  if (similar.total > 0)
+    detail = `no workload of namespace ${policy.namespace} matches it, but ${listOfCounted(similar.phrases, similar.total, 3)}`;
+  else if (onHost.length > 0)
+    detail = `${listOf(onHost.map(workloadRef), 3)} ${onHost.length === 1 ? 'matches' : 'match'} its labels but ${onHost.length === 1 ? 'runs' : 'run'} on the host network, which NetworkPolicies do not select (their behaviour for hostNetwork pods is undefined)`;
+  else
+    detail = `none of the ${plural(inNamespace.length, 'workload')} of namespace ${policy.namespace} matches it (${listOf(inNamespace.map(workloadRef), 3)})`;
   return [
     finding(
       'policy-selects-nothing',
       selector.origin,
       `podSelector ${selectorPhrase(selector)} of ${qualifiedName(policy)} selects no workload of the workspace: ${detail}. ` +
-        `The policy has no effect on the workloads shown here.`,
+        `The policy has no effect on the workloads shown here.${similar.total > 0 || onHost.length > 0 ? '' : unseenPods(ctx, [policy.namespace])}`,
+      undefined,
+      similar.total > 0 ? 'warning' : 'info',
     ),
   ];
+}
+
+/** A selector requiring a label whose value differs per pod, which templates cannot show. */
+function onPerPodLabels(selector: LabelSelector): boolean {
+  return selector.requirements.some((r) => perPodLabelKeys.has(r.key));
+}
+
+/** What the workspace may not show, appended to findings that rest on the absence of pods. */
+function unseenPods(ctx: AnalysisContext, namespaces: readonly string[]): string {
+  const sources = namespaces.flatMap((ns) => ctx.workspace.opaquePodSources.get(ns) ?? []);
+  const operators =
+    sources.length > 0
+      ? ` ${listOf(
+          sources.map((o) => `${o.kind}/${o.name ?? '<unnamed>'}`),
+          3,
+        )} may have an operator create pods that the workspace does not show.`
+      : '';
+  return `${operators} Reported as info: pods deployed from elsewhere (another repository, an operator, a test harness) do not appear here.`;
 }
 
 function peersMatchingNothing(ctx: AnalysisContext, policy: NetworkPolicy, rule: PolicyRule): Finding[] {
@@ -101,22 +130,31 @@ function peersMatchingNothing(ctx: AnalysisContext, policy: NetworkPolicy, rule:
     if (index.matchesAny(policy, peer)) continue;
     if (dns.targets.some((t) => peerMatchesWorkload(peer, policy, t.workload, dns.namespaces))) continue;
     if (crossNamespaceMatches(ctx, policy, peer).length > 0) continue;
-    const scope = peerNamespaces(ctx, policy, peer);
-    if (scope.length === 0) continue;
+    // Only namespaces that show workloads can tell; a peer into namespaces the workspace does not
+    // populate gets no finding.
+    const scope = peerNamespaces(ctx, policy, peer).filter(
+      (ns) => (index.workloadsByNamespace.get(ns) ?? []).length > 0,
+    );
+    if (scope.length === 0 || onPerPodLabels(peer.podSelector)) continue;
     const similar = similarlyLabelled(
       peer.podSelector,
       scope.map((ns) => index.workloadsByNamespace.get(ns) ?? []),
     );
     const where = peer.namespaceSelector
-      ? `in the ${plural(scope.length, 'namespace')} its namespaceSelector matches (${listOf(scope)})`
+      ? `in the ${plural(scope.length, 'namespace')} with workloads that its namespaceSelector matches (${listOf(scope)})`
       : `in ${policy.namespace} (a podSelector without namespaceSelector selects pods of the policy's namespace only)`;
-    const hint = similar.total > 0 ? ` Close: ${listOfCounted(similar.phrases, similar.total, 3)}.` : '';
+    const hint =
+      similar.total > 0
+        ? ` Close: ${listOfCounted(similar.phrases, similar.total, 3)}.`
+        : unseenPods(ctx, scope);
     out.push(
       finding(
         'peer-matches-nothing',
         peer.origin,
         `This peer of ${ruleName(rule)} of ${qualifiedName(policy)} matches no workload of the workspace: there are no ` +
           `${podsPhrase(peer.podSelector)} ${where}.${hint}`,
+        undefined,
+        similar.total > 0 ? 'warning' : 'info',
       ),
     );
   }

@@ -13,6 +13,8 @@ export interface ResolvedEndpoint {
   readonly endpoint: Endpoint;
   /** How to call it in explanations. */
   readonly label: string;
+  /** The workload named (for what only its own labels decide, such as policies of other APIs). */
+  readonly workload?: Workload;
 }
 
 export class EndpointError extends Error {}
@@ -30,6 +32,7 @@ export function resolveEndpoint(
       return {
         endpoint: { kind: 'class', cls: engine.classOf(pod)! },
         label: `${qualifiedName(pod)} (${text})`,
+        workload: pod,
       };
     const block = engine.externalOf(text);
     if (block)
@@ -61,5 +64,5 @@ export function resolveEndpoint(
     throw new EndpointError(`no pod or workload named ${namespace}/${name}${kind ? `[${kind}]` : ''}${hint}`);
   }
   const label = chosen.kind === 'Pod' ? qualifiedName(chosen) : `${qualifiedName(chosen)} (${chosen.kind})`;
-  return { endpoint: { kind: 'class', cls: engine.classOf(chosen)! }, label };
+  return { endpoint: { kind: 'class', cls: engine.classOf(chosen)! }, label, workload: chosen };
 }

@@ -16,6 +16,8 @@ import { countReach, graphLayout } from '../shared/reach/graph.js';
 import type { GraphLayout, Level } from '../shared/reach/graph.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
+import { foreignPolicyRef } from '../shared/model/foreign-policies.js';
+import type { ForeignPolicy } from '../shared/model/foreign-policies.js';
 import { collectSources, InputError } from './inputs.js';
 import { formatJson, formatText } from './format/findings.js';
 import { formatSarif } from './format/sarif.js';
@@ -156,6 +158,7 @@ export function buildProgram(): Command {
       const timer = new PhaseTimer();
       const analysis = load(paths, options, timer);
       reportRejected(analysis.workspace.model.policies);
+      reportForeign(analysis.workspace.foreignPolicies);
       const engine = timer.time('engine classes', () => analysis.engine);
       if (options.format === 'summary') {
         const counts = timer.time('pairs', () => countReach(engine));
@@ -187,6 +190,7 @@ export function buildProgram(): Command {
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
       const analysis = load(paths, options);
       reportRejected(analysis.workspace.model.policies);
+      reportForeign(analysis.workspace.foreignPolicies);
       const { workloads } = analysis.workspace.model;
       const from = resolveEndpoint(options.from, workloads, analysis.engine, options.namespace);
       const to = resolveEndpoint(options.to, workloads, analysis.engine, options.namespace);
@@ -196,6 +200,7 @@ export function buildProgram(): Command {
         to.endpoint,
         { from: from.label, to: to.label },
         port,
+        { policies: analysis.workspace.foreignPolicies, from: from.workload, to: to.workload },
       );
       out(explanation.text + '\n');
     });
@@ -233,6 +238,16 @@ interface ReachOptions extends CommonOptions {
 function reachChunks(layout: GraphLayout, format: string): Iterable<string> {
   if (format === 'json') return reachJsonChunks(layout);
   return format === 'csv' ? reachCsvChunks(layout) : reachTextChunks(layout);
+}
+
+/** A line on stderr when policies of other APIs are present: the output reads NetworkPolicy v1 only. */
+function reportForeign(policies: readonly ForeignPolicy[]): void {
+  if (policies.length === 0) return;
+  const list = policies.slice(0, 5).map(foreignPolicyRef).join(', ');
+  process.stderr.write(
+    `netpol-scope: ${policies.length} ${policies.length === 1 ? 'policy' : 'policies'} of other APIs ${policies.length === 1 ? 'is' : 'are'} not analysed, so this output may overstate what is allowed: ` +
+      `${list}${policies.length > 5 ? ` and ${policies.length - 5} more` : ''}\n`,
+  );
 }
 
 function reportRejected(policies: Analysis['workspace']['model']['policies']): void {

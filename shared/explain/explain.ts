@@ -2,7 +2,9 @@
  * Explanations in plain words: why a connection is allowed or denied, naming each deciding policy and
  * rule with `file:line`. Built from the engine's verdict, so it can never disagree with reachability.
  */
-import type { NetworkPolicy, PolicyRule, Protocol } from '../model/types.js';
+import type { ForeignPolicy } from '../model/foreign-policies.js';
+import { foreignPolicyNotes } from '../model/foreign-policies.js';
+import type { NetworkPolicy, PolicyRule, Protocol, Workload } from '../model/types.js';
 import { qualifiedName } from '../model/types.js';
 import type { PortSet } from '../semantics/port-set.js';
 import type { Endpoint, PairVerdict, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
@@ -38,12 +40,23 @@ function portText(q: PortQuery): string {
   return `${q.protocol} ${q.port}`;
 }
 
+export interface ForeignContext {
+  readonly policies: readonly ForeignPolicy[];
+  readonly from: Workload | undefined;
+  readonly to: Workload | undefined;
+}
+
 export function explainConnection(
   engine: ReachabilityEngine,
   src: Endpoint,
   dst: Endpoint,
   names: { from: string; to: string },
   port?: PortQuery,
+  /**
+   * Policies of other APIs, which the verdict does not include, and the workloads at the two ends (a pod
+   * class's members may differ in labels that only those policies read): the text says which may apply.
+   */
+  foreign: ForeignContext = { policies: [], from: undefined, to: undefined },
 ): Explanation {
   const verdict = engine.verdict(src, dst);
   const allowed = port ? verdict.ports.has(port.protocol, port.port) : !verdict.ports.isEmpty;
@@ -67,6 +80,11 @@ export function explainConnection(
       lines.push('', `Egress also allows ${egressOnly.toString()}, which ingress does not.`);
     }
   }
+  const notes = foreignPolicyNotes(foreign.policies, [
+    { label: names.from, workload: foreign.from },
+    { label: names.to, workload: foreign.to },
+  ]);
+  if (notes.length > 0) lines.push('', ...notes);
   return {
     from: names.from,
     to: names.to,

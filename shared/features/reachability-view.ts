@@ -315,6 +315,14 @@ function memberId(layout: GraphLayout, view: ViewNode, endpoint: Endpoint): stri
   return view.id;
 }
 
+/** A workload of the view behind an endpoint (undefined for address blocks). */
+function workloadOf(layout: GraphLayout, view: ViewNode, endpoint: Endpoint): Workload | undefined {
+  if (endpoint.kind !== 'class') return undefined;
+  for (const node of view.nodes)
+    for (const w of node.workloads) if (layout.engine.classOf(w) === endpoint.cls) return w;
+  return undefined;
+}
+
 function groupLabel(view: ViewNode): string {
   if (!view.group) return view.id;
   const pods = `${view.pods.toLocaleString('en-US')} ${view.group.kind === 'external' ? 'blocks' : 'pods'}`;
@@ -360,7 +368,11 @@ function* explainGroups(
   const chosen = example ?? first;
   if (!chosen) return undefined;
   const names = { from: memberId(layout, from, chosen.src), to: memberId(layout, to, chosen.dst) };
-  const explanation = explainConnection(engine, chosen.src, chosen.dst, names, port);
+  const explanation = explainConnection(engine, chosen.src, chosen.dst, names, port, {
+    policies: ctx.workspace.foreignPolicies,
+    from: workloadOf(layout, from, chosen.src),
+    to: workloadOf(layout, to, chosen.dst),
+  });
   const total = from.pods * to.pods - (from === to ? from.pods : 0);
   const unit = from.group?.kind === 'external' || to.group?.kind === 'external' ? 'pairs' : 'pod pairs';
   const summary =
@@ -442,7 +454,11 @@ export function* explainWork(
   const src = endpointsOf(layout, from)[0]?.endpoint;
   const dst = endpointsOf(layout, to)[0]?.endpoint;
   if (!src || !dst) return undefined;
-  const explanation = explainConnection(ctx.engine, src, dst, { from: from.id, to: to.id }, port);
+  const explanation = explainConnection(ctx.engine, src, dst, { from: from.id, to: to.id }, port, {
+    policies: ctx.workspace.foreignPolicies,
+    from: workloadOf(layout, from, src),
+    to: workloadOf(layout, to, dst),
+  });
   return resultOf(explanation, { from: from.id, to: to.id }, locationOf, port, {
     allowed: explanation.allowed,
     ports: explanation.ports,

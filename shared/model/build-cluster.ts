@@ -20,6 +20,8 @@ import { get, stringMap, stringValue } from '../parse/snode.js';
 import { validateNetworkPolicy } from '../validate/index.js';
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
+import { foreignPolicyOf } from './foreign-policies.js';
+import type { ForeignPolicy } from './foreign-policies.js';
 import { buildPolicy } from './build-policy.js';
 import type { ClusterModel, NamespaceInfo, NetworkPolicy, Workload } from './types.js';
 import { qualifiedName } from './types.js';
@@ -58,6 +60,8 @@ export interface Workspace {
    * not show (a custom resource of an operator). Rules that conclude from the absence of pods say so.
    */
   readonly opaquePodSources: ReadonlyMap<string, readonly KubeObject[]>;
+  /** Policies of other APIs (Cilium, Calico, AdminNetworkPolicy, ...), which are not analysed yet. */
+  readonly foreignPolicies: readonly ForeignPolicy[];
 }
 
 /**
@@ -172,6 +176,7 @@ export function buildWorkspaceFromLoaded(
   const policyEntries: Array<{ policy: NetworkPolicy; object: KubeObject }> = [];
   const owned = new Set<string>();
   const opaquePodSources = new Map<string, KubeObject[]>();
+  const foreignPolicies: ForeignPolicy[] = [];
 
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
@@ -186,6 +191,11 @@ export function buildWorkspaceFromLoaded(
         origin: { file: object.file, span: objectAnchor(object) },
       });
       namespaceObjects.set(object.name, object);
+      continue;
+    }
+    const foreign = foreignPolicyOf(object, namespace);
+    if (foreign) {
+      foreignPolicies.push(foreign);
       continue;
     }
     // A NetworkPolicy kind of a third-party API group (Calico's projectcalico.org/v3, ...) is another
@@ -317,6 +327,7 @@ export function buildWorkspaceFromLoaded(
     workloadObjects,
     namespaceObjects,
     opaquePodSources,
+    foreignPolicies,
   };
 }
 

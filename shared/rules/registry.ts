@@ -150,6 +150,12 @@ export const rules = [
     'warning',
     'The configured CNI does not support a feature the policy uses',
   ),
+  rule(
+    'policy-api-not-analysed',
+    'semantics',
+    'info',
+    'A policy of another API (Cilium, Calico, AdminNetworkPolicy, ...) that is not analysed yet',
+  ),
 ] as const;
 
 export type RuleId = (typeof rules)[number]['id'];

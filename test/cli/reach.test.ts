@@ -201,3 +201,36 @@ test('reach streams large graphs: every pair of 300 unisolated pods, in JSON and
     [...keys].sort((a, b) => a - b),
   );
 });
+
+test('reach and explain say on stderr and in the explanation that policies of other APIs are not analysed', () => {
+  const dir = 'test/fixtures/cli/mixed-apis';
+  const reach = runCli(['reach', dir, '--level', 'workload']);
+  assert.equal(reach.status, 0, reach.stderr);
+  assert.match(
+    reach.stderr,
+    /2 policies of other APIs are not analysed, so this output may overstate what is allowed: CiliumNetworkPolicy shop\/api-from-admin-only \(.*policies\.yaml:4\), GlobalNetworkPolicy deny-egress-internet/,
+  );
+  const explain = runCli(['explain', dir, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080/TCP']);
+  assert.equal(explain.status, 0, explain.stderr);
+  assert.match(explain.stdout, /: ALLOWED\./);
+  assert.match(
+    explain.stdout,
+    /Not analysed: CiliumNetworkPolicy shop\/api-from-admin-only \(.*\) also selects shop\/api \(Deployment\); it may deny/,
+  );
+  // The Calico policy's selector language is not read: it may apply to both ends.
+  assert.match(
+    explain.stdout,
+    /Not analysed: GlobalNetworkPolicy deny-egress-internet \(.*\) may apply to these pods/,
+  );
+  assert.doesNotMatch(explain.stdout, /also selects shop\/web/);
+  const check = runCli(['check', dir, '--format', 'json']);
+  const { findings } = JSON.parse(check.stdout) as {
+    findings: Array<{ rule: string; severity: string; message: string }>;
+  };
+  const foreign = findings.filter((f) => f.rule === 'policy-api-not-analysed');
+  assert.deepEqual(
+    foreign.map((f) => f.severity),
+    ['info', 'info'],
+  );
+  assert.match(foreign[0]!.message, /It selects shop\/api \(Deployment,/);
+});

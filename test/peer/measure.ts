@@ -4,44 +4,20 @@
  * - `policy-apis/`: reachability cases for ClusterNetworkPolicy, AdminNetworkPolicy, Cilium and Calico
  *   (issue 10). netpol-scope reads NetworkPolicy v1 only, so a probe agrees only where those APIs do not
  *   change the answer;
- * - `realworld/`: expert expectations on real repositories (issue 9): `require` (a finding must match),
- *   `forbid` (none may), `clean` (no warning or error in the file), read as `expectations.json`'s `_doc`
- *   says; entries marked `capability` are counted apart. Each mismatch is listed.
+ * - `realworld/`: expert expectations on real repositories (test/support/realworld.ts; held at 100 % by
+ *   test/peer/realworld.test.ts), with counts per kind and each mismatch listed. `--list [severity]`
+ *   prints every finding of at least that severity (default warning) on the realworld units, for reviews.
  * Read in place from ../shared/peer-suites; says so and stops when it is absent.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { analyze } from '../../shared/analysis.js';
-import type { Analysis } from '../../shared/analysis.js';
-import type { Finding, Severity } from '../../shared/findings.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Severity } from '../../shared/findings.js';
 import { severityRank } from '../../shared/findings.js';
-import { SourceFile } from '../../shared/source/source-file.js';
 import { readCase, runCase } from '../support/cases.js';
+import { analyseUnit, checkRealworld, describeMiss, realworldUnits } from '../support/realworld.js';
 import { repoRoot } from '../support/cli.js';
 
 const peers = join(repoRoot, '..', 'shared', 'peer-suites');
-
-interface Match {
-  readonly lines: readonly [number, number] | null;
-  readonly min: Severity;
-  readonly rules?: readonly string[];
-  readonly about?: string;
-  readonly capability?: unknown;
-}
-
-interface Expectation {
-  readonly require?: readonly Match[];
-  readonly forbid?: readonly Match[];
-  readonly clean?: boolean;
-}
-
-function manifests(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return manifests(path);
-    return /\.(ya?ml|json)$/.test(name) ? [path] : [];
-  });
-}
 
 function policyApis(): void {
   const dir = join(peers, 'policy-apis');
@@ -63,90 +39,36 @@ function policyApis(): void {
 }
 
 function realworld(): void {
-  const dir = join(peers, 'realworld');
-  const expectations = JSON.parse(readFileSync(join(dir, 'expectations.json'), 'utf8')) as {
-    units: Record<string, unknown>;
-    files: Record<string, Expectation>;
+  const results = checkRealworld();
+  const count = (kind: string) => {
+    const of = results.filter((r) => r.kind === kind && !r.capability);
+    return `${of.filter((r) => r.met).length}/${of.length}`;
   };
-  const rel = (path: string) => relative(dir, path);
-  // The unit (files analysed together) of each file.
-  const unitOf = new Map<string, string[]>();
-  for (const source of readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory())) {
-    const files = manifests(join(dir, source)).map(rel);
-    const units = expectations.units[source];
-    if (units === 'per-file') for (const f of files) unitOf.set(f, [f]);
-    else if (Array.isArray(units)) {
-      for (const group of units as string[][]) {
-        const paths = group.flatMap((p) => {
-          const path = join(dir, source, p);
-          return statSync(path).isDirectory() ? manifests(path).map(rel) : [rel(path)];
-        });
-        for (const f of paths) unitOf.set(f, paths);
-      }
-    } else for (const f of files) unitOf.set(f, files);
-  }
-  const analyses = new Map<string, Analysis>();
-  const analysed = (unit: readonly string[]) => {
-    const key = unit.join('\n');
-    let analysis = analyses.get(key);
-    if (!analysis) {
-      analysis = analyze(unit.map((f) => new SourceFile(f, readFileSync(join(dir, f), 'utf8'))));
-      analyses.set(key, analysis);
-    }
-    return analysis;
-  };
-  const counts = { require: [0, 0], forbid: [0, 0], clean: [0, 0], capability: 0 };
-  const misses: string[] = [];
-  for (const [entry, expectation] of Object.entries(expectations.files)) {
-    // An entry may name a whole source folder (lines: null, anywhere in it).
-    const folder = statSync(join(dir, entry)).isDirectory();
-    const unit = folder ? manifests(join(dir, entry)).map(rel) : (unitOf.get(entry) ?? [entry]);
-    const analysis = analysed(unit);
-    const findings = folder ? analysis.findings : analysis.findingsOf(entry);
-    const matching = (m: Match): Finding[] =>
-      findings.filter((f) => {
-        const first = f.file.lineColumn(f.span.start).line;
-        const last = f.file.lineColumn(f.span.end).line;
-        return (
-          (m.lines === null || (last >= m.lines[0] && first <= m.lines[1])) &&
-          severityRank[f.severity] >= severityRank[m.min] &&
-          (!m.rules || m.rules.includes(f.rule))
-        );
-      });
-    for (const [kind, list] of [
-      ['require', expectation.require ?? []],
-      ['forbid', expectation.forbid ?? []],
-    ] as const) {
-      for (const m of list) {
-        if (m.capability) {
-          counts.capability++;
-          continue;
-        }
-        counts[kind][1]++;
-        const hits = matching(m);
-        if (kind === 'require' ? hits.length > 0 : hits.length === 0) counts[kind][0]++;
-        else
-          misses.push(
-            `  ${kind} ${entry} (${m.about ?? ''}): ${hits.map((f) => `${f.rule}@${f.file.lineColumn(f.span.start).line}`).join(', ') || 'no match'}`,
-          );
-      }
-    }
-    if (expectation.clean) {
-      counts.clean[1]++;
-      const loud = findings.filter((f) => severityRank[f.severity] >= severityRank.warning);
-      if (loud.length === 0) counts.clean[0]++;
-      else misses.push(`  clean ${entry}: ${loud.map((f) => f.rule).join(', ')}`);
-    }
-  }
+  const capability = results.filter((r) => r.capability);
   console.log(
-    `realworld: require ${counts.require[0]}/${counts.require[1]}, forbid ${counts.forbid[0]}/${counts.forbid[1]}, ` +
-      `clean ${counts.clean[0]}/${counts.clean[1]} (${counts.capability} capability entries not counted)`,
+    `realworld: ${results.length} expectations, ${results.filter((r) => r.met).length} met: require ${count('require')}, ` +
+      `forbid ${count('forbid')}, clean ${count('clean')}, capability ${capability.filter((r) => r.met).length}/${capability.length}`,
   );
-  for (const miss of misses) console.log(miss);
+  for (const miss of results.filter((r) => !r.met)) console.log(`  ${describeMiss(miss)}`);
+}
+
+/** `--list [severity]`: every finding of at least that severity (default warning) on the realworld units. */
+function list(min: Severity): void {
+  for (const unit of realworldUnits()) {
+    for (const f of analyseUnit(unit).findings) {
+      if (severityRank[f.severity] < severityRank[min]) continue;
+      console.log(
+        `${f.severity}\t${f.rule}\t${f.file.path}:${f.file.lineColumn(f.span.start).line}\t${f.message}`,
+      );
+    }
+  }
 }
 
 if (!existsSync(peers)) console.log(`peer suites absent at ${peers}: nothing measured`);
-else {
+else if (process.argv.includes('--list')) {
+  const min = process.argv[process.argv.indexOf('--list') + 1];
+  list(min === 'error' || min === 'info' || min === 'hint' ? min : 'warning');
+} else {
   policyApis();
   realworld();
 }

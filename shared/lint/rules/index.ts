@@ -13,6 +13,7 @@ import { workspaceMatchingRule } from './workspace-matching.js';
 import { splitRuleRule } from './split-rule.js';
 import { workloadNotIsolatedRule } from './workload-not-isolated.js';
 import { cniRule } from './cni.js';
+import { policyApiNotAnalysedRule } from './policy-api-not-analysed.js';
 
 export const lintRules: readonly LintRule[] = [
   namespaceSelectorAllRule,
@@ -28,4 +29,5 @@ export const lintRules: readonly LintRule[] = [
   splitRuleRule,
   workloadNotIsolatedRule,
   cniRule,
+  policyApiNotAnalysedRule,
 ];

@@ -17,12 +17,16 @@ export function metadataEndpointFixes(ctx: AnalysisContext, finding: Finding): F
   const parent = node && editor?.parentOf(node);
   if (!editor || parent?.kind !== 'pair' || parent.pair.key.value !== 'cidr') return [];
   const ipBlock = parent.map;
-  const data = finding.data ?? {};
+  // An explicit allow of the endpoint (info, no data) has nothing to exclude.
+  if (!finding.data) return [];
+  const data = finding.data;
   const address = typeof data.address === 'string' && data.address !== '' ? data.address : DEFAULT_ADDRESS;
   const cidr =
     typeof data.except === 'string' && data.except.includes('/')
       ? data.except
       : `${address}/${address.includes(':') ? 128 : 32}`;
+  // The API server rejects an `except` equal to its `cidr`.
+  if (isScalar(parent.pair.value) && parent.pair.value.value === cidr) return [];
   const title = `Exclude the metadata endpoint ${address}`;
   const except = ownPair(editor, ipBlock, 'except');
   if (!except) return quickFix(title, editor.insertPair(ipBlock, 'except', [cidr], 'cidr'), true);

@@ -16,7 +16,7 @@ import { loadManifests, defaultLoadLimits, describeError } from '../parse/yaml-l
 import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
 import { objectsOfDocument, objectAnchor } from '../parse/kube-objects.js';
 import type { KubeObject } from '../parse/kube-objects.js';
-import { get, stringMap, stringValue } from '../parse/snode.js';
+import { get, stringMap, stringValue, toPlain } from '../parse/snode.js';
 import { validateNetworkPolicy } from '../validate/index.js';
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
@@ -277,7 +277,9 @@ export function buildWorkspaceFromLoaded(
     (w) => w.kind === 'Pod' || !owned.has(`${w.namespace}/${w.kind}/${w.name}`),
   );
 
-  // Duplicate policy names: a namespace holds one object per name, so the last one applied wins.
+  // Duplicate policy names: a namespace holds one object per name. The API server does not reject a second
+  // definition: applying the later document replaces the earlier object, so the last definition is in
+  // effect, unless it is itself invalid: then the server rejects that apply and the earlier one stays.
   const byName = new Map<string, Array<{ policy: NetworkPolicy; object: KubeObject }>>();
   for (const entry of policyEntries) {
     const key = qualifiedName(entry.policy);
@@ -288,11 +290,12 @@ export function buildWorkspaceFromLoaded(
   for (const entry of policyEntries) {
     const key = qualifiedName(entry.policy);
     const same = byName.get(key)!;
-    const last = same[same.length - 1]!.object;
+    const valid = same.filter((e) => !e.policy.rejected);
+    const winner = (valid[valid.length - 1] ?? same[same.length - 1]!).object;
     // Without metadata.name the server generates a unique name ("GenerateName is an optional prefix, used
     // by the server, to generate a unique name ONLY IF the Name field has not been provided",
     // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/): never a duplicate.
-    if (entry.object === last || entry.object.name === undefined) {
+    if (entry.object === winner || entry.object.name === undefined) {
       effectivePolicies.push(entry.policy);
       policyObjects.set(entry.policy, entry.object);
       continue;
@@ -300,13 +303,20 @@ export function buildWorkspaceFromLoaded(
     const superseded: NetworkPolicy = { ...entry.policy, rejected: true };
     effectivePolicies.push(superseded);
     policyObjects.set(superseded, entry.object);
+    const where = winner.file.where(objectAnchor(winner).start);
+    const later = same.indexOf(entry) > same.findIndex((e) => e.object === winner);
+    const identical = !later && sameSpec(entry.object, winner);
     findings.push({
       rule: 'api-duplicate-policy',
-      severity: 'error',
-      message: `NetworkPolicy ${key} is defined more than once; a namespace holds one object per name, so the definition at ${last.file.where(objectAnchor(last).start)} replaces this one.`,
+      severity: identical ? 'info' : 'warning',
+      message: identical
+        ? `NetworkPolicy ${key} is defined again, identically, at ${where}; applying both leaves one object with this spec.`
+        : later
+          ? `NetworkPolicy ${key} is defined more than once, and this later definition is invalid: the API server rejects it, so the definition at ${where} stays in effect and is the one analysed.`
+          : `NetworkPolicy ${key} is defined more than once; the API server accepts both, and applying the later definition at ${where} replaces this one, so that one is in effect and is the one analysed.`,
       file: entry.object.file,
       span: objectAnchor(entry.object),
-      related: [{ file: last.file, span: objectAnchor(last), message: 'the definition that wins' }],
+      related: [{ file: winner.file, span: objectAnchor(winner), message: 'the definition in effect' }],
     });
   }
 
@@ -340,4 +350,13 @@ export function failure(file: SourceFile, span: Span, what: string, error: unkno
     file,
     span,
   };
+}
+
+/** Two objects with the same `spec` (compared as data, not as text). */
+function sameSpec(a: KubeObject, b: KubeObject): boolean {
+  const spec = (o: KubeObject) => {
+    const node = get(o.node, 'spec');
+    return node === undefined ? 'undefined' : JSON.stringify(toPlain(node));
+  };
+  return spec(a) === spec(b);
 }

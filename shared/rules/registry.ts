@@ -63,7 +63,13 @@ export const rules = [
   rule('api-invalid-selector', 'api', 'error', 'A selector operator or values that the API rejects'),
   rule('api-invalid-label', 'api', 'error', 'A label key or value that the API rejects'),
   rule('api-invalid-policy-type', 'api', 'error', 'A policyTypes entry other than Ingress or Egress'),
-  rule('api-duplicate-policy', 'api', 'error', 'Two NetworkPolicies with the same name in one namespace'),
+  rule(
+    'api-duplicate-policy',
+    'api',
+    'warning',
+    'Two NetworkPolicies with the same name in one namespace: one replaces the other',
+    ['info'],
+  ),
 
   // Semantics: valid policies that probably do not do what their author meant.
   rule(
@@ -124,6 +130,7 @@ export const rules = [
     'semantics',
     'warning',
     'Egress to 0.0.0.0/0 or ::/0 that leaves the cloud metadata endpoint reachable',
+    ['info'],
   ),
   rule(
     'policy-selects-nothing',

@@ -337,3 +337,92 @@ test('dns-egress-missing without workloads: judged with the policies selecting t
   // data/covered's pods are also selected by data/open, whose egress [{}] allows DNS.
   expectCount(findings, 'dns-egress-missing', 1);
 });
+
+test('split-rule: not for the "peers rule + DNS rule" pair; a split before other ports still is', () => {
+  const { findings } = lint(
+    yaml(
+      policy(
+        'dns-pair',
+        `
+    podSelector: {}
+    policyTypes: [Egress]
+    egress:
+    - to:
+      - podSelector: {matchLabels: {app: db}}
+    - ports:
+      - {port: 53, protocol: UDP}
+      - {port: 53, protocol: TCP}`,
+      ),
+      policy(
+        'split',
+        `
+    podSelector: {}
+    policyTypes: [Egress]
+    egress:
+    - to:
+      - podSelector: {matchLabels: {app: db}}
+    - ports:
+      - {port: 5432}`,
+      ),
+    ),
+  );
+  expectCount(findings, 'split-rule', 1);
+  expectFinding(findings, { rule: 'split-rule', text: 'ports:\n    - {port: 5432}' });
+});
+
+test('egress-metadata-endpoint: an explicit allow of the endpoint is info, without a fix that would repeat the cidr', () => {
+  const { findings } = lint(
+    yaml(
+      policy(
+        'imds',
+        `
+    podSelector: {}
+    policyTypes: [Egress]
+    egress:
+    - to:
+      - ipBlock: {cidr: 169.254.169.254/32}
+      ports:
+      - {port: 80}
+    - to:
+      - ipBlock: {cidr: 0.0.0.0/0}
+      ports:
+      - {port: 80}`,
+      ),
+    ),
+  );
+  expectFinding(findings, {
+    rule: 'egress-metadata-endpoint',
+    text: '169.254.169.254/32',
+    severity: 'info',
+    phrases: ['explicitly allows 169.254.169.254'],
+    data: undefined,
+  });
+  expectFinding(findings, { rule: 'egress-metadata-endpoint', text: '0.0.0.0/0', severity: 'warning' });
+});
+
+test('a DNS rule with the wrong target and TCP only is two findings: the target and the missing UDP', () => {
+  const { findings } = lint(
+    yaml(
+      policy(
+        'dns',
+        `
+    podSelector: {}
+    policyTypes: [Egress]
+    egress:
+    - to:
+      - podSelector: {matchLabels: {k8s-app: kube-dns}}
+      ports:
+      - {port: 53, protocol: TCP}`,
+      ),
+    ),
+  );
+  expectFinding(findings, {
+    rule: 'dns-egress-wrong-target',
+    text: 'podSelector: {matchLabels: {k8s-app: kube-dns}}',
+  });
+  expectFinding(findings, {
+    rule: 'dns-egress-incomplete',
+    text: '{port: 53, protocol: TCP}',
+    phrases: ['allows TCP only', 'DNS also needs UDP'],
+  });
+});

@@ -776,7 +776,9 @@ test('a duplicate policy name: the later definition wins and the earlier is repo
   const duplicates = ws.findings.filter((f) => f.rule === 'api-duplicate-policy');
   assert.equal(duplicates.length, 1, 'same name in another namespace is not a duplicate');
   const finding = duplicates[0]!;
-  assert.equal(finding.severity, 'error');
+  // Not rejected by the API server: the later apply replaces the earlier object.
+  assert.equal(finding.severity, 'warning');
+  assert.match(finding.message, /the API server accepts both/);
   assert.equal(finding.file.path, 'a.yaml');
   assert.equal(finding.file.where(finding.span.start), 'a.yaml:4');
   assert.equal(textOf(finding.file, finding.span), 'allow');
@@ -787,6 +789,43 @@ test('a duplicate policy name: the later definition wins and the earlier is repo
     ['b.yaml:4'],
   );
   assert.equal(policyNamed(ws, 'staging/allow').rejected, false);
+});
+
+test('a duplicate policy name: an invalid later definition leaves the earlier in effect; identical copies are info', () => {
+  const policy = (selector: string) => `
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata:
+      name: allow
+      namespace: prod
+    spec:
+      podSelector: ${selector}
+  `;
+  const invalidLater = buildWorkspace([
+    new SourceFile(
+      'a.yaml',
+      `${dedent(policy('{matchLabels: {app: web}}'))}---\n${dedent(policy('{matchLabels: {app: [web]}}'))}`,
+    ),
+  ]);
+  const inEffect = invalidLater.model.policies.filter((p) => !p.rejected);
+  assert.equal(inEffect.length, 1);
+  assert.deepEqual(inEffect[0]!.podSelector.requirements[0]!.values, ['web']);
+  assert.equal(inEffect[0]!.anchor.file.where(inEffect[0]!.anchor.span.start), 'a.yaml:4');
+  const duplicate = invalidLater.findings.find((f) => f.rule === 'api-duplicate-policy')!;
+  assert.equal(duplicate.file.where(duplicate.span.start), 'a.yaml:12');
+  assert.match(
+    duplicate.message,
+    /this later definition is invalid: the API server rejects it, so the definition at a\.yaml:4 stays in effect/,
+  );
+
+  const identical = buildWorkspace([
+    new SourceFile('a.yaml', `${dedent(policy('{}'))}---\n${dedent(policy('{}'))}`),
+  ]);
+  const repeat = identical.findings.filter((f) => f.rule === 'api-duplicate-policy');
+  assert.deepEqual(
+    repeat.map((f) => f.severity),
+    ['info'],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ export const dnsEgressWrongTargetRule: LintRule = {
 };
 
 /** True when every ports entry is a DNS port on UDP or TCP (numbers only). */
-function isDnsOnly(rule: PolicyRule, ports: ReadonlySet<number>): boolean {
+export function isDnsOnly(rule: PolicyRule, ports: ReadonlySet<number>): boolean {
   if (rule.ports === 'all' || rule.ports.length === 0) return false;
   return rule.ports.every(
     (p) =>

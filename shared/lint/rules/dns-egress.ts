@@ -18,10 +18,13 @@ import { portsOfPolicyPort } from '../../semantics/policy-semantics.js';
 import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
 import { selectorKey, selectsAll } from '../../semantics/selector.js';
+import { peerMatchesWorkload } from '../../semantics/policy-semantics.js';
+import { isDnsOnly } from './dns-egress-wrong-target.js';
 import { statedIntent } from './intent.js';
 import {
   allowsDns,
   dnsContext,
+  dnsPorts,
   dnsProtocols,
   dnsTargetsPhrase,
   egressPortsTo,
@@ -106,6 +109,39 @@ export const dnsEgressRule: LintRule = {
             ),
           );
         }
+      }
+    }
+
+    // dns-egress-incomplete also where a DNS-only rule targets the wrong pods (dns-egress-wrong-target
+    // reports the target) and allows one protocol only: the fix must retarget it and add the other.
+    const ports = dnsPorts(dns.targets);
+    for (const policy of egressPolicies) {
+      for (const rule of rulesOf(policy, 'egress')) {
+        if (rule.peers === 'all' || rule.ports === 'all' || !isDnsOnly(rule, ports)) continue;
+        const peers = rule.peers;
+        if (
+          dns.targets.some((t) =>
+            peers.some((peer) => peerMatchesWorkload(peer, policy, t.workload, dns.namespaces)),
+          )
+        )
+          continue;
+        if (!peers.some((peer) => peer.kind === 'pods')) continue;
+        const protocols = new Set(rule.ports.map((p) => p.protocol));
+        if (protocols.size !== 1) continue;
+        const present = rule.ports[0]!.protocol;
+        const missing: Protocol = present === 'UDP' ? 'TCP' : 'UDP';
+        explainedPolicies.add(policy);
+        out.push(
+          finding(
+            'dns-egress-incomplete',
+            rule.ports[0]!.origin,
+            `${ruleName(rule)} of ${qualifiedName(policy)} is a DNS rule that allows ${present} only; besides its target ` +
+              `(see dns-egress-wrong-target), DNS also needs ${missing}: ` +
+              `${missing === 'TCP' ? 'answers too large for a UDP message are retried over TCP' : 'resolvers send queries over UDP first'}. ` +
+              `Allow ${missing} on the same port as well.`,
+            { missingProtocol: missing, policy: qualifiedName(policy), rule: rule.index },
+          ),
+        );
       }
     }
 

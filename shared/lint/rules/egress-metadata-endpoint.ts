@@ -9,6 +9,10 @@
  * https://kubernetes.io/docs/tasks/administer-cluster/securing-a-cluster/#restricting-cloud-metadata-api-access).
  * An ipBlock matches the addresses of `cidr` minus `except` (IPBlock in the API reference), so
  * `0.0.0.0/0` without `except: [169.254.169.254/32]` lets the selected pods reach it.
+ *
+ * An ipBlock that names the endpoint itself (its cidr holds nothing else, e.g. `169.254.169.254/32`) is
+ * an explicit allow, and intended (info, without a suggestion: an `except` equal to its `cidr` is rejected
+ * by the API server).
  */
 import type { Finding } from '../../findings.js';
 import { qualifiedName } from '../../model/types.js';
@@ -37,13 +41,28 @@ export const egressMetadataEndpointRule: LintRule = {
           for (const endpoint of endpoints) {
             if (!peer.ranges.containsAddress(endpoint.address)) continue;
             const cidr = get(get(nodeOf(ctx, policy, peer.origin), 'ipBlock'), 'cidr');
+            const at = {
+              file: peer.origin.file,
+              span: (cidr ?? nodeOf(ctx, policy, peer.origin))?.span ?? peer.origin.span,
+            };
+            if (peer.cidr === endpoint.except || peer.cidr === endpoint.address) {
+              out.push(
+                finding(
+                  'egress-metadata-endpoint',
+                  at,
+                  `ipBlock ${peer.cidr} in ${ruleName(rule)} of ${qualifiedName(policy)} explicitly allows ${endpoint.address}, the cloud ` +
+                    `instance metadata endpoint, which can hand out the node's credentials. Reported as info: an explicit allow is intended; ` +
+                    `make sure these pods need it.`,
+                  undefined,
+                  'info',
+                ),
+              );
+              continue;
+            }
             out.push(
               finding(
                 'egress-metadata-endpoint',
-                {
-                  file: peer.origin.file,
-                  span: (cidr ?? nodeOf(ctx, policy, peer.origin))?.span ?? peer.origin.span,
-                },
+                at,
                 `ipBlock ${peer.cidr} in ${ruleName(rule)} of ${qualifiedName(policy)} includes ${endpoint.address}, the cloud ` +
                   `instance metadata endpoint, and the rule allows TCP 80: the selected pods can read the node's metadata and ` +
                   `credentials. Add \`${endpoint.except}\` to \`except\` unless they need it.`,

@@ -5,14 +5,15 @@
  * Rules are ORed and an absent `from`/`to` or `ports` matches everything
  * (https://kubernetes.io/docs/reference/kubernetes-api/networking-resources/network-policy-v1/, NetworkPolicyIngressRule:
  * "If this field is empty or missing, this rule matches all sources"; "all ports"), so the pair allows
- * the peers on every port and every peer on the ports.
+ * the peers on every port and every peer on the ports. An egress pair whose second rule allows only the DNS
+ * ports is the standard "peers rule + DNS rule" pair, not a split: merging it would block name lookups.
  */
 import type { Finding } from '../../findings.js';
 import type { NetworkPolicy, PolicyRule } from '../../model/types.js';
 import { qualifiedName } from '../../model/types.js';
 import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
-import { finding, lintIndex, ruleName, rulePortsPhrase } from './support.js';
+import { dnsPortsOnly, finding, lintIndex, ruleName, rulePortsPhrase } from './support.js';
 
 export interface SplitPair {
   readonly first: PolicyRule;
@@ -31,7 +32,9 @@ export function splitPairs(policy: NetworkPolicy): SplitPair[] {
         first.peers !== 'all' &&
         first.ports === 'all' &&
         second.peers === 'all' &&
-        second.ports !== 'all'
+        second.ports !== 'all' &&
+        // "peers rule + DNS rule" is the standard pair, not a split: merging would break name lookups.
+        !(direction === 'egress' && dnsPortsOnly(second))
       ) {
         out.push({ first, second });
       }

@@ -17,6 +17,7 @@ import type { GraphLayout, Level } from '../shared/reach/graph.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
 import { foreignPolicyRef } from '../shared/model/foreign-policies.js';
+import { isKustomizationPath } from '../shared/model/kustomize.js';
 import type { ForeignPolicy } from '../shared/model/foreign-policies.js';
 import { collectSources, InputError } from './inputs.js';
 import { formatJson, formatText } from './format/findings.js';
@@ -59,6 +60,8 @@ function load(
   for (const loaded of analysis.workspace.files) {
     const hasObjects = analysis.workspace.objects.some((o) => o.file === loaded.file);
     const hasProblems = loaded.problems.length > 0;
+    // A kustomization is read for what it does to the files it lists (shared/model/kustomize.ts).
+    if (isKustomizationPath(loaded.file.path)) continue;
     if (!hasObjects && !hasProblems && loaded.file.text.trim() !== '') {
       process.stderr.write(`netpol-scope: ${loaded.file.path}: no Kubernetes objects (skipped)\n`);
     }

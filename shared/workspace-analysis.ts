@@ -16,6 +16,7 @@ import { defaultSettings } from './settings.js';
 import type { SourceFile } from './source/source-file.js';
 import { runLint } from './lint/index.js';
 import { applySettings } from './lint/apply-settings.js';
+import { mergeOverlayFindings } from './lint/overlays.js';
 
 export interface WorkspaceAnalysis extends AnalysisContext {
   /** All findings after settings and suppressions, sorted by file and position. */
@@ -53,7 +54,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
   let byPath: Map<string, Finding[]> | undefined;
   const allFindings = (): Finding[] => {
     if (!findings) {
-      const raw = [...workspace.findings, ...runLint(context)];
+      const raw = mergeOverlayFindings([...workspace.findings, ...runLint(context)], workspace.kustomize);
       findings = applySettings(raw, options.settingsFor ?? (() => settings)).sort(compareFindings);
     }
     return findings;

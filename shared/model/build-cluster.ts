@@ -21,6 +21,9 @@ import { validateNetworkPolicy } from '../validate/index.js';
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
 import { foreignPolicyOf } from './foreign-policies.js';
+import { kustomizeView } from './kustomize.js';
+import type { KustomizeView, Placement } from './kustomize.js';
+import { metadataLabels, placed, withSelectorLabels, withTemplateLabels } from './kustomize-apply.js';
 import type { ForeignPolicy } from './foreign-policies.js';
 import { buildPolicy } from './build-policy.js';
 import type { ClusterModel, NamespaceInfo, NetworkPolicy, Workload } from './types.js';
@@ -62,6 +65,8 @@ export interface Workspace {
   readonly opaquePodSources: ReadonlyMap<string, readonly KubeObject[]>;
   /** Policies of other APIs (Cilium, Calico, AdminNetworkPolicy, ...), which are not analysed yet. */
   readonly foreignPolicies: readonly ForeignPolicy[];
+  /** What the workspace's kustomizations do to its files (placements per file). */
+  readonly kustomize: KustomizeView;
 }
 
 /**
@@ -150,6 +155,9 @@ export function buildWorkspaceFromLoaded(
   const cache = options.productCache;
   const findings: Finding[] = [];
   const objects: KubeObject[] = [];
+  // kustomize: the objects of a listed file exist once per overlay, in the namespace it gives them.
+  const kustomize = kustomizeView(files);
+  const placementOf = new Map<KubeObject, Placement>();
   for (const loaded of files) {
     for (const problem of loaded.problems) {
       findings.push({
@@ -160,9 +168,13 @@ export function buildWorkspaceFromLoaded(
         span: problem.span,
       });
     }
+    const placements = kustomize.placementsOf(loaded.file.path);
     for (const document of loaded.documents) {
       try {
-        objects.push(...objectsOfDocument(loaded.file, document));
+        for (const object of objectsOfDocument(loaded.file, document)) {
+          if (placements.length === 0) objects.push(object);
+          else for (const placement of placements) objects.push(placed(object, placement, placementOf));
+        }
       } catch (error) {
         findings.push(failure(loaded.file, document.span, 'this document', error));
       }
@@ -181,8 +193,10 @@ export function buildWorkspaceFromLoaded(
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
     if (object.kind === 'Namespace' && object.name !== undefined) {
+      const placement = placementOf.get(object);
       const labels = {
         ...stringMap(get(get(object.node, 'metadata'), 'labels')),
+        ...(placement ? metadataLabels(placement) : {}),
         [METADATA_NAME_LABEL]: object.name,
       };
       declared.set(object.name, {
@@ -222,7 +236,9 @@ export function buildWorkspaceFromLoaded(
         cache?.set(object.node, product);
       }
       findings.push(...product.findings);
-      policyEntries.push({ policy: product.policy, object });
+      const placement = placementOf.get(object);
+      const policy = placement ? withSelectorLabels(product.policy, object, placement) : product.policy;
+      policyEntries.push({ policy, object });
       continue;
     }
     // A tombstoned object's pods do not run (its policies are still read: the file is what is reviewed).
@@ -252,7 +268,9 @@ export function buildWorkspaceFromLoaded(
       }
       continue;
     }
-    for (const workload of product.workloads) {
+    const placement = placementOf.get(object);
+    for (const built of product.workloads) {
+      const workload = placement ? withTemplateLabels(built, placement) : built;
       workloads.push(workload);
       workloadObjects.set(workload, object);
       if (workload.owner) owned.add(`${namespace}/${workload.owner.kind}/${workload.owner.name}`);
@@ -338,6 +356,7 @@ export function buildWorkspaceFromLoaded(
     namespaceObjects,
     opaquePodSources,
     foreignPolicies,
+    kustomize,
   };
 }
 

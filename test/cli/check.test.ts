@@ -213,3 +213,24 @@ test('check: SARIF 2.1.0 output has the shape GitHub code scanning accepts', () 
     assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
   }
 });
+
+test('kustomize: objects land in the overlays namespaces, a base finding is reported once, kustomizations are not "skipped"', () => {
+  const dir = 'test/fixtures/cli/kustomize';
+  const check = runCli(['check', dir, '--format', 'json']);
+  assert.doesNotMatch(check.stderr, /skipped/);
+  const { findings } = JSON.parse(check.stdout) as {
+    findings: Array<{ rule: string; file: string; message: string }>;
+  };
+  const dns = findings.filter((f) => f.rule === 'dns-egress-missing');
+  assert.equal(dns.length, 1);
+  assert.equal(dns[0]!.file, `${dir}/base/policies.yaml`);
+  assert.match(
+    dns[0]!.message,
+    /holds in every overlay that uses this file \(.*overlays\/prod, .*overlays\/staging\)/,
+  );
+  const reach = runCli(['reach', dir, '--level', 'workload', '--format', 'json']);
+  assert.equal(reach.status, 0, reach.stderr);
+  const nodes = (JSON.parse(reach.stdout) as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id);
+  assert.ok(nodes.includes('shop-prod/prod-web[Deployment]'), nodes.join(' '));
+  assert.ok(nodes.includes('shop-staging/web[Deployment]'), nodes.join(' '));
+});

@@ -20,6 +20,7 @@ import {
 import { policyTypesIgnoredFixes, policyTypesImplicitFixes } from './policy-types.js';
 import { metadataEndpointFixes } from './metadata-endpoint.js';
 import { splitRuleFixes } from './split-rule.js';
+import { servicePortFixes } from './service-port.js';
 import { defaultDenyActions } from './default-deny.js';
 import { fixKeepsDocuments } from './verify.js';
 
@@ -36,6 +37,7 @@ const providers: Partial<Record<RuleId, FixProvider>> = {
   'policy-types-implicit': policyTypesImplicitFixes,
   'egress-metadata-endpoint': metadataEndpointFixes,
   'split-rule': splitRuleFixes,
+  'service-port-not-pod-port': servicePortFixes,
 };
 
 /** The rules that have quick fixes. */

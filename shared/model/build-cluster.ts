@@ -22,8 +22,16 @@ import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
 import { foreignPolicyOf } from './foreign-policies.js';
 import { kustomizeView } from './kustomize.js';
+import { buildService } from './build-service.js';
+import type { Service } from './build-service.js';
 import type { KustomizeView, Placement } from './kustomize.js';
-import { metadataLabels, placed, withSelectorLabels, withTemplateLabels } from './kustomize-apply.js';
+import {
+  metadataLabels,
+  placed,
+  selectorLabels,
+  withSelectorLabels,
+  withTemplateLabels,
+} from './kustomize-apply.js';
 import type { ForeignPolicy } from './foreign-policies.js';
 import { buildPolicy } from './build-policy.js';
 import type { ClusterModel, NamespaceInfo, NetworkPolicy, Workload } from './types.js';
@@ -67,6 +75,8 @@ export interface Workspace {
   readonly foreignPolicies: readonly ForeignPolicy[];
   /** What the workspace's kustomizations do to its files (placements per file). */
   readonly kustomize: KustomizeView;
+  /** Services with a selector: how their ports map to the pods' ports. */
+  readonly services: readonly Service[];
 }
 
 /**
@@ -189,6 +199,7 @@ export function buildWorkspaceFromLoaded(
   const owned = new Set<string>();
   const opaquePodSources = new Map<string, KubeObject[]>();
   const foreignPolicies: ForeignPolicy[] = [];
+  const services: Service[] = [];
 
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
@@ -205,6 +216,18 @@ export function buildWorkspaceFromLoaded(
         origin: { file: object.file, span: objectAnchor(object) },
       });
       namespaceObjects.set(object.name, object);
+      continue;
+    }
+    if (object.kind === 'Service') {
+      const service = buildService(object, namespace);
+      const placement = placementOf.get(object);
+      // kustomize adds its selector labels to a Service's `spec.selector` (created when absent).
+      if (service)
+        services.push(
+          placement
+            ? { ...service, selector: { ...service.selector, ...selectorLabels(placement) } }
+            : service,
+        );
       continue;
     }
     const foreign = foreignPolicyOf(object, namespace);
@@ -357,6 +380,7 @@ export function buildWorkspaceFromLoaded(
     opaquePodSources,
     foreignPolicies,
     kustomize,
+    services,
   };
 }
 

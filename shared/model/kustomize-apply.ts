@@ -72,6 +72,14 @@ export function withTemplateLabels(workload: Workload, placement: Placement): Wo
   return { ...workload, labels: { ...workload.labels, ...added } };
 }
 
+/** The labels the placement adds to selectors (commonLabels, `labels` with includeSelectors). */
+export function selectorLabels(placement: Placement): Record<string, string> {
+  return Object.assign({}, ...placement.labels.filter((l) => l.selectors).map((l) => l.pairs)) as Record<
+    string,
+    string
+  >;
+}
+
 /** The policy with the placement's selector labels added to the selectors that have `matchLabels`. */
 export function withSelectorLabels(
   policy: NetworkPolicy,

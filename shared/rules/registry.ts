@@ -149,6 +149,12 @@ export const rules = [
     'warning',
     'A rule split in two by a stray `-`: peers in one rule, ports alone in the next',
   ),
+  rule(
+    'service-port-not-pod-port',
+    'semantics',
+    'warning',
+    "An ingress port that is a Service's port, while the pods listen on its targetPort",
+  ),
   rule('workload-not-isolated', 'semantics', 'info', 'A workload that no policy selects'),
   rule('cni-no-enforcement', 'semantics', 'warning', 'The configured CNI does not enforce NetworkPolicy'),
   rule(

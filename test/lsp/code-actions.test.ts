@@ -318,6 +318,27 @@ ingress:
     ),
     actions: [['Merge the ports into the previous rule', true], suppress('split-rule')],
   },
+  {
+    name: "a Service's port where the pods listen on its targetPort",
+    rule: 'service-port-not-pod-port',
+    policy:
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the service\n  namespace: shop\nspec:\n  selector: {app: web}\n  ports:\n  - port: 8080\n    targetPort: 80\n---\n` +
+      policy(
+        'web-service-port',
+        `
+podSelector:
+  matchLabels: {app: web}
+policyTypes: [Ingress]
+ingress:
+- ports:
+  - port: 8080 # the service port
+`,
+      ),
+    actions: [
+      ["Allow the pod's port 80 (the Service's targetPort)", true],
+      suppress('service-port-not-pod-port'),
+    ],
+  },
 ];
 
 let client: LspClient;

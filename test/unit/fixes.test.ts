@@ -1144,6 +1144,7 @@ test('every fixable rule is a registered rule id', () => {
     'pod-selector-cross-namespace',
     'policy-types-ignored-rules',
     'policy-types-implicit',
+    'service-port-not-pod-port',
     'split-rule',
   ]);
 });

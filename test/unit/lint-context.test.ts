@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectCount, expectFinding, expectNone, lint, ofRule, show, yaml } from '../support/lint.js';
+import { fixesFor } from '../../shared/fixes/index.js';
 
 const policy = (name: string, spec: string, namespace = 'shop') => `
   apiVersion: networking.k8s.io/v1
@@ -425,4 +426,59 @@ test('a DNS rule with the wrong target and TCP only is two findings: the target 
     text: '{port: 53, protocol: TCP}',
     phrases: ['allows TCP only', 'DNS also needs UDP'],
   });
+});
+
+test('service-port-not-pod-port: the Service port in the policy, the pods on the targetPort; with a fix', () => {
+  const manifests = (policyPort: string, containerPorts: string) =>
+    yaml(
+      `
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: manager, namespace: system}
+      spec:
+        template:
+          metadata: {labels: {control-plane: manager}}
+          spec: {containers: [{name: m, image: x, ports: [${containerPorts}]}]}`,
+      `
+      apiVersion: v1
+      kind: Service
+      metadata: {name: webhook, namespace: system}
+      spec:
+        selector: {control-plane: manager}
+        ports:
+        - {port: 443, targetPort: webhook-server}`,
+      policy(
+        'webhook',
+        `
+    podSelector: {matchLabels: {control-plane: manager}}
+    policyTypes: [Ingress]
+    ingress:
+    - ports:
+      - {port: ${policyPort}}`,
+        'system',
+      ),
+    );
+  const { ctx, findings } = lint(manifests('443', '{containerPort: 9443, name: webhook-server}'));
+  const found = expectFinding(findings, {
+    rule: 'service-port-not-pod-port',
+    text: '443',
+    phrases: [
+      'allows TCP 443, the port of Service system/webhook (test.yaml:',
+      'forwards it to targetPort webhook-server (9443)',
+      'Allow 9443 instead',
+    ],
+    data: { port: 443, targetPort: 9443 },
+  });
+  const fixes = fixesFor(ctx, found);
+  assert.equal(fixes.length, 1);
+  assert.equal(fixes[0]!.edits[0]!.newText, '9443');
+  // A port a container declares, or the targetPort itself, is fine.
+  expectNone(
+    lint(manifests('443', '{containerPort: 443}, {containerPort: 9443, name: webhook-server}')).findings,
+    'service-port-not-pod-port',
+  );
+  expectNone(
+    lint(manifests('9443', '{containerPort: 9443, name: webhook-server}')).findings,
+    'service-port-not-pod-port',
+  );
 });

@@ -13,6 +13,7 @@ import { workspaceMatchingRule } from './workspace-matching.js';
 import { splitRuleRule } from './split-rule.js';
 import { workloadNotIsolatedRule } from './workload-not-isolated.js';
 import { cniRule } from './cni.js';
+import { servicePortRule } from './service-port.js';
 import { policyApiNotAnalysedRule } from './policy-api-not-analysed.js';
 
 export const lintRules: readonly LintRule[] = [
@@ -28,6 +29,7 @@ export const lintRules: readonly LintRule[] = [
   workspaceMatchingRule,
   splitRuleRule,
   workloadNotIsolatedRule,
+  servicePortRule,
   cniRule,
   policyApiNotAnalysedRule,
 ];

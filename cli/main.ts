@@ -162,6 +162,7 @@ export function buildProgram(): Command {
       const analysis = load(paths, options, timer);
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
+      reportUnanalysed(analysis);
       const engine = timer.time('engine classes', () => analysis.engine);
       if (options.format === 'summary') {
         const counts = timer.time('pairs', () => countReach(engine));
@@ -194,6 +195,7 @@ export function buildProgram(): Command {
       const analysis = load(paths, options);
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
+      reportUnanalysed(analysis);
       const { workloads } = analysis.workspace.model;
       const from = resolveEndpoint(options.from, workloads, analysis.engine, options.namespace);
       const to = resolveEndpoint(options.to, workloads, analysis.engine, options.namespace);
@@ -241,6 +243,24 @@ interface ReachOptions extends CommonOptions {
 function reachChunks(layout: GraphLayout, format: string): Iterable<string> {
   if (format === 'json') return reachJsonChunks(layout);
   return format === 'csv' ? reachCsvChunks(layout) : reachTextChunks(layout);
+}
+
+/** A line on stderr for each file (or document) left out of the analysis: `reach` never drops one silently. */
+function reportUnanalysed(analysis: Analysis): void {
+  for (const loaded of analysis.workspace.files) {
+    for (const problem of loaded.problems) {
+      if (
+        problem.severity !== 'error' &&
+        problem.code !== 'helm-template' &&
+        problem.code !== 'file-too-large'
+      )
+        continue;
+      const where = loaded.file.where(problem.span.start);
+      process.stderr.write(
+        `netpol-scope: ${where}: left out of the analysis (${problem.code}: ${problem.message.split('. ')[0]}.)\n`,
+      );
+    }
+  }
 }
 
 /** A line on stderr when policies of other APIs are present: the output reads NetworkPolicy v1 only. */

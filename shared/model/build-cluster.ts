@@ -17,7 +17,7 @@ import type { LoadLimits, LoadedFile } from '../parse/yaml-loader.js';
 import { objectsOfDocument, objectAnchor } from '../parse/kube-objects.js';
 import type { KubeObject } from '../parse/kube-objects.js';
 import { get, stringMap, stringValue, toPlain } from '../parse/snode.js';
-import { validateNetworkPolicy } from '../validate/index.js';
+import { validateNetworkPolicy, validateObjectMetadata } from '../validate/index.js';
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
 import { foreignPolicyOf } from './foreign-policies.js';
@@ -50,7 +50,12 @@ export interface BuildOptions {
 /** What one NetworkPolicy or workload object yields; it depends only on the object and the default namespace. */
 type ObjectProduct =
   | { readonly namespace: string; readonly policy: NetworkPolicy; readonly findings: readonly Finding[] }
-  | { readonly namespace: string; readonly workloads: readonly Workload[] };
+  | {
+      readonly namespace: string;
+      readonly workloads: readonly Workload[];
+      /** Metadata findings of an object with pods; with an error, its pods take no part. */
+      readonly findings: readonly Finding[];
+    };
 
 export type ProductCache = WeakMap<object, ObjectProduct>;
 
@@ -269,14 +274,19 @@ export function buildWorkspaceFromLoaded(
     let product = cache?.get(object.node);
     if (!product || product.namespace !== namespace || !('workloads' in product)) {
       try {
-        product = { namespace, workloads: buildWorkloads(object, namespace) };
+        const built = buildWorkloads(object, namespace);
+        const validity = built.length > 0 ? validateObjectMetadata(object) : [];
+        const refused = validity.some((f) => f.severity === 'error');
+        product = { namespace, workloads: refused ? [] : built, findings: validity };
       } catch (error) {
         findings.push(failure(object.file, objectAnchor(object), `this ${object.kind ?? 'object'}`, error));
         continue;
       }
       cache?.set(object.node, product);
     }
+    findings.push(...product.findings);
     if (product.workloads.length === 0) {
+      if (product.findings.length > 0) continue;
       if (
         object.apiVersion !== undefined &&
         !isBuiltInGroupVersion(object.apiVersion) &&

@@ -53,7 +53,7 @@ export const rules = [
   ),
   rule('api-missing-field', 'api', 'error', 'A required field that is absent'),
   rule('api-invalid-name', 'api', 'error', 'An object name or namespace that is not a valid DNS name'),
-  rule('api-invalid-cidr', 'api', 'error', 'An ipBlock cidr or except that is not a valid CIDR'),
+  rule('api-invalid-cidr', 'api', 'error', 'An ipBlock cidr or except that is not a valid CIDR', ['warning']),
   rule('api-except-outside-cidr', 'api', 'error', 'An ipBlock except that is not inside its cidr'),
   rule('api-ipblock-with-selector', 'api', 'error', 'A peer that combines ipBlock with a selector'),
   rule('api-empty-peer', 'api', 'error', 'A peer with no selector and no ipBlock'),

@@ -22,7 +22,7 @@ import { checkApiVersion } from './api-version.js';
 import { validateMetadata } from './metadata.js';
 import { childAt, Reporter } from './report.js';
 import type { At } from './report.js';
-import { networkPolicyType } from './schema.js';
+import { networkPolicyType, objectMetaType } from './schema.js';
 import { validateSpec } from './spec.js';
 import { checkStructure } from './structure.js';
 
@@ -37,4 +37,28 @@ export function validateNetworkPolicy(object: KubeObject): Finding[] {
   const spec = childAt(root, 'spec');
   if (spec) validateSpec(r, spec);
   return r.findings.sort(compareFindings);
+}
+
+/**
+ * Validates the metadata of another object that the analysis reads pods from (a Pod, a controller):
+ * the types of its metadata fields (a YAML 1.1 `namespace: y` is a boolean, not a string), its namespace
+ * and its ownerReferences (each needs apiVersion, kind, name and uid), as ValidateObjectMetaAccessor
+ * does. The API server refuses such an object, so, like a rejected policy, it takes no part in the
+ * analysis. (Label values of workloads are not judged here: policies are, where they select by them.)
+ */
+export function validateObjectMetadata(object: KubeObject): Finding[] {
+  const r = new Reporter(object.file);
+  const root: At = { node: object.node, key: undefined, path: '' };
+  const metadata = childAt(root, 'metadata');
+  if (metadata) checkStructure(r, metadata, objectMetaType);
+  validateMetadata(r, root);
+  const judged = (f: Finding) => {
+    const path = typeof f.data?.path === 'string' ? f.data.path : '';
+    return (
+      f.rule === 'api-invalid-type' ||
+      path.startsWith('metadata.namespace') ||
+      path.startsWith('metadata.ownerReferences')
+    );
+  };
+  return r.findings.filter(judged).sort(compareFindings);
 }

@@ -82,13 +82,19 @@ function checkCidr(r: Reporter, at: At, text: string): GoCidr | undefined {
   if (problem) {
     const network = formatNetwork(parsed);
     const since =
-      'Kubernetes 1.36+ rejects this (strict IP/CIDR validation, the StrictIPCIDRValidation gate)';
+      'Kubernetes 1.36+ rejects this (strict IP/CIDR validation, the StrictIPCIDRValidation gate; older servers accept it as the network it names)';
     const messages = {
       'leading-zeros': `${quote(text)} has leading zeros in the address or prefix length, which other software may read as octal. ${since}; write ${quote(network)}.`,
       'ipv4-mapped': `${quote(text)} is an IPv4-mapped IPv6 CIDR. ${since}; write ${quote(network)}.`,
       'host-bits': `${quote(text)} has bits set after the /${parsed.prefix} prefix, so it is ambiguous. ${since}; write the network ${quote(network)} (or ${quote(formatSingleAddress(parsed))} for the single address).`,
     } as const;
-    r.error('api-invalid-cidr', span, messages[problem], { path: at.path, problem, canonical: network });
+    // A warning, not an error: servers before 1.36 (or with the gate off) accept it and use the network
+    // it names, so the policy still takes part in the analysis.
+    r.report('api-invalid-cidr', 'warning', span, messages[problem], {
+      path: at.path,
+      problem,
+      canonical: network,
+    });
   }
   return parsed;
 }

@@ -582,7 +582,7 @@ test('a controller represented by its pods in a cluster dump', () => {
         name: web-5d8f-abcde
         namespace: shop
         labels: {app: web, pod-template-hash: 5d8f}
-        ownerReferences: [{kind: ReplicaSet, name: web-5d8f, controller: true}]
+        ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: 7c1e, controller: true}]
     `,
   });
   const { markdown } = hover('dump.yaml', 'name: w|eb,', '', ctx);

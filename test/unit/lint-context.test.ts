@@ -482,3 +482,42 @@ test('service-port-not-pod-port: the Service port in the policy, the pods on the
     'service-port-not-pod-port',
   );
 });
+
+test('an object the API server refuses (YAML 1.1 `namespace: y`, an owner reference without kind) is reported and left out', () => {
+  const { ctx } = lint(
+    yaml(
+      `
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: p
+        namespace: y
+        ownerReferences:
+        - {apiVersion: apps/v1, name: rs, uid: "1"}`,
+      policy(
+        'host-bits',
+        `
+    podSelector: {}
+    policyTypes: [Ingress]
+    ingress:
+    - from:
+      - ipBlock: {cidr: 10.0.0.1/8}`,
+      ),
+    ),
+  );
+  const errors = ctx.workspace.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+  assert.equal(errors.length, 2, errors.join('\n'));
+  assert.match(
+    errors[0]!,
+    /metadata\.namespace must be a string; found the boolean true \(YAML reads `y` as true\)/,
+  );
+  assert.match(errors[1]!, /needs kind/);
+  assert.deepEqual(ctx.workspace.model.workloads, []);
+  // A CIDR with host bits is a warning; the policy still takes part.
+  const cidr = ofRule(ctx.workspace.findings, 'api-invalid-cidr');
+  assert.deepEqual(
+    cidr.map((f) => f.severity),
+    ['warning'],
+  );
+  assert.equal(ctx.workspace.model.policies[0]!.rejected, false);
+});

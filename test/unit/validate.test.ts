@@ -862,7 +862,7 @@ test('api-invalid-cidr: values ParseCIDRSloppy rejects', () => {
   ]);
 });
 
-test('api-invalid-cidr: strict validation rejects host bits, leading zeros and IPv4-mapped IPv6', () => {
+test('api-invalid-cidr: host bits, leading zeros and IPv4-mapped IPv6 are warnings (1.36+ rejects them, older servers do not)', () => {
   const findings = validate(
     withSpec(`
   podSelector: {}
@@ -878,29 +878,38 @@ test('api-invalid-cidr: strict validation rejects host bits, leading zeros and I
   expectOnly(findings, [
     {
       rule: 'api-invalid-cidr',
+      severity: 'warning',
       text: '10.0.0.1/8',
       phrase: 'has bits set after the /8 prefix, so it is ambiguous. Kubernetes 1.36+ rejects this',
       data: { problem: 'host-bits', canonical: '10.0.0.0/8' },
     },
     {
       rule: 'api-invalid-cidr',
+      severity: 'warning',
       text: '010.0.0.0/8',
       phrase: 'has leading zeros',
       data: { problem: 'leading-zeros', canonical: '10.0.0.0/8' },
     },
     {
       rule: 'api-invalid-cidr',
+      severity: 'warning',
       text: '10.0.0.0/08',
       phrase: 'has leading zeros',
       data: { canonical: '10.0.0.0/8' },
     },
     {
       rule: 'api-invalid-cidr',
+      severity: 'warning',
       text: '"::ffff:10.0.0.0/104"',
       phrase: 'is an IPv4-mapped IPv6 CIDR',
       data: { problem: 'ipv4-mapped', canonical: '10.0.0.0/8' },
     },
-    { rule: 'api-invalid-cidr', text: '"2001:db8::1/64"', phrase: 'write the network "2001:db8::/64"' },
+    {
+      rule: 'api-invalid-cidr',
+      severity: 'warning',
+      text: '"2001:db8::1/64"',
+      phrase: 'write the network "2001:db8::/64"',
+    },
   ]);
 });
 

@@ -276,7 +276,12 @@ export function buildWorkspaceFromLoaded(
       try {
         const built = buildWorkloads(object, namespace);
         const validity = built.length > 0 ? validateObjectMetadata(object) : [];
-        const refused = validity.some((f) => f.severity === 'error');
+        // Where the object cannot be placed (its name or namespace has the wrong type), its pods take no
+        // part, as a rejected policy does. An owner reference the server would refuse is reported and
+        // not followed (a controller needs its kind), and the pod is still read as written.
+        const refused = validity.some(
+          (f) => f.severity === 'error' && !String(f.data?.path ?? '').startsWith('metadata.ownerReferences'),
+        );
         product = { namespace, workloads: refused ? [] : built, findings: validity };
       } catch (error) {
         findings.push(failure(object.file, objectAnchor(object), `this ${object.kind ?? 'object'}`, error));

@@ -43,8 +43,8 @@ export function validateNetworkPolicy(object: KubeObject): Finding[] {
  * Validates the metadata of another object that the analysis reads pods from (a Pod, a controller):
  * the types of its metadata fields (a YAML 1.1 `namespace: y` is a boolean, not a string), its namespace
  * and its ownerReferences (each needs apiVersion, kind, name and uid), as ValidateObjectMetaAccessor
- * does. The API server refuses such an object, so, like a rejected policy, it takes no part in the
- * analysis. (Label values of workloads are not judged here: policies are, where they select by them.)
+ * does. The API server refuses such an object; build-cluster.ts decides what the analysis keeps of it.
+ * (Label values of workloads are not judged here: policies are, where they select by them.)
  */
 export function validateObjectMetadata(object: KubeObject): Finding[] {
   const r = new Reporter(object.file);

@@ -483,7 +483,7 @@ test('service-port-not-pod-port: the Service port in the policy, the pods on the
   );
 });
 
-test('an object the API server refuses (YAML 1.1 `namespace: y`, an owner reference without kind) is reported and left out', () => {
+test('objects the API server refuses: a YAML 1.1 `namespace: y` is left out; an owner reference without kind is reported', () => {
   const { ctx } = lint(
     yaml(
       `
@@ -512,6 +512,7 @@ test('an object the API server refuses (YAML 1.1 `namespace: y`, an owner refere
     /metadata\.namespace must be a string; found the boolean true \(YAML reads `y` as true\)/,
   );
   assert.match(errors[1]!, /needs kind/);
+  // The namespace cannot be told, so the Pod is left out (its owner reference is reported all the same).
   assert.deepEqual(ctx.workspace.model.workloads, []);
   // A CIDR with host bits is a warning; the policy still takes part.
   const cidr = ofRule(ctx.workspace.findings, 'api-invalid-cidr');
@@ -520,4 +521,26 @@ test('an object the API server refuses (YAML 1.1 `namespace: y`, an owner refere
     ['warning'],
   );
   assert.equal(ctx.workspace.model.policies[0]!.rejected, false);
+});
+
+test('a Pod whose owner reference lacks kind is reported, and read without that owner', () => {
+  const { ctx } = lint(
+    yaml(`
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: worker-1
+        namespace: jobs
+        labels: {app: worker}
+        ownerReferences:
+        - {name: worker, controller: true}`),
+  );
+  assert.deepEqual(
+    ofRule(ctx.workspace.findings, 'api-missing-field').map((f) => f.severity),
+    ['error'],
+  );
+  assert.deepEqual(
+    ctx.workspace.model.workloads.map((w) => [w.name, w.owner]),
+    [['worker-1', undefined]],
+  );
 });

@@ -170,6 +170,8 @@ export const dnsEgressRule: LintRule = {
         continue;
       }
       if (explainedPolicies.has(policy) || allowsDns(dns, [policy])) continue;
+      // The namespace shows workloads, none of them selected: policy-selects-nothing has the story.
+      if ((index.workloadsByNamespace.get(policy.namespace) ?? []).length > 0) continue;
       // The workspace shows none of the pods: judge with the namespace's other egress policies that
       // select the same pods (the same selector, or all pods), once per selector.
       const key = `${policy.namespace}\u0000${selectorKey(policy.podSelector)}`;

@@ -276,11 +276,15 @@ export function buildWorkspaceFromLoaded(
       try {
         const built = buildWorkloads(object, namespace);
         const validity = built.length > 0 ? validateObjectMetadata(object) : [];
-        // Where the object cannot be placed (its name or namespace has the wrong type), its pods take no
-        // part, as a rejected policy does. An owner reference the server would refuse is reported and
-        // not followed (a controller needs its kind), and the pod is still read as written.
+        // Where the object cannot be placed (its name or namespace has the wrong type: a YAML 1.1
+        // `namespace: y` is a boolean), its pods take no part, as a rejected policy does. Other refusals
+        // (an invalid namespace name, an owner reference without kind) are reported and the pods are read
+        // as written (an owner reference without kind is not followed).
         const refused = validity.some(
-          (f) => f.severity === 'error' && !String(f.data?.path ?? '').startsWith('metadata.ownerReferences'),
+          (f) =>
+            f.severity === 'error' &&
+            f.rule === 'api-invalid-type' &&
+            !String(f.data?.path ?? '').startsWith('metadata.ownerReferences'),
         );
         product = { namespace, workloads: refused ? [] : built, findings: validity };
       } catch (error) {

@@ -8,7 +8,7 @@ import { analyzeLoaded } from '../shared/analysis.js';
 import type { Analysis } from '../shared/analysis.js';
 import { loadManifests } from '../shared/parse/yaml-loader.js';
 import { severityRank } from '../shared/findings.js';
-import { cniPlugins, dnsTargets, normaliseSettings } from '../shared/settings.js';
+import { cniPlugins, dnsTargets, ipBlockPodModes, normaliseSettings } from '../shared/settings.js';
 import type { Settings } from '../shared/settings.js';
 import { isRuleId } from '../shared/rules/registry.js';
 import type { Severity } from '../shared/findings.js';
@@ -33,6 +33,8 @@ class UsageError extends Error {}
 
 interface CommonOptions {
   namespace: string;
+  cni?: string;
+  ipblockPods?: string;
 }
 
 function readStdin(): string {
@@ -90,6 +92,17 @@ export function buildProgram(): Command {
     new Option('-n, --namespace <name>', 'namespace of objects that do not set metadata.namespace').default(
       'default',
     );
+  const cniOption = () =>
+    new Option('--cni <plugin>', 'the CNI of the cluster (the cni-* rules; whether ipBlocks match pods)')
+      .choices([...cniPlugins])
+      .default('unknown');
+  const ipBlockPodsOption = () =>
+    new Option(
+      '--ipblock-pods <mode>',
+      'whether an ipBlock holding every address (0.0.0.0/0) matches pods: match (Calico, upstream), ignore (Cilium), auto (from --cni)',
+    )
+      .choices([...ipBlockPodModes])
+      .default('auto');
 
   program
     .command('check')
@@ -110,11 +123,8 @@ export function buildProgram(): Command {
       collectRule,
       {},
     )
-    .addOption(
-      new Option('--cni <plugin>', 'the CNI of the cluster, for the cni-* rules')
-        .choices([...cniPlugins])
-        .default('unknown'),
-    )
+    .addOption(cniOption())
+    .addOption(ipBlockPodsOption())
     .addOption(
       new Option('--dns <target>', 'the cluster DNS the DNS rules expect')
         .choices([...dnsTargets].filter((t) => t !== 'custom'))
@@ -124,6 +134,7 @@ export function buildProgram(): Command {
       const settings = normaliseSettings({
         rules: options.rule,
         cni: options.cni,
+        ipBlockPods: options.ipblockPods,
         dns: { target: options.dns },
         defaultNamespace: options.namespace,
       });
@@ -157,9 +168,11 @@ export function buildProgram(): Command {
     )
     .option('--timings', 'print the time of each phase and the peak memory to stderr')
     .addOption(namespaceOption())
+    .addOption(cniOption())
+    .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: ReachOptions) => {
       const timer = new PhaseTimer();
-      const analysis = load(paths, options, timer);
+      const analysis = load(paths, options, timer, reachSettings(options));
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
       reportUnanalysed(analysis);
@@ -190,9 +203,11 @@ export function buildProgram(): Command {
     )
     .option('-p, --port <port>', 'a port to judge, e.g. 80/TCP or 53/UDP (default: all ports)')
     .addOption(namespaceOption())
+    .addOption(cniOption())
+    .addOption(ipBlockPodsOption())
     .action((paths: string[], options: CommonOptions & { from: string; to: string; port?: string }) => {
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
-      const analysis = load(paths, options);
+      const analysis = load(paths, options, undefined, reachSettings(options));
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
       reportUnanalysed(analysis);
@@ -217,8 +232,16 @@ interface CheckOptions extends CommonOptions {
   format: string;
   failOn: string;
   rule: Record<string, string>;
-  cni: string;
   dns: string;
+}
+
+/** The settings `reach` and `explain` take from their options. */
+function reachSettings(options: CommonOptions): Settings {
+  return normaliseSettings({
+    cni: options.cni,
+    ipBlockPods: options.ipblockPods,
+    defaultNamespace: options.namespace,
+  });
 }
 
 const ruleSettings = new Set(['error', 'warning', 'info', 'hint', 'off']);

@@ -31,6 +31,16 @@ export const cniPlugins = [
 ] as const;
 export type CniPlugin = (typeof cniPlugins)[number];
 
+/**
+ * Whether an ipBlock matches pods whose IPs the manifests do not show. It depends on the CNI: Calico (and
+ * the upstream e2e tests) apply ipBlocks to pod IPs as to any address, Cilium does not (its CIDR rules
+ * select addresses outside the cluster: "CIDR rules do not apply to traffic where both sides of the
+ * connection are either managed by Cilium or use an IP belonging to a node in the cluster",
+ * https://docs.cilium.io/en/stable/security/policy/language/#ip-cidr-based). `auto` follows `cni`.
+ */
+export const ipBlockPodModes = ['auto', 'match', 'ignore'] as const;
+export type IpBlockPods = (typeof ipBlockPodModes)[number];
+
 export interface DnsSettings {
   /** Which cluster DNS the egress-DNS rules expect; `auto` accepts any of the common ones. */
   readonly target: DnsTarget;
@@ -46,6 +56,8 @@ export interface Settings {
   readonly rules: Readonly<Record<string, RuleSetting>>;
   readonly dns: DnsSettings;
   readonly cni: CniPlugin;
+  /** Whether ipBlocks match pods without known IPs (see {@link ipBlockPodModes}). */
+  readonly ipBlockPods: IpBlockPods;
   /** Namespace of objects without metadata.namespace. */
   readonly defaultNamespace: string;
   /** Globs (relative to the workspace folder) of manifests to index. */
@@ -60,6 +72,7 @@ export const defaultSettings: Settings = {
   rules: {},
   dns: { target: 'auto', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ip: '', port: 53 },
   cni: 'unknown',
+  ipBlockPods: 'auto',
   defaultNamespace: 'default',
   include: ['**/*.yaml', '**/*.yml', '**/*.json'],
   exclude: [],
@@ -120,6 +133,9 @@ export function normaliseSettings(raw: unknown): Settings {
     rules,
     dns,
     cni: (cniPlugins as readonly unknown[]).includes(raw.cni) ? (raw.cni as CniPlugin) : d.cni,
+    ipBlockPods: (ipBlockPodModes as readonly unknown[]).includes(raw.ipBlockPods)
+      ? (raw.ipBlockPods as IpBlockPods)
+      : d.ipBlockPods,
     defaultNamespace:
       typeof raw.defaultNamespace === 'string' && raw.defaultNamespace
         ? raw.defaultNamespace
@@ -128,4 +144,13 @@ export function normaliseSettings(raw: unknown): Settings {
     exclude: stringArray(raw.exclude, d.exclude),
     maxFileSize: typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0 ? raw.maxFileSize : d.maxFileSize,
   };
+}
+
+/**
+ * Whether an ipBlock that holds every address of a family (`0.0.0.0/0`, `::/0`) matches pods whose IPs the
+ * manifests do not show: the setting, or for `auto` the CNI (Cilium-based ones: no; others: yes).
+ */
+export function ipBlocksMatchPods(settings: Settings): boolean {
+  if (settings.ipBlockPods !== 'auto') return settings.ipBlockPods === 'match';
+  return settings.cni !== 'cilium' && settings.cni !== 'gke-dataplane-v2';
 }

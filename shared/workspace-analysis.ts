@@ -12,7 +12,7 @@ import type { ProductCache, Workspace } from './model/build-cluster.js';
 import type { LoadedFile } from './parse/yaml-loader.js';
 import { ReachabilityEngine } from './reach/engine.js';
 import type { Settings } from './settings.js';
-import { defaultSettings } from './settings.js';
+import { defaultSettings, ipBlocksMatchPods } from './settings.js';
 import type { SourceFile } from './source/source-file.js';
 import { runLint } from './lint/index.js';
 import { applySettings } from './lint/apply-settings.js';
@@ -45,7 +45,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
     workspace,
     settings,
     get engine() {
-      engine ??= new ReachabilityEngine(workspace.model);
+      engine ??= new ReachabilityEngine(workspace.model, { ipBlocksMatchPods: ipBlocksMatchPods(settings) });
       return engine;
     },
   };

@@ -8,6 +8,7 @@ import type { NetworkPolicy, PolicyRule, Protocol, Workload } from '../model/typ
 import { qualifiedName } from '../model/types.js';
 import type { PortSet } from '../semantics/port-set.js';
 import type { Endpoint, PairVerdict, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
+import { holdsWholeFamily } from '../reach/engine.js';
 
 export interface PortQuery {
   readonly protocol: Protocol;
@@ -80,6 +81,23 @@ export function explainConnection(
       lines.push('', `Egress also allows ${egressOnly.toString()}, which ingress does not.`);
     }
   }
+  // A grant that rests on an ipBlock matching a pod whose IP the manifests do not show (only whole-family
+  // blocks do, when the engine is told they match pods: settings.ts ipBlocksMatchPods).
+  const byIpBlock = (side: SideVerdict, other: Endpoint) =>
+    other.kind === 'class' &&
+    other.cls.representative.ips.length === 0 &&
+    side.grants.some(
+      (g) =>
+        g.rule.peers !== 'all' &&
+        g.rule.peers.some((p) => p.kind === 'ipBlock' && holdsWholeFamily(p.ranges)) &&
+        !g.rule.peers.some((p) => p.kind === 'pods'),
+    );
+  if (byIpBlock(verdict.egress, dst) || byIpBlock(verdict.ingress, src))
+    lines.push(
+      '',
+      'Depends on the CNI: this takes an ipBlock that holds every address (0.0.0.0/0, ::/0) to match pod IPs, as Calico ' +
+        'and the upstream e2e tests do; Cilium does not (setting netpolScope.ipBlockPods, CLI --ipblock-pods).',
+    );
   const notes = foreignPolicyNotes(foreign.policies, [
     { label: names.from, workload: foreign.from },
     { label: names.to, workload: foreign.to },

@@ -69,7 +69,7 @@ export function buildClasses(
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   for (const w of workloads) {
-    const ipHits = w.ips.length > 0 ? ipHitsOf(w.ips) : [];
+    const ipHits = ipHitsOf(w.ips);
     const key = `${w.namespace}\u0000${labelsKey(w.labels, relevance)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipHits.join(',')}`;
     let cls = byKey.get(key);
     if (!cls) {

@@ -128,7 +128,16 @@ export class ReachabilityEngine {
   private readonly ingressProfileOf: Array<Profile | undefined>;
   private readonly peerIndex: PeerIndex;
 
-  constructor(model: ClusterModel) {
+  /**
+   * `ipBlocksMatchPods`: an ipBlock that holds every address of a family (0.0.0.0/0, ::/0, no except)
+   * matches pods whose IPs the manifests do not show, as on Calico and in the upstream e2e tests (any pod
+   * IP is inside it); settings.ts `ipBlocksMatchPods`. Narrower blocks match only the IPs the manifests
+   * carry. Off by default (the reference semantics of the peer suites).
+   */
+  constructor(
+    model: ClusterModel,
+    readonly options: { readonly ipBlocksMatchPods?: boolean } = {},
+  ) {
     this.policies = model.policies.filter((p) => !p.rejected);
     for (const policy of this.policies) {
       for (const rule of effectiveRules(policy)) {
@@ -371,9 +380,20 @@ export class ReachabilityEngine {
     return this.peerIndex.podPeerMatches(peer, policy);
   }
 
-  /** Ascending indexes of the distinct ipBlocks holding one of the addresses. */
+  /**
+   * Ascending indexes of the distinct ipBlocks holding one of the addresses; for a pod without known
+   * addresses, those holding every address of a family when `ipBlocksMatchPods` is set.
+   */
   private ipHitsOf(ips: readonly string[]): readonly number[] {
     if (this.ipBlocks.length === 0) return [];
+    if (ips.length === 0) {
+      if (!this.options.ipBlocksMatchPods) return [];
+      const out: number[] = [];
+      this.ipBlocks.forEach((ranges, index) => {
+        if (holdsWholeFamily(ranges)) out.push(index);
+      });
+      return out;
+    }
     const hits = new Set<number>();
     for (const ip of ips) {
       const address = parseAddress(ip);
@@ -535,6 +555,13 @@ function* podSelectorsOf(policies: readonly NetworkPolicy[]): Generator<LabelSel
 
 function effectiveRules(policy: NetworkPolicy): PolicyRule[] {
   return [...rulesOf(policy, 'ingress'), ...rulesOf(policy, 'egress')];
+}
+
+/** True when the ranges hold every IPv4 or every IPv6 address. */
+export function holdsWholeFamily(ranges: IpRangeSet): boolean {
+  return ranges.ranges.some(
+    (r) => r.first === 0n && (r.family === 4 ? r.last === 0xffffffffn : r.last === (1n << 128n) - 1n),
+  );
 }
 
 function ipBlockText(cidr: string, except: readonly string[]): string {

@@ -234,3 +234,18 @@ test('reach and explain say on stderr and in the explanation that policies of ot
   );
   assert.match(foreign[0]!.message, /It selects shop\/api \(Deployment,/);
 });
+
+test('--ipblock-pods and --cni decide whether 0.0.0.0/0 reaches pods whose IPs the manifests do not show', () => {
+  const file = 'test/fixtures/cli/ipblock/internet-only.yaml';
+  const args = ['explain', file, '--from', 'a/client', '--to', 'b/server', '--port', '80/TCP'];
+  const auto = runCli(args);
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.match(auto.stdout, /: ALLOWED\./);
+  assert.match(auto.stdout, /Depends on the CNI/);
+  assert.match(runCli([...args, '--cni', 'cilium']).stdout, /: DENIED\./);
+  assert.match(runCli([...args, '--ipblock-pods', 'ignore']).stdout, /: DENIED\./);
+  assert.match(runCli([...args, '--cni', 'cilium', '--ipblock-pods', 'match']).stdout, /: ALLOWED\./);
+  const reach = runCli(['reach', file, '--format', 'csv', '--ipblock-pods', 'ignore']);
+  assert.equal(reach.status, 0, reach.stderr);
+  assert.doesNotMatch(reach.stdout, /a\/client,b\/server/);
+});

@@ -2,7 +2,7 @@
 import { SourceFile } from '../../shared/source/source-file.js';
 import { buildWorkspace } from '../../shared/model/build-cluster.js';
 import { ReachabilityEngine } from '../../shared/reach/engine.js';
-import { normaliseSettings } from '../../shared/settings.js';
+import { ipBlocksMatchPods, normaliseSettings } from '../../shared/settings.js';
 import type { AnalysisContext } from '../../shared/context.js';
 import { dedent } from './manifests.js';
 
@@ -18,7 +18,9 @@ export function contextOf(files: string | Record<string, string>, settings: unkn
   });
   return {
     workspace,
-    engine: new ReachabilityEngine(workspace.model),
+    engine: new ReachabilityEngine(workspace.model, {
+      ipBlocksMatchPods: ipBlocksMatchPods(normaliseSettings(settings)),
+    }),
     settings: normaliseSettings(settings),
   };
 }

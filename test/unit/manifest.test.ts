@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rules } from '../../shared/rules/registry.js';
-import { cniPlugins, defaultSettings, dnsTargets } from '../../shared/settings.js';
+import { cniPlugins, defaultSettings, dnsTargets, ipBlockPodModes } from '../../shared/settings.js';
 import { repoRoot } from '../support/cli.js';
 
 interface Property {
@@ -49,6 +49,8 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
   assert.equal(properties['netpolScope.dns.port']!.default, defaultSettings.dns.port);
   assert.equal(properties['netpolScope.cni']!.default, defaultSettings.cni);
   assert.deepEqual(properties['netpolScope.cni']!.enum, [...cniPlugins]);
+  assert.equal(properties['netpolScope.ipBlockPods']!.default, defaultSettings.ipBlockPods);
+  assert.deepEqual(properties['netpolScope.ipBlockPods']!.enum, [...ipBlockPodModes]);
   assert.equal(properties['netpolScope.defaultNamespace']!.default, defaultSettings.defaultNamespace);
   assert.deepEqual(properties['netpolScope.include']!.default, defaultSettings.include);
   assert.deepEqual(properties['netpolScope.exclude']!.default, defaultSettings.exclude);
@@ -61,6 +63,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
     'netpolScope.dns.ip',
     'netpolScope.dns.port',
     'netpolScope.cni',
+    'netpolScope.ipBlockPods',
     'netpolScope.defaultNamespace',
     'netpolScope.include',
     'netpolScope.exclude',

@@ -234,7 +234,7 @@ export async function runJourneys(ctx: JourneyContext): Promise<void> {
         '          protocol: TCP',
       ].join('\n');
       expect(text.includes(expected), `the default-deny policy has the DNS rule:\n${text}`);
-      // Both DNS warnings of the file go (default-deny now serves every shop pod, the frontend too).
+      // The DNS warning of the file goes (default-deny now serves every shop pod, the frontend too).
       await problemRows(page)
         .filter({ hasText: /shop\/(default-deny|frontend) isolates egress/ })
         .first()

@@ -98,7 +98,6 @@ test('Neovim receives the diagnostics of shop/policies.yaml, with its settings a
   const result = runProbe();
   // `allow-all-rule` is turned off through `settings.netpolScope.rules` (workspace/configuration).
   assert.deepEqual(summary(result.diagnostics), [
-    '21:26 dns-egress-missing',
     '55:15 namespace-name-label',
     '93:1 policy-types-implicit',
     '9:26 dns-egress-missing',

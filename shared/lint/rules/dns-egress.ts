@@ -215,9 +215,10 @@ const apiOnlyNote =
   ' Reported as info: the only egress allowed is to the Kubernetes API server port, and in-cluster clients reach the API server by the address in KUBERNETES_SERVICE_HOST, without DNS.';
 
 /**
- * The pods reach only the Kubernetes API server: every egress rule of the policies allows TCP 443 or 6443
- * only, to any destination or to address blocks (the API server runs outside the pod network), and the
- * comments around the policy do not say the pods need more (outside services, registries, clouds).
+ * The pods reach only the Kubernetes API server: every egress rule of the policies allows TCP 6443 (the
+ * API server's port) only, to any destination or to address blocks (the API server runs outside the pod
+ * network), and the comments around the policy do not say the pods need more (outside services,
+ * registries, clouds). Port 443 is not taken for the API server: it is every HTTPS service's port too.
  */
 function apiServerOnly(policy: NetworkPolicy, policies: readonly NetworkPolicy[]): boolean {
   const rules = policies.flatMap((p) => rulesOf(p, 'egress'));
@@ -225,10 +226,7 @@ function apiServerOnly(policy: NetworkPolicy, policies: readonly NetworkPolicy[]
   const apiPorts = rules.every(
     (r) =>
       r.ports !== 'all' &&
-      r.ports.every(
-        (p) =>
-          p.protocol === 'TCP' && (p.port === 443 || p.port === 6443) && (p.endPort ?? p.port) === p.port,
-      ) &&
+      r.ports.every((p) => p.protocol === 'TCP' && p.port === 6443 && (p.endPort ?? p.port) === p.port) &&
       (r.peers === 'all' || r.peers.every((peer) => peer.kind === 'ipBlock')),
   );
   if (!apiPorts) return false;

@@ -61,6 +61,9 @@ export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
       namespace: n.namespace,
       name: n.name,
       ...(n.kind === 'External' ? { ranges: n.ranges } : {}),
+      // Host-network pods: policies do not select them and their traffic is node traffic (NetworkPolicy
+      // behaviour for them is undefined, https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods).
+      ...(onHostNetwork(n) ? { hostNetwork: true } : {}),
     };
     yield `${first ? '\n' : ',\n'}${indent(JSON.stringify(node, null, 2), '    ')}`;
     first = false;
@@ -135,9 +138,20 @@ export function* reachTextChunks(layout: GraphLayout): Generator<string> {
     `Reachability (${layout.level} level): ${pods} ${noun} node${pods === 1 ? '' : 's'}, ` +
     `${externals} external block${externals === 1 ? '' : 's'}, ${edges} allowed connection${edges === 1 ? '' : 's'}.\n`
   );
+  const host = layout.nodes.filter(onHostNetwork);
+  if (host.length > 0)
+    yield (
+      `On the host network (policies do not select them; their traffic is node traffic, which only ipBlocks ` +
+      `holding node addresses match): ${host.map((n) => n.id).join(', ')}.\n`
+    );
   if (edges === 0) return;
   yield `\n${'FROM'.padEnd(w0)}  ${'TO'.padEnd(w1)}  PORTS\n`;
   for (const e of edgesOf(layout)) yield row(e, label, w0, w1);
+}
+
+/** A node whose pods all run on the host network. */
+function onHostNetwork(n: GraphNode): boolean {
+  return n.workloads.length > 0 && n.workloads.every((w) => w.hostNetwork);
 }
 
 function row(e: GraphEdge, label: (n: GraphNode) => string, w0: number, w1: number): string {

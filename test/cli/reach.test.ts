@@ -249,3 +249,21 @@ test('--ipblock-pods and --cni decide whether 0.0.0.0/0 reaches pods whose IPs t
   assert.equal(reach.status, 0, reach.stderr);
   assert.doesNotMatch(reach.stdout, /a\/client,b\/server/);
 });
+
+test('reach marks host-network nodes in JSON and names them in text', () => {
+  const file = 'test/fixtures/cli/host-network.yaml';
+  const json = reachJson([file, '--level', 'workload']);
+  const flags = Object.fromEntries(
+    json.nodes.map((n) => [n.id, (n as { hostNetwork?: boolean }).hostNetwork ?? false]),
+  );
+  assert.deepEqual(flags, {
+    'kube-system/node-agent[DaemonSet]': true,
+    'shop/web[Pod]': false,
+    '0.0.0.0/0,::/0': false,
+  });
+  const text = runCli(['reach', file, '--level', 'workload']);
+  assert.match(
+    text.stdout,
+    /On the host network \(policies do not select them;.*\): kube-system\/node-agent\[DaemonSet\]\./,
+  );
+});

@@ -148,9 +148,29 @@ export const dnsEgressRule: LintRule = {
     // dns-egress-missing: egress isolation without a DNS allow, reported once per set of pods.
     const reported = new Set<Workload>();
     const reportedSelectors = new Set<string>();
+    // For policies whose pods the workspace does not show: the namespace's egress policies, their
+    // selector keys, and whether each alone allows DNS, computed once (a repository of policies alone
+    // takes this path for every policy).
+    const egressByNamespace = new Map<string, NetworkPolicy[]>();
+    for (const p of egressPolicies) {
+      const list = egressByNamespace.get(p.namespace);
+      if (list) list.push(p);
+      else egressByNamespace.set(p.namespace, [p]);
+    }
+    const keys = new Map<NetworkPolicy, string>();
+    const keyOf = (p: NetworkPolicy) => {
+      let key = keys.get(p);
+      if (key === undefined) keys.set(p, (key = selectorKey(p.podSelector)));
+      return key;
+    };
+    const servesDns = new Map<NetworkPolicy, boolean>();
+    const allowsDnsAlone = (p: NetworkPolicy) => {
+      let ok = servesDns.get(p);
+      if (ok === undefined) servesDns.set(p, (ok = allowsDns(dns, [p])));
+      return ok;
+    };
     for (const policy of egressPolicies) {
       const selected = index.selectedBy(policy);
-      const at = directionAnchor(ctx, policy, 'Egress');
       const data = { policy: qualifiedName(policy) };
       if (selected.length > 0) {
         const lacking = selected.filter((w) => !isServed(w) && !explained.has(w) && !reported.has(w));
@@ -161,7 +181,7 @@ export const dnsEgressRule: LintRule = {
         out.push(
           finding(
             'dns-egress-missing',
-            at,
+            directionAnchor(ctx, policy, 'Egress'),
             missingMessage(dns, policy, lacking, egressIsolating) + (apiOnly ? apiOnlyNote : ''),
             data,
             apiOnly ? 'info' : undefined,
@@ -169,26 +189,22 @@ export const dnsEgressRule: LintRule = {
         );
         continue;
       }
-      if (explainedPolicies.has(policy) || allowsDns(dns, [policy])) continue;
+      if (explainedPolicies.has(policy) || allowsDnsAlone(policy)) continue;
       // The namespace shows workloads, none of them selected: policy-selects-nothing has the story.
       if ((index.workloadsByNamespace.get(policy.namespace) ?? []).length > 0) continue;
       // The workspace shows none of the pods: judge with the namespace's other egress policies that
       // select the same pods (the same selector, or all pods), once per selector.
-      const key = `${policy.namespace}\u0000${selectorKey(policy.podSelector)}`;
+      const key = `${policy.namespace}\u0000${keyOf(policy)}`;
       if (reportedSelectors.has(key)) continue;
-      const same = egressPolicies.filter(
-        (p) =>
-          p !== policy &&
-          p.namespace === policy.namespace &&
-          (selectsAll(p.podSelector) || selectorKey(p.podSelector) === selectorKey(policy.podSelector)),
+      const inNamespace = egressByNamespace.get(policy.namespace) ?? [];
+      const same = inNamespace.filter(
+        (p) => p !== policy && (selectsAll(p.podSelector) || keyOf(p) === keyOf(policy)),
       );
       if (allowsDns(dns, [policy, ...same])) continue;
       reportedSelectors.add(key);
       // Other policies of the namespace that serve DNS to some of its pods: which pods exist, and whether
       // all of them are among those, the workspace does not show.
-      const serving = egressPolicies.filter(
-        (p) => p.namespace === policy.namespace && !same.includes(p) && p !== policy && allowsDns(dns, [p]),
-      );
+      const serving = inNamespace.filter((p) => p !== policy && !same.includes(p) && allowsDnsAlone(p));
       const apiOnly = apiServerOnly(policy, [policy, ...same]);
       const partly =
         serving.length > 0
@@ -197,7 +213,7 @@ export const dnsEgressRule: LintRule = {
       out.push(
         finding(
           'dns-egress-missing',
-          at,
+          directionAnchor(ctx, policy, 'Egress'),
           `${qualifiedName(policy)} isolates egress of the pods it selects (${podsPhrase(policy.podSelector)} in ` +
             `${policy.namespace}; the workspace shows none of them), and its egress rules${same.length > 0 ? ` and those of ${listOf(same.map(policyRef), 3)}` : ''} do not allow DNS over UDP and TCP ` +
             `to ${dnsTargetsPhrase(dns.targets)}. Unless another policy selecting those pods allows it, their name lookups will fail.` +

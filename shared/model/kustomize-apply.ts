@@ -7,10 +7,8 @@
  * the lines the user wrote.
  */
 import type { KubeObject } from '../parse/kube-objects.js';
-import { get, isMap } from '../parse/snode.js';
-import type { SNode } from '../parse/snode.js';
-import type { Span } from '../source/source-file.js';
-import type { Placement } from './kustomize.js';
+import { get, isMap, nodeWithSpan } from '../parse/snode.js';
+import type { LabelSetting, Placement } from './kustomize.js';
 import type { LabelRequirement, LabelSelector, NetworkPolicy, PolicyRule, Workload } from './types.js';
 
 /** Kinds without a namespace, which kustomize's `namespace` leaves alone (the ones manifests commonly hold). */
@@ -54,30 +52,31 @@ export function placed(
   return out;
 }
 
+/** The labels of the placement's label settings that `reach` a place (all of them by default). */
+function labelsOf(
+  placement: Placement,
+  reach: (l: LabelSetting) => boolean = () => true,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const setting of placement.labels) if (reach(setting)) Object.assign(out, setting.pairs);
+  return out;
+}
+
 /** Every label the placement adds to `metadata.labels` (all label settings do). */
 export function metadataLabels(placement: Placement): Record<string, string> {
-  return Object.assign({}, ...placement.labels.map((l) => l.pairs)) as Record<string, string>;
+  return labelsOf(placement);
 }
 
 /** The workload with the labels the placement adds to its pod template (a Pod's own labels: all of them). */
 export function withTemplateLabels(workload: Workload, placement: Placement): Workload {
-  const added =
-    workload.kind === 'Pod'
-      ? metadataLabels(placement)
-      : (Object.assign({}, ...placement.labels.filter((l) => l.templates).map((l) => l.pairs)) as Record<
-          string,
-          string
-        >);
+  const added = workload.kind === 'Pod' ? labelsOf(placement) : labelsOf(placement, (l) => l.templates);
   if (Object.keys(added).length === 0) return workload;
   return { ...workload, labels: { ...workload.labels, ...added } };
 }
 
 /** The labels the placement adds to selectors (commonLabels, `labels` with includeSelectors). */
 export function selectorLabels(placement: Placement): Record<string, string> {
-  return Object.assign({}, ...placement.labels.filter((l) => l.selectors).map((l) => l.pairs)) as Record<
-    string,
-    string
-  >;
+  return labelsOf(placement, (l) => l.selectors);
 }
 
 /** The policy with the placement's selector labels added to the selectors that have `matchLabels`. */
@@ -86,10 +85,7 @@ export function withSelectorLabels(
   object: KubeObject,
   placement: Placement,
 ): NetworkPolicy {
-  const pairs = Object.assign(
-    {},
-    ...placement.labels.filter((l) => l.selectors).map((l) => l.pairs),
-  ) as Record<string, string>;
+  const pairs = selectorLabels(placement);
   if (Object.keys(pairs).length === 0) return policy;
   const add = (selector: LabelSelector): LabelSelector => {
     const node = nodeWithSpan(object.node, selector.origin.span);
@@ -124,16 +120,4 @@ export function withSelectorLabels(
     ingress: rules(policy.ingress),
     egress: rules(policy.egress),
   };
-}
-
-/** The node under `root` whose span is exactly `span`. */
-function nodeWithSpan(root: SNode, span: Span): SNode | undefined {
-  const stack: SNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.span.start === span.start && node.span.end === span.end && isMap(node)) return node;
-    if (node.kind === 'map') for (const pair of node.pairs) stack.push(pair.value);
-    else if (node.kind === 'seq') for (const item of node.items) stack.push(item);
-  }
-  return undefined;
 }

@@ -135,3 +135,21 @@ export function toPlain(node: SNode): unknown {
     }
   }
 }
+
+/**
+ * The deepest node under `root` whose span is exactly `span` (model elements keep the span of the node
+ * they were read from). Iterative, and without pruning by containment: aliases share their anchor's
+ * nodes, whose spans lie elsewhere.
+ */
+export function nodeWithSpan(root: SNode | undefined, span: Span): SNode | undefined {
+  if (!root) return undefined;
+  const stack: SNode[] = [root];
+  let found: SNode | undefined;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.span.start === span.start && node.span.end === span.end) found = node;
+    if (node.kind === 'map') for (const pair of node.pairs) stack.push(pair.value);
+    else if (node.kind === 'seq') for (const item of node.items) stack.push(item);
+  }
+  return found;
+}

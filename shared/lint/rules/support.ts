@@ -9,7 +9,7 @@ import { ruleById } from '../../rules/registry.js';
 import type { RuleId } from '../../rules/registry.js';
 import type { SourceFile, Span } from '../../source/source-file.js';
 import type { SMap, SNode } from '../../parse/snode.js';
-import { get, isMap, isScalar, isSeq, pairOf } from '../../parse/snode.js';
+import { get, isMap, isScalar, isSeq, nodeWithSpan, pairOf } from '../../parse/snode.js';
 import type {
   Direction,
   LabelSelector,
@@ -218,24 +218,9 @@ export function policyRoot(ctx: AnalysisContext, policy: NetworkPolicy): SMap | 
   return ctx.workspace.policyObjects.get(policy)?.node;
 }
 
-/** The deepest node whose span is exactly `span` (model elements keep the span of their node). */
-export function nodeAt(root: SNode | undefined, span: Span): SNode | undefined {
-  if (!root) return undefined;
-  const stack: SNode[] = [root];
-  let found: SNode | undefined;
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    // No pruning by containment: aliases share their anchor's nodes, whose spans lie elsewhere.
-    if (node.span.start === span.start && node.span.end === span.end) found = node;
-    if (node.kind === 'map') for (const pair of node.pairs) stack.push(pair.value);
-    else if (node.kind === 'seq') for (const item of node.items) stack.push(item);
-  }
-  return found;
-}
-
 /** The node of a model element of `policy` (a rule, a peer, a port, a selector), found by its span. */
 export function nodeOf(ctx: AnalysisContext, policy: NetworkPolicy, at: At): SNode | undefined {
-  return nodeAt(policyRoot(ctx, policy), at.span);
+  return nodeWithSpan(policyRoot(ctx, policy), at.span);
 }
 
 /** The span of the key `key` in a map node. */

@@ -4,12 +4,18 @@
  * overlays it holds (shared/model/kustomize.ts).
  */
 import type { Finding } from '../findings.js';
-import type { KustomizeView } from '../model/kustomize.js';
+import type { KustomizeView, Placement } from '../model/kustomize.js';
 
 export function mergeOverlayFindings(findings: readonly Finding[], kustomize: KustomizeView): Finding[] {
   if (kustomize.kustomizations.length === 0) return [...findings];
-  const groups = new Map<string, Finding[]>();
-  const out: Finding[] = [];
+  /** A finding of a file that several overlays use, and how many of them reported it. */
+  interface Merged {
+    readonly finding: Finding;
+    readonly overlays: readonly Placement[];
+    count: number;
+  }
+  const merged = new Map<string, Merged>();
+  const out: Array<Finding | Merged> = [];
   for (const finding of findings) {
     const overlays = kustomize.placementsOf(finding.file.path);
     if (overlays.length <= 1) {
@@ -17,18 +23,17 @@ export function mergeOverlayFindings(findings: readonly Finding[], kustomize: Ku
       continue;
     }
     const key = `${finding.rule}\u0000${finding.file.path}\u0000${finding.span.start}\u0000${finding.span.end}`;
-    const group = groups.get(key);
-    if (group) group.push(finding);
+    const seen = merged.get(key);
+    if (seen) seen.count++;
     else {
-      groups.set(key, [finding]);
-      out.push(finding);
+      const entry: Merged = { finding, overlays, count: 1 };
+      merged.set(key, entry);
+      out.push(entry);
     }
   }
-  return out.map((finding) => {
-    const overlays = kustomize.placementsOf(finding.file.path);
-    if (overlays.length <= 1) return finding;
-    const key = `${finding.rule}\u0000${finding.file.path}\u0000${finding.span.start}\u0000${finding.span.end}`;
-    const count = groups.get(key)?.length ?? 1;
+  return out.map((entry) => {
+    if (!('overlays' in entry)) return entry;
+    const { finding, overlays, count } = entry;
     const roots = [...new Set(overlays.map((p) => p.root || '.'))].sort();
     const which =
       count >= overlays.length

@@ -15,7 +15,7 @@ import type {
   SourceLocation,
 } from '../protocol.js';
 import { graphLayout } from '../reach/graph.js';
-import type { GraphLayout } from '../reach/graph.js';
+import type { GraphLayout, GraphNode } from '../reach/graph.js';
 import {
   classesOfView,
   complete,
@@ -305,22 +305,39 @@ function endpointsOf(layout: GraphLayout, view: ViewNode): Array<{ endpoint: End
   return out;
 }
 
-/** A node of the view that holds an endpoint: its id, for the example of a group explanation. */
-function memberId(layout: GraphLayout, view: ViewNode, endpoint: Endpoint): string {
+/** The node of the view that holds an endpoint, and for a pod class the member workload found there. */
+function memberOf(
+  layout: GraphLayout,
+  view: ViewNode,
+  endpoint: Endpoint,
+): { readonly node: GraphNode; readonly workload: Workload | undefined } | undefined {
   for (const node of view.nodes) {
-    if (endpoint.kind === 'external' && layout.blockOf.get(node) === endpoint.block) return node.id;
-    if (endpoint.kind === 'class' && node.workloads.some((w) => layout.engine.classOf(w) === endpoint.cls))
-      return node.id;
+    if (endpoint.kind === 'external') {
+      if (layout.blockOf.get(node) === endpoint.block) return { node, workload: undefined };
+    } else {
+      const workload = node.workloads.find((w) => layout.engine.classOf(w) === endpoint.cls);
+      if (workload) return { node, workload };
+    }
   }
-  return view.id;
+  return undefined;
 }
 
-/** A workload of the view behind an endpoint (undefined for address blocks). */
-function workloadOf(layout: GraphLayout, view: ViewNode, endpoint: Endpoint): Workload | undefined {
-  if (endpoint.kind !== 'class') return undefined;
-  for (const node of view.nodes)
-    for (const w of node.workloads) if (layout.engine.classOf(w) === endpoint.cls) return w;
-  return undefined;
+/**
+ * explainConnection for two endpoints of the view, with the policies of other APIs and the workloads at
+ * both ends (what only those workloads' own labels decide).
+ */
+function explainEndpoints(
+  ctx: AnalysisContext,
+  layout: GraphLayout,
+  ends: { readonly from: ViewNode; readonly to: ViewNode; readonly src: Endpoint; readonly dst: Endpoint },
+  names: { readonly from: string; readonly to: string },
+  port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
+): Explanation {
+  return explainConnection(ctx.engine, ends.src, ends.dst, names, port, {
+    policies: ctx.workspace.foreignPolicies,
+    from: memberOf(layout, ends.from, ends.src)?.workload,
+    to: memberOf(layout, ends.to, ends.dst)?.workload,
+  });
 }
 
 function groupLabel(view: ViewNode): string {
@@ -367,12 +384,11 @@ function* explainGroups(
   }
   const chosen = example ?? first;
   if (!chosen) return undefined;
-  const names = { from: memberId(layout, from, chosen.src), to: memberId(layout, to, chosen.dst) };
-  const explanation = explainConnection(engine, chosen.src, chosen.dst, names, port, {
-    policies: ctx.workspace.foreignPolicies,
-    from: workloadOf(layout, from, chosen.src),
-    to: workloadOf(layout, to, chosen.dst),
-  });
+  const names = {
+    from: memberOf(layout, from, chosen.src)?.node.id ?? from.id,
+    to: memberOf(layout, to, chosen.dst)?.node.id ?? to.id,
+  };
+  const explanation = explainEndpoints(ctx, layout, { from, to, ...chosen }, names, port);
   const total = from.pods * to.pods - (from === to ? from.pods : 0);
   const unit = from.group?.kind === 'external' || to.group?.kind === 'external' ? 'pairs' : 'pod pairs';
   const summary =
@@ -454,11 +470,13 @@ export function* explainWork(
   const src = endpointsOf(layout, from)[0]?.endpoint;
   const dst = endpointsOf(layout, to)[0]?.endpoint;
   if (!src || !dst) return undefined;
-  const explanation = explainConnection(ctx.engine, src, dst, { from: from.id, to: to.id }, port, {
-    policies: ctx.workspace.foreignPolicies,
-    from: workloadOf(layout, from, src),
-    to: workloadOf(layout, to, dst),
-  });
+  const explanation = explainEndpoints(
+    ctx,
+    layout,
+    { from, to, src, dst },
+    { from: from.id, to: to.id },
+    port,
+  );
   return resultOf(explanation, { from: from.id, to: to.id }, locationOf, port, {
     allowed: explanation.allowed,
     ports: explanation.ports,

@@ -10,6 +10,7 @@ import { compareFindings } from './findings.js';
 import { buildWorkspaceFromLoaded } from './model/build-cluster.js';
 import type { ProductCache, Workspace } from './model/build-cluster.js';
 import type { LoadedFile } from './parse/yaml-loader.js';
+import type { ClusterModel } from './model/types.js';
 import { ReachabilityEngine } from './reach/engine.js';
 import type { Settings } from './settings.js';
 import { defaultSettings, ipBlocksMatchPods } from './settings.js';
@@ -34,6 +35,11 @@ export interface AnalyzeOptions {
   readonly productCache?: ProductCache;
 }
 
+/** The reachability engine of a model under the settings that change its semantics (ipBlockPods). */
+export function engineFor(model: ClusterModel, settings: Settings): ReachabilityEngine {
+  return new ReachabilityEngine(model, { ipBlocksMatchPods: ipBlocksMatchPods(settings) });
+}
+
 export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOptions = {}): WorkspaceAnalysis {
   const settings = options.settings ?? defaultSettings;
   const workspace: Workspace = buildWorkspaceFromLoaded(files, {
@@ -45,7 +51,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
     workspace,
     settings,
     get engine() {
-      engine ??= new ReachabilityEngine(workspace.model, { ipBlocksMatchPods: ipBlocksMatchPods(settings) });
+      engine ??= engineFor(workspace.model, settings);
       return engine;
     },
   };

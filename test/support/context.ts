@@ -1,8 +1,8 @@
 /** Test helper: an AnalysisContext (workspace, engine, settings) from inline YAML files. */
 import { SourceFile } from '../../shared/source/source-file.js';
 import { buildWorkspace } from '../../shared/model/build-cluster.js';
-import { ReachabilityEngine } from '../../shared/reach/engine.js';
-import { ipBlocksMatchPods, normaliseSettings } from '../../shared/settings.js';
+import { normaliseSettings } from '../../shared/settings.js';
+import { engineFor } from '../../shared/workspace-analysis.js';
 import type { AnalysisContext } from '../../shared/context.js';
 import { dedent } from './manifests.js';
 
@@ -13,15 +13,12 @@ import { dedent } from './manifests.js';
 export function contextOf(files: string | Record<string, string>, settings: unknown = {}): AnalysisContext {
   const entries = typeof files === 'string' ? [['test.yaml', files] as const] : Object.entries(files);
   const sources = entries.map(([path, text]) => new SourceFile(path, dedent(text)));
-  const workspace = buildWorkspace(sources, {
-    defaultNamespace: normaliseSettings(settings).defaultNamespace,
-  });
+  const normalised = normaliseSettings(settings);
+  const workspace = buildWorkspace(sources, { defaultNamespace: normalised.defaultNamespace });
   return {
     workspace,
-    engine: new ReachabilityEngine(workspace.model, {
-      ipBlocksMatchPods: ipBlocksMatchPods(normaliseSettings(settings)),
-    }),
-    settings: normaliseSettings(settings),
+    engine: engineFor(workspace.model, normalised),
+    settings: normalised,
   };
 }
 

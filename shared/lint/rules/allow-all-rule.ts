@@ -37,7 +37,8 @@ export const allowAllRuleRule: LintRule = {
         const rules = rulesOf(policy, direction);
         const open = rules.find((r) => r.peers === 'all' && r.ports === 'all');
         if (open) {
-          if (peersField(ctx, policy, open) !== 'null') out.push(openFinding(ctx, policy, open, rules));
+          const field = peersField(ctx, policy, open);
+          if (field !== 'null') out.push(openFinding(policy, open, rules, field));
           continue;
         }
         for (const rule of rules) {
@@ -45,7 +46,7 @@ export const allowAllRuleRule: LintRule = {
           const field = peersField(ctx, policy, rule);
           if (field === 'null') continue;
           if (direction === 'egress' && dnsPortsOnly(rule)) continue;
-          out.push(portsOnlyFinding(ctx, policy, rule, field));
+          out.push(portsOnlyFinding(policy, rule, field));
         }
       }
     }
@@ -60,10 +61,10 @@ const everyone = {
 };
 
 function openFinding(
-  ctx: AnalysisContext,
   policy: NetworkPolicy,
   open: PolicyRule,
   rules: readonly PolicyRule[],
+  field: PeersField,
 ): Finding {
   const direction = open.direction;
   const verb = direction === 'ingress' ? 'admits traffic from' : 'allows traffic to';
@@ -72,7 +73,7 @@ function openFinding(
     others.length > 0
       ? ` It makes ${joinWords(others)} redundant: ${others.length === 1 ? 'that rule allows' : 'those rules allow'} nothing more.`
       : '';
-  const { severity, why } = judged(ctx, policy, open);
+  const { severity, why } = judged(policy, open, field);
   return finding(
     'allow-all-rule',
     open.origin,
@@ -83,14 +84,9 @@ function openFinding(
   );
 }
 
-function portsOnlyFinding(
-  ctx: AnalysisContext,
-  policy: NetworkPolicy,
-  rule: PolicyRule,
-  field: PeersField,
-): Finding {
+function portsOnlyFinding(policy: NetworkPolicy, rule: PolicyRule, field: PeersField): Finding {
   const direction = rule.direction;
-  const { severity, why } = judged(ctx, policy, rule, field);
+  const { severity, why } = judged(policy, rule, field);
   const common =
     severity === 'info'
       ? direction === 'ingress'
@@ -109,10 +105,9 @@ function portsOnlyFinding(
 
 /** Warning where the policy's name speaks against opening it, else info; and what the message adds. */
 function judged(
-  ctx: AnalysisContext,
   policy: NetworkPolicy,
   rule: PolicyRule,
-  field: PeersField = peersField(ctx, policy, rule),
+  field: PeersField,
 ): { severity: 'warning' | 'info'; why: string } {
   const key = rule.direction === 'ingress' ? 'from' : 'to';
   const empty =

@@ -10,6 +10,7 @@
  */
 import type { Finding } from '../../findings.js';
 import type { Workload } from '../../model/types.js';
+import type { Service } from '../../model/build-service.js';
 import { qualifiedName } from '../../model/types.js';
 import { get } from '../../parse/snode.js';
 import { rulesOf } from '../../reach/engine.js';
@@ -27,9 +28,7 @@ export const servicePortRule: LintRule = {
       const selected = index.selectedBy(policy);
       if (selected.length === 0) continue;
       const fronting = services.filter(
-        (s) =>
-          s.namespace === policy.namespace &&
-          selected.some((w) => Object.entries(s.selector).every(([k, v]) => w.labels[k] === v)),
+        (s) => s.namespace === policy.namespace && selected.some((w) => fronts(s, w)),
       );
       if (fronting.length === 0) continue;
       for (const rule of rulesOf(policy, 'ingress')) {
@@ -46,9 +45,7 @@ export const servicePortRule: LintRule = {
               (p) => p.port === number && p.protocol === port.protocol && p.targetPort !== number,
             );
             if (!mapping) continue;
-            const pods = selected.filter((w) =>
-              Object.entries(service.selector).every(([k, v]) => w.labels[k] === v),
-            );
+            const pods = selected.filter((w) => fronts(service, w));
             const target =
               typeof mapping.targetPort === 'number'
                 ? mapping.targetPort
@@ -75,3 +72,8 @@ export const servicePortRule: LintRule = {
     return out;
   },
 };
+
+/** A Service's selector (a plain label map) selects the workload's pods. */
+function fronts(service: Service, w: Workload): boolean {
+  return Object.entries(service.selector).every(([k, v]) => w.labels[k] === v);
+}

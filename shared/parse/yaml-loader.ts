@@ -11,6 +11,7 @@ import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml
 import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
 import { SourceFile } from '../source/source-file.js';
 import type { Span } from '../source/source-file.js';
+import { blankOverDeepDocuments } from './nesting-guard.js';
 import { lineStartOf } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
 import { FastYamlReader } from './fast-yaml.js';
@@ -153,12 +154,55 @@ function loadUnguarded(file: SourceFile, limits: LoadLimits): LoadedFile {
       ],
     };
   }
+  const guarded = blankOverDeepDocuments(text, limits.maxDepth * GUARD_FACTOR);
+  if (guarded.blanked.length > 0) {
+    const loaded = loadParsed(new SourceFile(file.path, guarded.text), limits);
+    const tooDeep = guarded.blanked.map((b) => tooDeepProblem(limits, { start: b.at, end: b.at + 1 }));
+    const blanked = (d: ManifestDocument) =>
+      guarded.blanked.some((b) => d.span.start <= b.span.end && d.span.end >= b.span.start);
+    return {
+      file,
+      documents: loaded.documents.map((d) => (blanked(d) ? { ...d, root: undefined, broken: true } : d)),
+      problems: [...loaded.problems, ...tooDeep].sort((a, b) => a.span.start - b.span.start),
+    };
+  }
+  return loadParsed(file, limits);
+}
+
+/**
+ * Documents nesting more than this many times the depth limit are blanked before any parser sees them
+ * (nesting-guard.ts); between the limit and this, the parsers report the depth precisely.
+ */
+const GUARD_FACTOR = 2;
+
+function loadParsed(file: SourceFile, limits: LoadLimits): LoadedFile {
+  const text = file.text;
   if (!mayBeTemplate(text)) return loadFast(file, limits) ?? loadGeneral(file, limits);
   const chart = CHART_DIRECTIVE.exec(text);
   if (chart) return helmTemplate(file, { start: chart.index, end: chart.index + chart[0].length });
   const loaded = loadFast(file, limits) ?? loadGeneral(file, limits);
-  const stray = templateOutsideStrings(text, loaded);
-  return stray === undefined ? loaded : helmTemplate(file, { start: stray, end: stray + 2 });
+  const strays = templateOutsideStrings(text, loaded);
+  if (strays.length === 0) return loaded;
+  // A `{{` outside the string values templates its own document only: that document is left out (and
+  // says so); the file's other documents are analysed.
+  const templated = (d: ManifestDocument) => strays.some((at) => at >= d.span.start && at < d.span.end);
+  const kept = loaded.documents.filter((d) => !templated(d));
+  if (kept.length === 0) return helmTemplate(file, { start: strays[0]!, end: strays[0]! + 2 });
+  const problems: LoadProblem[] = loaded.documents.filter(templated).map((d) => {
+    const at = strays.find((x) => x >= d.span.start && x < d.span.end)!;
+    return {
+      code: 'helm-template',
+      severity: 'info',
+      message:
+        'This document is a template ({{ … }} outside the YAML values); it is not analysed as written. ' +
+        'The other documents of the file are. Render it (e.g. with `helm template`) and analyse the output.',
+      span: { start: at, end: at + 2 },
+    };
+  });
+  // Problems of the documents left out (syntax errors of the template) go with them.
+  const inKept = (p: LoadProblem) =>
+    kept.some((d) => p.span.start >= d.span.start && p.span.start <= d.span.end);
+  return { file, documents: kept, problems: [...loaded.problems.filter(inKept), ...problems] };
 }
 
 /**
@@ -185,8 +229,8 @@ function helmTemplate(file: SourceFile, span: Span): LoadedFile {
   };
 }
 
-/** The offset of the first `{{` that is neither in a string value nor in a comment, if any. */
-function templateOutsideStrings(text: string, loaded: LoadedFile): number | undefined {
+/** The offsets of the `{{` that are neither in a string value nor in a comment. */
+function templateOutsideStrings(text: string, loaded: LoadedFile): number[] {
   const strings: Span[] = [];
   const broken: Span[] = [];
   const visit = (node: SNode, seen: Set<SNode>) => {
@@ -202,14 +246,18 @@ function templateOutsideStrings(text: string, loaded: LoadedFile): number | unde
     else if (d.root) visit(d.root, new Set());
   }
   const inside = (spans: readonly Span[], at: number) => spans.some((s) => at >= s.start && at < s.end);
+  const out: number[] = [];
   for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
-    if (inside(broken, at)) return at;
+    if (inside(broken, at)) {
+      out.push(at);
+      continue;
+    }
     if (inside(strings, at)) continue;
     const lineStart = lineStartOf(text, at);
     if (/^[^'"]*#/.test(text.slice(lineStart, at))) continue; // in a comment
-    return at;
+    out.push(at);
   }
-  return undefined;
+  return out;
 }
 
 const yamlOptions = {

@@ -85,10 +85,11 @@ const reasons = {
     'Verified: with the rejected policy accepted these differences vanish.',
   syntaxErrorHelmLookalike:
     'The file has a YAML syntax error in its 4th document (`image: "{{ printf "%s:%s" ... }}"`: a quote inside a ' +
-    'double-quoted scalar). A `{{` directive in a document that does not parse makes our loader (shared/parse/yaml-loader.ts) ' +
-    'take the file for a template and analyse none of it (finding helm-template), so we have no workloads; np-guard keeps the three ' +
-    'Deployments before the broken document, as the cli-runtime stream decoder kubectl uses stops at the first ' +
-    'undecodable document. No NetworkPolicy is involved (np-guard: all connections).',
+    'double-quoted scalar). Our loader (shared/parse/yaml-loader.ts) leaves out that document alone (finding helm-template) ' +
+    'and analyses every other document of the file; np-guard keeps only the three Deployments before the broken document, as ' +
+    'the cli-runtime stream decoder kubectl uses stops at the first undecodable document. So we have the workloads after it ' +
+    'too. No NetworkPolicy is involved: every pair is allowed on our side, and the pairs with a workload np-guard did not read ' +
+    'are absent (no connections) on its side.',
 } as const;
 
 /**
@@ -873,9 +874,9 @@ const knownDifferences: Readonly<Record<string, readonly KnownDifference[]>> = {
     {
       src: '*',
       dst: '*',
-      ours: 'No Connections',
-      theirs: 'All Connections',
-      pairs: 12,
+      ours: 'All Connections',
+      theirs: 'No Connections',
+      pairs: 120,
       reason: reasons.syntaxErrorHelmLookalike,
     },
   ],

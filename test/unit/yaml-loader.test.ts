@@ -434,6 +434,21 @@ test('Go templates inside string values are data, not Helm: alert and legend tem
   );
 });
 
+test('a `{{` outside the values of one document leaves out that document only; the others are analysed', () => {
+  const text =
+    'kind: ConfigMap\nmetadata:\n  name: plain\n---\nkind: Pod\nmetadata:\n  name: {{ .name }}\n---\nkind: Secret\nmetadata:\n  name: also-plain\n';
+  const loaded = loadText(text);
+  assert.deepEqual(
+    objectsOf(loaded).map((o) => o.kind),
+    ['ConfigMap', 'Secret'],
+  );
+  assert.deepEqual(
+    loaded.problems.map((p) => [p.code, p.severity, textOf(loaded.file, p.span)]),
+    [['helm-template', 'info', '{{']],
+  );
+  assert.match(loaded.problems[0]!.message, /This document is a template/);
+});
+
 test('empty and whitespace-only files have no documents and no problems', () => {
   for (const text of ['', '\n\n', '   \n', '# comment only\n']) {
     const loaded = loadText(text);

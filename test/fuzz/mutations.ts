@@ -225,11 +225,17 @@ export const mutations: readonly Mutation[] = [
     apply: (text, random) => {
       const depth = pick(random, [100, 255, 257, 300, 1_000, 5_000]);
       const line = randomLine(text, random);
+      const style = random();
       const nested =
-        random() < 0.5
+        style < 0.4
           ? `deep: ${'['.repeat(depth)}${']'.repeat(depth)}`
-          : `deep:${Array.from({ length: Math.min(depth, 600) }, (_, i) => `\n${' '.repeat(i + 1)}k:`).join('')} 1`;
-      return splice(text, line.end, line.end, `\n${nested}`);
+          : style < 0.8
+            ? `deep:${Array.from({ length: Math.min(depth, 1_500) }, (_, i) => `\n${' '.repeat(i + 1)}k:`).join('')} 1`
+            : `deep:\n${'- '.repeat(depth)}x`;
+      // With a stray template directive beside it, the document once took the YAML parser's error
+      // path at the end of the stack (a fatal V8 error before nesting-guard.ts).
+      const template = random() < 0.3 ? '\nname: {{ .x }}' : '';
+      return splice(text, line.end, line.end, `\n${nested}${template}`);
     },
   },
   {

@@ -1,13 +1,15 @@
 /**
  * Resolves what a user names on the command line (`--from`, `--to`) to an endpoint of the engine:
  * `namespace/name` (a pod or a workload), `namespace/name[Kind]`, a bare `name` (in the default
- * namespace), or an IP address (a pod carrying it, else the external block holding it).
+ * namespace), an IP address (a pod carrying it, else the external block holding it), or the id of an
+ * exposure stand-in (`reach --exposure`).
  */
 import type { Workload } from '../shared/model/types.js';
 import { qualifiedName } from '../shared/model/types.js';
 import type { Endpoint, ReachabilityEngine } from '../shared/reach/engine.js';
 import { parseAddress } from '../shared/semantics/ip-set.js';
 import { externalNodeId } from '../shared/reach/graph.js';
+import { exposureDescription } from '../shared/reach/exposure.js';
 
 export interface ResolvedEndpoint {
   readonly endpoint: Endpoint;
@@ -42,6 +44,14 @@ export function resolveEndpoint(
       };
     throw new EndpointError(`${text} is not an address that can be analysed`);
   }
+  // Exposure stand-ins by their id (label keys in it may hold `/`): `*/*`, `*{team=a}/*{app=b}`.
+  const standIn = workloads.find((w) => qualifiedName(w) === text && exposureDescription(w) !== undefined);
+  if (standIn)
+    return {
+      endpoint: { kind: 'class', cls: engine.classOf(standIn)! },
+      label: `${exposureDescription(standIn)!} (${text})`,
+      workload: standIn,
+    };
   const match = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(text);
   if (!match)
     throw new EndpointError(

@@ -13,6 +13,8 @@ import type { Settings } from '../shared/settings.js';
 import { isRuleId } from '../shared/rules/registry.js';
 import type { Severity } from '../shared/findings.js';
 import { countReach, graphLayout } from '../shared/reach/graph.js';
+import { withExposure } from '../shared/reach/exposure.js';
+import { engineFor } from '../shared/workspace-analysis.js';
 import type { GraphLayout, Level } from '../shared/reach/graph.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
@@ -167,23 +169,26 @@ export function buildProgram(): Command {
         .default('text'),
     )
     .option('--timings', 'print the time of each phase and the peak memory to stderr')
+    .option('--exposure', exposureHelp)
     .addOption(namespaceOption())
     .addOption(cniOption())
     .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: ReachOptions) => {
       const timer = new PhaseTimer();
-      const analysis = load(paths, options, timer, reachSettings(options));
+      const settings = reachSettings(options);
+      const analysis = load(paths, options, timer, settings);
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
       reportUnanalysed(analysis);
-      const engine = timer.time('engine classes', () => analysis.engine);
+      const model = options.exposure ? withExposure(analysis.workspace.model) : analysis.workspace.model;
+      const engine = timer.time('engine classes', () =>
+        options.exposure ? engineFor(model, settings) : analysis.engine,
+      );
       if (options.format === 'summary') {
         const counts = timer.time('pairs', () => countReach(engine));
         out(formatReachSummary(analysis, counts));
       } else {
-        const layout = timer.time('nodes', () =>
-          graphLayout(engine, analysis.workspace.model, options.level),
-        );
+        const layout = timer.time('nodes', () => graphLayout(engine, model, options.level));
         // Pairs are decided while the output is written (one source row at a time).
         await timer.timeAsync('pairs and output', () =>
           writeChunks(reachChunks(layout, options.format), process.stdout),
@@ -202,20 +207,24 @@ export function buildProgram(): Command {
       'destination: namespace/name, namespace/name[Kind], name or IP address',
     )
     .option('-p, --port <port>', 'a port to judge, e.g. 80/TCP or 53/UDP (default: all ports)')
+    .option('--exposure', `${exposureHelp}; --from and --to may name them by id (*/*)`)
     .addOption(namespaceOption())
     .addOption(cniOption())
     .addOption(ipBlockPodsOption())
-    .action((paths: string[], options: CommonOptions & { from: string; to: string; port?: string }) => {
+    .action((paths: string[], options: ExplainOptions) => {
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
-      const analysis = load(paths, options, undefined, reachSettings(options));
+      const settings = reachSettings(options);
+      const analysis = load(paths, options, undefined, settings);
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
       reportUnanalysed(analysis);
-      const { workloads } = analysis.workspace.model;
-      const from = resolveEndpoint(options.from, workloads, analysis.engine, options.namespace);
-      const to = resolveEndpoint(options.to, workloads, analysis.engine, options.namespace);
+      const model = options.exposure ? withExposure(analysis.workspace.model) : analysis.workspace.model;
+      const engine = options.exposure ? engineFor(model, settings) : analysis.engine;
+      const { workloads } = model;
+      const from = resolveEndpoint(options.from, workloads, engine, options.namespace);
+      const to = resolveEndpoint(options.to, workloads, engine, options.namespace);
       const explanation = explainConnection(
-        analysis.engine,
+        engine,
         from.endpoint,
         to.endpoint,
         { from: from.label, to: to.label },
@@ -261,7 +270,19 @@ interface ReachOptions extends CommonOptions {
   level: Level;
   format: string;
   timings?: boolean;
+  exposure?: boolean;
 }
+
+interface ExplainOptions extends CommonOptions {
+  from: string;
+  to: string;
+  port?: string;
+  exposure?: boolean;
+}
+
+const exposureHelp =
+  'add stand-in nodes for pods the workspace does not show that the policies admit or reach ' +
+  '("any pod in other namespaces", "any pod in namespaces labelled ...")';
 
 function reachChunks(layout: GraphLayout, format: string): Iterable<string> {
   if (format === 'json') return reachJsonChunks(layout);

@@ -61,6 +61,7 @@ export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
       namespace: n.namespace,
       name: n.name,
       ...(n.kind === 'External' ? { ranges: n.ranges } : {}),
+      ...(n.description !== undefined ? { description: n.description } : {}),
       // Host-network pods: policies do not select them and their traffic is node traffic (NetworkPolicy
       // behaviour for them is undefined, https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods).
       ...(onHostNetwork(n) ? { hostNetwork: true } : {}),
@@ -121,10 +122,13 @@ function csvCell(value: string | number): string {
  * column widths need every edge, so the edges are walked twice (the second time to print them).
  */
 export function* reachTextChunks(layout: GraphLayout): Generator<string> {
-  const pods = layout.nodes.filter((n) => n.kind !== 'External').length;
-  const externals = layout.nodes.length - pods;
-  // External blocks are shown by what they are (`0.0.0.0/0 except 10.0.0.0/8`), not by their range list.
-  const label = (n: GraphNode) => (n.kind === 'External' ? `(${n.name})` : n.id);
+  const pods = layout.nodes.filter((n) => n.kind !== 'External' && n.description === undefined).length;
+  const standIns = layout.nodes.filter((n) => n.description !== undefined).length;
+  const externals = layout.nodes.length - pods - standIns;
+  // External blocks and exposure stand-ins are shown by what they are (`0.0.0.0/0 except 10.0.0.0/8`,
+  // `any pod in other namespaces`), not by their range list or id.
+  const label = (n: GraphNode) =>
+    n.kind === 'External' ? `(${n.name})` : n.description !== undefined ? `(${n.description})` : n.id;
   let edges = 0;
   let w0 = 4;
   let w1 = 2;
@@ -136,6 +140,7 @@ export function* reachTextChunks(layout: GraphLayout): Generator<string> {
   const noun = layout.level === 'pod' ? 'pod' : 'workload';
   yield (
     `Reachability (${layout.level} level): ${pods} ${noun} node${pods === 1 ? '' : 's'}, ` +
+    (standIns > 0 ? `${standIns} exposure node${standIns === 1 ? '' : 's'}, ` : '') +
     `${externals} external block${externals === 1 ? '' : 's'}, ${edges} allowed connection${edges === 1 ? '' : 's'}.\n`
   );
   const host = layout.nodes.filter(onHostNetwork);

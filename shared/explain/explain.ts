@@ -9,6 +9,7 @@ import { qualifiedName } from '../model/types.js';
 import type { PortSet } from '../semantics/port-set.js';
 import type { Endpoint, PairVerdict, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
 import { holdsWholeFamily } from '../reach/engine.js';
+import { isStandIn } from '../reach/exposure.js';
 
 export interface PortQuery {
   readonly protocol: Protocol;
@@ -71,9 +72,9 @@ export function explainConnection(
     lines.push(`${what}: ${allowed ? `allowed on ${verdict.ports.toString()}` : 'DENIED on every port'}.`);
   }
   lines.push('');
-  lines.push(...sideText(verdict.egress, names.from, src.kind === 'external', names.to, port));
+  lines.push(...sideText(verdict.egress, names.from, placeOf(src), names.to, port));
   lines.push('');
-  lines.push(...sideText(verdict.ingress, names.to, dst.kind === 'external', names.from, port));
+  lines.push(...sideText(verdict.ingress, names.to, placeOf(dst), names.from, port));
   if (!port && allowed && !verdict.ports.isAll) {
     const egressOnly = verdict.egress.ports.subtract(verdict.ports);
     const ingressOnly = verdict.ingress.ports.subtract(verdict.ports);
@@ -114,18 +115,29 @@ export function explainConnection(
   };
 }
 
+/** Where an endpoint is: a pod of the workspace, an address outside the cluster, or an exposure stand-in. */
+type Place = 'workspace' | 'external' | 'stand-in';
+
+function placeOf(endpoint: Endpoint): Place {
+  if (endpoint.kind === 'external') return 'external';
+  return isStandIn(endpoint.cls.representative) ? 'stand-in' : 'workspace';
+}
+
 function sideText(
   side: SideVerdict,
   self: string,
-  selfIsExternal: boolean,
+  place: Place,
   other: string,
   port: PortQuery | undefined,
 ): string[] {
   const label = side.direction === 'egress' ? `Egress from ${self}` : `Ingress to ${self}`;
   if (!side.isolated) {
-    const why = selfIsExternal
-      ? `${self} is outside the cluster, where no NetworkPolicy applies`
-      : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
+    const why =
+      place === 'external'
+        ? `${self} is outside the cluster, where no NetworkPolicy applies`
+        : place === 'stand-in'
+          ? `${self} stands for pods the workspace does not show; the policies of their namespaces are not known here and are taken as none`
+          : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
     return [`${label}: allowed (${why}).`];
   }
   const sideAllows = port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;

@@ -8,7 +8,10 @@
  * - External address blocks from ipBlocks are nodes of their own; their ids list their ranges
  *   (`203.0.113.0/25`, `0.0.0.0-9.255.255.255,11.0.0.0/8,…`) and their names say what they are
  *   (`0.0.0.0/0 except 10.0.0.0/8`, `addresses outside every ipBlock`).
- * Only pairs with some allowed traffic become edges; a node's traffic to itself is not judged.
+ * - With `reach --exposure`, stand-ins for pods the workspace does not show (reach/exposure.ts) are
+ *   nodes of kind `Exposure`, with the same id at both levels (`*{team=a}/*`; the plain one is star, slash, star).
+ * Only pairs with some allowed traffic become edges; a node's traffic to itself is not judged, nor is
+ * traffic between two nodes outside the workspace (address blocks, stand-ins).
  */
 import type { ClusterModel, Workload } from '../model/types.js';
 import { qualifiedName, workloadKinds } from '../model/types.js';
@@ -17,6 +20,7 @@ import { formatRange } from '../semantics/ip-set.js';
 import type { ReachabilityEngine, Endpoint } from './engine.js';
 import type { PodClass } from './classes.js';
 import type { ExternalBlock } from './externals.js';
+import { EXPOSURE_KIND, exposureDescription, isStandIn } from './exposure.js';
 
 export type Level = 'pod' | 'workload';
 
@@ -31,6 +35,8 @@ export interface GraphNode {
   readonly workloads: readonly Workload[];
   /** For external nodes: the address ranges (CIDR or first-last). */
   readonly ranges: readonly string[];
+  /** For exposure stand-ins (reach/exposure.ts): the pods the node stands for, in words. */
+  readonly description?: string;
 }
 
 export interface GraphEdge {
@@ -65,7 +71,7 @@ export function externalNodeId(block: ExternalBlock): string {
 export interface GraphLayout {
   readonly level: Level;
   readonly engine: ReachabilityEngine;
-  /** Sorted: workload nodes by id, then external nodes. */
+  /** Sorted: workload nodes by id, then exposure stand-ins, then external nodes. */
   readonly nodes: readonly GraphNode[];
   /** The classes of each workload node, ascending by class id. */
   readonly classesOf: ReadonlyMap<GraphNode, readonly PodClass[]>;
@@ -138,7 +144,7 @@ export function* edgesOf(layout: GraphLayout): Generator<GraphEdge> {
     const add = (src: Endpoint, row: ReadonlyArray<{ dst: Endpoint; ports: PortSet }>) => {
       for (const { dst, ports } of row) {
         for (const to of targetsOf(dst)) {
-          if (to === from) continue;
+          if (to === from || (outside(from) && outside(to))) continue;
           const existing = acc.get(to);
           if (!existing) acc.set(to, { ports, src, dst });
           else existing.ports = existing.ports.union(ports);
@@ -161,10 +167,25 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
   return { level, nodes: layout.nodes, edges: [...edgesOf(layout)] };
 }
 
-/** Workload-node pods first (by id), external nodes last. */
+/**
+ * Address blocks and exposure stand-ins lie outside the workspace: traffic between two of them is
+ * decided by no policy of it and is not an edge.
+ */
+function outside(n: GraphNode): boolean {
+  return n.kind === 'External' || n.kind === EXPOSURE_KIND;
+}
+
+/** The description of an exposure stand-in, as a node field. */
+function described(w: Workload): { description?: string } {
+  const description = exposureDescription(w);
+  return description === undefined ? {} : { description };
+}
+
+/** Workload nodes first (by id), then exposure stand-ins, external nodes last. */
 function compareNodes(a: GraphNode, b: GraphNode): number {
-  const ax = a.kind === 'External' ? 1 : 0;
-  const bx = b.kind === 'External' ? 1 : 0;
+  const rank = (n: GraphNode) => (n.kind === 'External' ? 2 : n.kind === EXPOSURE_KIND ? 1 : 0);
+  const ax = rank(a);
+  const bx = rank(b);
   if (ax !== bx) return ax - bx;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -178,7 +199,15 @@ function podNodes(workloads: readonly Workload[]): NodeBuilder[] {
     for (let n = 2; used.has(id); n++) id = `${qualifiedName(w)}#${n}`;
     used.add(id);
     return {
-      node: { id, kind: w.kind, namespace: w.namespace, name: w.name, workloads: [w], ranges: [] },
+      node: {
+        id,
+        kind: w.kind,
+        namespace: w.namespace,
+        name: w.name,
+        workloads: [w],
+        ranges: [],
+        ...described(w),
+      },
       classes: new Set(),
       members: new Set([w]),
     };
@@ -194,11 +223,12 @@ function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
     const owner = w.kind === 'Pod' && w.owner && ownerKinds.has(w.owner.kind) ? w.owner : undefined;
     const kind = owner?.kind ?? w.kind;
     const name = owner?.name ?? w.name;
-    const id = `${w.namespace}/${name}[${kind}]`;
+    // A stand-in has the same id at both levels: it is no object of the workspace.
+    const id = isStandIn(w) ? qualifiedName(w) : `${w.namespace}/${name}[${kind}]`;
     let b = byId.get(id);
     if (!b) {
       b = {
-        node: { id, kind, namespace: w.namespace, name, workloads: [], ranges: [] },
+        node: { id, kind, namespace: w.namespace, name, workloads: [], ranges: [], ...described(w) },
         classes: new Set(),
         members: new Set(),
       };

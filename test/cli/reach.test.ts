@@ -267,3 +267,68 @@ test('reach marks host-network nodes in JSON and names them in text', () => {
     /On the host network \(policies do not select them;.*\): kube-system\/node-agent\[DaemonSet\]\./,
   );
 });
+
+test('reach --exposure adds stand-ins for the pods that peers admit beyond the workspace; explain decides them', () => {
+  const file = 'test/fixtures/cli/exposure.yaml';
+  const plain = reachJson([file, '--level', 'workload']);
+  assert.equal(plain.nodes.filter((n) => n.kind === 'Exposure').length, 0, 'only on request');
+  const json = reachJson([file, '--level', 'workload', '--exposure']);
+  const standIns = json.nodes.filter((n) => n.kind === 'Exposure');
+  assert.deepEqual(
+    standIns.map((n) => [n.id, (n as { description?: string }).description]),
+    [
+      ['*/*', 'any pod in other namespaces'],
+      ['*/*{app=prometheus}', 'pods labelled app=prometheus in other namespaces'],
+      ['*{team=billing}/*{role=reporter}', 'pods labelled role=reporter in namespaces labelled team=billing'],
+      ['audit/*', 'any pod in namespace audit, which the workspace does not declare'],
+    ],
+  );
+  const into = (to: string) =>
+    json.edges.filter((e) => e.to === to).map((e) => [e.from, e.ports.map((p) => p.port)]);
+  // The declared namespace adds no stand-in; the unsatisfiable selector admits nobody.
+  assert.deepEqual(into('payments/db[Deployment]'), [
+    ['*/*{app=prometheus}', [9187]],
+    ['*{team=billing}/*{role=reporter}', [5432]],
+    ['audit/*', [8080]],
+  ]);
+  // A workload without policies is open to every audience, and its egress reaches all of them.
+  assert.deepEqual(
+    into('shop/web[Deployment]').map(([from]) => from),
+    [
+      'payments/db[Deployment]',
+      '*/*',
+      '*/*{app=prometheus}',
+      '*{team=billing}/*{role=reporter}',
+      'audit/*',
+      '0.0.0.0/0,::/0',
+    ],
+  );
+  // Nothing between two nodes outside the workspace.
+  const outside = new Set([...standIns.map((n) => n.id), '0.0.0.0/0,::/0']);
+  assert.equal(json.edges.filter((e) => outside.has(e.from) && outside.has(e.to)).length, 0);
+  const text = runCli(['reach', file, '--level', 'workload', '--exposure']);
+  assert.match(text.stdout, /2 workload nodes, 4 exposure nodes, 1 external block/);
+  assert.match(
+    text.stdout,
+    /\(pods labelled role=reporter in namespaces labelled team=billing\) +payments\/db\[Deployment\] +TCP 5432/,
+  );
+  const explain = (from: string, port: string) =>
+    runCli(['explain', file, '--exposure', '--from', from, '--to', 'payments/db', '--port', port]);
+  const allowed = explain('*{team=billing}/*{role=reporter}', '5432/TCP');
+  assert.equal(allowed.status, 0, allowed.stderr);
+  assert.match(
+    allowed.stdout,
+    /^pods labelled role=reporter in namespaces labelled team=billing .*: ALLOWED\./,
+  );
+  const denied = explain('*/*', '5432/TCP').stdout;
+  assert.match(denied, /: DENIED\./);
+  assert.match(
+    denied,
+    /Egress from any pod in other namespaces \(\*\/\*\): allowed \(.*stands for pods the workspace does not show/,
+  );
+  assert.equal(
+    runCli(['explain', file, '--from', '*/*', '--to', 'payments/db']).status,
+    2,
+    'only with --exposure',
+  );
+});

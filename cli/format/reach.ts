@@ -5,7 +5,7 @@
  * not of the whole graph.
  */
 import type { GraphEdge, GraphLayout, GraphNode } from '../../shared/reach/graph.js';
-import { edgesOf } from '../../shared/reach/graph.js';
+import { edgesOf, replicaTraffic } from '../../shared/reach/graph.js';
 import type { Endpoint, SideVerdict } from '../../shared/reach/engine.js';
 import type { PortSet } from '../../shared/semantics/port-set.js';
 import { qualifiedName } from '../../shared/model/types.js';
@@ -96,7 +96,18 @@ export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
     yield `${first ? '\n' : ',\n'}${parts[0]}${JSON.stringify(e.from.id)}${parts[1]}${JSON.stringify(e.to.id)}${parts[2]}`;
     first = false;
   }
-  yield first ? ']\n}\n' : '\n  ]\n}\n';
+  yield first ? ']' : '\n  ]';
+  // Replica-to-replica traffic where policies decide it (shared/reach/graph.ts replicaTraffic).
+  const replicas = replicaTraffic(layout).map((r) => {
+    const verdict = engine.verdict(r.src, r.dst);
+    return {
+      node: r.node.id,
+      ports: rangesJson(r.ports),
+      egress: sideJson(verdict.egress),
+      ingress: sideJson(verdict.ingress),
+    };
+  });
+  yield `,\n  "replicas": ${indent(JSON.stringify(replicas, null, 2), '  ').trimStart()}\n}\n`;
 }
 
 export function* reachCsvChunks(layout: GraphLayout): Generator<string> {
@@ -149,9 +160,16 @@ export function* reachTextChunks(layout: GraphLayout): Generator<string> {
       `On the host network (policies do not select them; their traffic is node traffic, which only ipBlocks ` +
       `holding node addresses match): ${host.map((n) => n.id).join(', ')}.\n`
     );
-  if (edges === 0) return;
-  yield `\n${'FROM'.padEnd(w0)}  ${'TO'.padEnd(w1)}  PORTS\n`;
-  for (const e of edgesOf(layout)) yield row(e, label, w0, w1);
+  if (edges > 0) {
+    yield `\n${'FROM'.padEnd(w0)}  ${'TO'.padEnd(w1)}  PORTS\n`;
+    for (const e of edgesOf(layout)) yield row(e, label, w0, w1);
+  }
+  const replicas = replicaTraffic(layout);
+  if (replicas.length === 0) return;
+  const w = Math.max(...replicas.map((r) => r.node.id.length), 4);
+  yield `\nBetween the pods of one node, where policies decide it:\n${'NODE'.padEnd(w)}  PORTS\n`;
+  for (const r of replicas)
+    yield `${r.node.id.padEnd(w)}  ${r.ports.isEmpty ? 'denied (the pods cannot reach each other)' : r.ports.toString()}\n`;
 }
 
 /** A node whose pods all run on the host network. */

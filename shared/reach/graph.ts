@@ -162,6 +162,56 @@ export function* edgesOf(layout: GraphLayout): Generator<GraphEdge> {
   }
 }
 
+/** Traffic among the pods one node stands for, where policies decide it. */
+export interface ReplicaTraffic {
+  readonly node: GraphNode;
+  /** Allowed ports between two of its pods (empty: denied). */
+  readonly ports: PortSet;
+  /** A representative endpoint pair (the first class pair in class order), for explanations. */
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+}
+
+/**
+ * Replica-to-replica traffic: for every node that stands for several pods (a pod template stands for
+ * its replicas; a workload-level node for its pods), the ports allowed between two of them, reported
+ * where a policy isolates those pods for ingress or egress. Without isolation the replicas reach each
+ * other on every port, like everyone else, and nothing is reported. The edges leave it out (a node's
+ * traffic to itself is not an edge); `reach` lists it apart.
+ */
+export function replicaTraffic(layout: GraphLayout): ReplicaTraffic[] {
+  const { engine } = layout;
+  const out: ReplicaTraffic[] = [];
+  for (const node of layout.nodes) {
+    if (outside(node)) continue;
+    const templates = node.workloads.filter((w) => w.kind !== 'Pod');
+    if (templates.length === 0 && node.workloads.length < 2) continue;
+    const count = new Map<PodClass, number>();
+    for (const w of node.workloads) {
+      const cls = engine.classOf(w)!;
+      count.set(cls, (count.get(cls) ?? 0) + (w.kind === 'Pod' ? 1 : 2));
+    }
+    const classes = layout.classesOf.get(node) ?? [];
+    let ports: PortSet | undefined;
+    let decided = false;
+    let pair: { src: Endpoint; dst: Endpoint } | undefined;
+    for (const a of classes) {
+      for (const b of classes) {
+        // Two distinct pods: of two classes, or two of one class (a template's replicas count as two).
+        if (a === b && count.get(a)! < 2) continue;
+        const src: Endpoint = { kind: 'class', cls: a };
+        const dst: Endpoint = { kind: 'class', cls: b };
+        const verdict = engine.verdict(src, dst);
+        decided ||= verdict.egress.isolated || verdict.ingress.isolated;
+        ports = ports ? ports.union(verdict.ports) : verdict.ports;
+        pair ??= { src, dst };
+      }
+    }
+    if (decided && ports && pair) out.push({ node, ports, ...pair });
+  }
+  return out;
+}
+
 export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, level: Level): ReachGraph {
   const layout = graphLayout(engine, model, level);
   return { level, nodes: layout.nodes, edges: [...edgesOf(layout)] };

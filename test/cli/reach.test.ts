@@ -332,3 +332,35 @@ test('reach --exposure adds stand-ins for the pods that peers admit beyond the w
     'only with --exposure',
   );
 });
+
+test('reach lists traffic between the pods of one node where policies decide it, apart from the edges', () => {
+  const file = 'test/fixtures/cli/replicas.yaml';
+  const json = JSON.parse(runCli(['reach', file, '--format', 'json']).stdout) as ReachJson & {
+    replicas: Array<{
+      node: string;
+      ports: Array<{ protocol: string; port: number }>;
+      ingress: { rules: Array<{ policy: string }> };
+    }>;
+  };
+  // The Kafka brokers reach each other on 9093 only; the Postgres replicas not at all; the Deployment
+  // without policies is open among its pods like everywhere (not listed); a single Pod has no replicas.
+  assert.deepEqual(
+    json.replicas.map((r) => [r.node, r.ports.map((p) => `${p.port}/${p.protocol}`)]),
+    [
+      ['data/kafka', ['9093/TCP']],
+      ['data/pg', []],
+    ],
+  );
+  assert.deepEqual(
+    json.replicas[0]!.ingress.rules.map((r) => r.policy),
+    ['data/kafka-peers'],
+  );
+  assert.equal(json.edges.filter((e) => e.from === e.to).length, 0, 'no self edges');
+  const text = runCli(['reach', file, '--level', 'workload']).stdout;
+  assert.match(
+    text,
+    /Between the pods of one node, where policies decide it:\nNODE +PORTS\ndata\/kafka\[StatefulSet\] +TCP 9093\ndata\/pg\[StatefulSet\] +denied \(the pods cannot reach each other\)\n$/,
+  );
+  // Without policies nothing is listed.
+  assert.doesNotMatch(runCli(['reach', 'test/fixtures/cli/app']).stdout, /Between the pods/);
+});

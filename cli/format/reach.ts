@@ -158,7 +158,7 @@ export function* reachTextChunks(layout: GraphLayout): Generator<string> {
   if (host.length > 0)
     yield (
       `On the host network (policies do not select them; their traffic is node traffic, which only ipBlocks ` +
-      `holding node addresses match): ${host.map((n) => n.id).join(', ')}.\n`
+      `holding node addresses match; pods on the same node always reach them): ${host.map((n) => n.id).join(', ')}.\n`
     );
   if (edges > 0) {
     yield `\n${'FROM'.padEnd(w0)}  ${'TO'.padEnd(w1)}  PORTS\n`;

@@ -99,6 +99,11 @@ export function explainConnection(
       'Depends on the CNI: this takes an ipBlock that holds every address (0.0.0.0/0, ::/0) to match pod IPs, as Calico ' +
         'and the upstream e2e tests do; Cilium does not (setting netpolScope.ipBlockPods, CLI --ipblock-pods).',
     );
+  const onHost = [
+    { endpoint: src, name: names.from },
+    { endpoint: dst, name: names.to },
+  ].filter((e) => placeOf(e.endpoint) === 'host-network');
+  lines.push(...hostNetworkNote(onHost.map((e) => e.name)));
   const notes = foreignPolicyNotes(foreign.policies, [
     { label: names.from, workload: foreign.from },
     { label: names.to, workload: foreign.to },
@@ -115,12 +120,37 @@ export function explainConnection(
   };
 }
 
-/** Where an endpoint is: a pod of the workspace, an address outside the cluster, or an exposure stand-in. */
-type Place = 'workspace' | 'external' | 'stand-in';
+/**
+ * Where an endpoint is: a pod of the workspace, one on the host network, an address outside the
+ * cluster, or an exposure stand-in.
+ */
+type Place = 'workspace' | 'host-network' | 'external' | 'stand-in';
 
 function placeOf(endpoint: Endpoint): Place {
   if (endpoint.kind === 'external') return 'external';
-  return isStandIn(endpoint.cls.representative) ? 'stand-in' : 'workspace';
+  if (isStandIn(endpoint.cls.representative)) return 'stand-in';
+  return endpoint.cls.representative.hostNetwork ? 'host-network' : 'workspace';
+}
+
+/**
+ * What a host-network endpoint changes. The API reference leaves NetworkPolicy for hostNetwork pods
+ * undefined and names the common implementation: policies do not select them and their traffic is the
+ * node's (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods);
+ * and "traffic to and from the node where a Pod is running is always allowed"
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#what-you-can-t-do-with-network-policies-at-least-not-yet
+ * and the isolation paragraphs of the same page).
+ */
+function hostNetworkNote(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const which = names.join(' and ');
+  return [
+    '',
+    `${which} ${names.length === 1 ? 'runs' : 'run'} on the host network: NetworkPolicies do not select ${names.length === 1 ? 'it' : 'them'} ` +
+      'and pod selectors do not match ' +
+      `${names.length === 1 ? 'it' : 'them'}; ${names.length === 1 ? 'its' : 'their'} traffic is node traffic, which only ipBlocks holding node addresses match ` +
+      '(the behaviour is undefined by the API; this is the most common implementation). Traffic between a pod and its own node is always ' +
+      'allowed, so pods on the same node as a host-network pod reach it and are reached by it whatever the policies say.',
+  ];
 }
 
 function sideText(
@@ -137,7 +167,9 @@ function sideText(
         ? `${self} is outside the cluster, where no NetworkPolicy applies`
         : place === 'stand-in'
           ? `${self} stands for pods the workspace does not show; the policies of their namespaces are not known here and are taken as none`
-          : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
+          : place === 'host-network'
+            ? `${self} runs on the host network, where NetworkPolicies do not apply`
+            : `no NetworkPolicy selects ${self} with ${side.direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes, so it is not isolated for ${side.direction}`;
     return [`${label}: allowed (${why}).`];
   }
   const sideAllows = port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;

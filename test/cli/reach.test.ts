@@ -264,7 +264,22 @@ test('reach marks host-network nodes in JSON and names them in text', () => {
   const text = runCli(['reach', file, '--level', 'workload']);
   assert.match(
     text.stdout,
-    /On the host network \(policies do not select them;.*\): kube-system\/node-agent\[DaemonSet\]\./,
+    /On the host network \(policies do not select them;.*pods on the same node always reach them\): kube-system\/node-agent\[DaemonSet\]\./,
+  );
+  // explain says what the host network changes, on the side and in a note.
+  const explained = runCli(['explain', file, '--from', 'kube-system/node-agent', '--to', 'shop/web']);
+  assert.equal(explained.status, 0, explained.stderr);
+  assert.match(
+    explained.stdout,
+    /Egress from kube-system\/node-agent \(DaemonSet\): allowed \(kube-system\/node-agent \(DaemonSet\) runs on the host network, where NetworkPolicies do not apply\)\./,
+  );
+  assert.match(
+    explained.stdout,
+    /runs on the host network: NetworkPolicies do not select it.*Traffic between a pod and its own node is always allowed/,
+  );
+  assert.doesNotMatch(
+    runCli(['explain', file, '--from', 'shop/web', '--to', 'shop/web']).stdout,
+    /host network/,
   );
 });
 

@@ -11,7 +11,7 @@ import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml
 import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
 import { SourceFile } from '../source/source-file.js';
 import type { Span } from '../source/source-file.js';
-import { blankOverDeepDocuments } from './nesting-guard.js';
+import { blankOverDeepDocuments, deepestPoint } from './nesting-guard.js';
 import { lineStartOf } from '../source/source-file.js';
 import type { SMap, SNode, SPair, SScalar, SSeq, ScalarValue } from './snode.js';
 import { FastYamlReader } from './fast-yaml.js';
@@ -154,34 +154,19 @@ function loadUnguarded(file: SourceFile, limits: LoadLimits): LoadedFile {
       ],
     };
   }
-  const guarded = blankOverDeepDocuments(text, limits.maxDepth * GUARD_FACTOR);
-  if (guarded.blanked.length > 0) {
-    const loaded = loadParsed(new SourceFile(file.path, guarded.text), limits);
-    const tooDeep = guarded.blanked.map((b) => tooDeepProblem(limits, { start: b.at, end: b.at + 1 }));
-    const blanked = (d: ManifestDocument) =>
-      guarded.blanked.some((b) => d.span.start <= b.span.end && d.span.end >= b.span.start);
-    return {
-      file,
-      documents: loaded.documents.map((d) => (blanked(d) ? { ...d, root: undefined, broken: true } : d)),
-      problems: [...loaded.problems, ...tooDeep].sort((a, b) => a.span.start - b.span.start),
-    };
-  }
-  return loadParsed(file, limits);
-}
-
-/**
- * Documents nesting more than this many times the depth limit are blanked before any parser sees them
- * (nesting-guard.ts); between the limit and this, the parsers report the depth precisely.
- */
-const GUARD_FACTOR = 2;
-
-function loadParsed(file: SourceFile, limits: LoadLimits): LoadedFile {
-  const text = file.text;
   if (!mayBeTemplate(text)) return loadFast(file, limits) ?? loadGeneral(file, limits);
   const chart = CHART_DIRECTIVE.exec(text);
   if (chart) return helmTemplate(file, { start: chart.index, end: chart.index + chart[0].length });
   const loaded = loadFast(file, limits) ?? loadGeneral(file, limits);
-  const strays = templateOutsideStrings(text, loaded);
+  // A document too deep to read is reported as such, whatever `{{` it holds (one blanked before parsing
+  // may have left no document at all).
+  const tooDeep = loaded.problems.filter((p) => p.code === 'yaml-too-deep');
+  const readable = loaded.documents.filter(
+    (d) => !tooDeep.some((p) => p.span.start >= d.span.start && p.span.start <= d.span.end),
+  );
+  const strays = templateOutsideStrings(text, loaded).filter((at) =>
+    readable.some((d) => at >= d.span.start && at < d.span.end),
+  );
   if (strays.length === 0) return loaded;
   // A `{{` outside the string values templates its own document only: that document is left out (and
   // says so); the file's other documents are analysed.
@@ -301,6 +286,8 @@ function loadFast(file: SourceFile, limits: LoadLimits): LoadedFile | undefined 
       continue;
     }
     if (starts.length === 1) return undefined; // one document: the general parser reads the file as it is
+    // Too deep for the `yaml` package: the general path blanks it first (nesting-guard.ts).
+    if (deepestPoint(text, start, end, limits.maxDepth * GUARD_FACTOR) !== undefined) return undefined;
     const yamlDocs = parseAllDocuments(text.slice(start, end), yamlOptions) as Document.Parsed[];
     if (!Array.isArray(yamlDocs) || yamlDocs.length > 1 || (marker && yamlDocs.length === 0))
       return undefined;
@@ -323,8 +310,32 @@ function hasUnsplittableSyntax(text: string): boolean {
   );
 }
 
-/** The general path: the `yaml` package parses the whole file. Exported for parity tests of the fast path. */
+/**
+ * The general path: the `yaml` package parses the whole file. Exported for parity tests of the fast path.
+ * Documents nested far deeper than the limit are blanked before it reads them (nesting-guard.ts): on a
+ * few thousand levels the package exhausts the stack, and V8 may then end the process from inside it.
+ */
 export function loadGeneral(file: SourceFile, limits: LoadLimits = defaultLoadLimits): LoadedFile {
+  const guarded = blankOverDeepDocuments(file.text, limits.maxDepth * GUARD_FACTOR);
+  if (guarded.blanked.length === 0) return parseGeneral(file, limits);
+  const loaded = parseGeneral(new SourceFile(file.path, guarded.text), limits);
+  const blanked = (d: ManifestDocument) =>
+    guarded.blanked.some((b) => d.span.start <= b.span.end && d.span.end >= b.span.start);
+  const tooDeep = guarded.blanked.map((b) => tooDeepProblem(limits, { start: b.at, end: b.at + 1 }));
+  return {
+    file,
+    documents: loaded.documents.map((d) => (blanked(d) ? { ...d, root: undefined, broken: true } : d)),
+    problems: [...loaded.problems, ...tooDeep].sort((a, b) => a.span.start - b.span.start),
+  };
+}
+
+/**
+ * Documents nesting more than this many times the depth limit are blanked before the `yaml` package
+ * reads them; between the limit and this, the parsers report the depth precisely.
+ */
+const GUARD_FACTOR = 2;
+
+function parseGeneral(file: SourceFile, limits: LoadLimits): LoadedFile {
   const text = file.text;
   const problems: LoadProblem[] = [];
   let yamlDocs: Document.Parsed[];

@@ -65,7 +65,23 @@ export function isNullNode(node: SNode | undefined): node is SScalar & { readonl
 
 /** Length in bytes of the UTF-8 encoding, which is what Go's len() measures. */
 export function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  // UTF-8 length without encoding: 1 byte below U+0080, 2 below U+0800, 3 for the rest of the BMP, 4 for
+  // a surrogate pair (2 UTF-16 units; a lone surrogate encodes as U+FFFD, 3 bytes). Labels and names are
+  // checked by the thousand, and almost all are ASCII.
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** A value quoted for a message, JSON style: "web", "". */

@@ -23,15 +23,25 @@ export const servicePortRule: LintRule = {
     const services = ctx.workspace.services;
     if (services.length === 0) return [];
     const index = lintIndex(ctx);
+    const servicesByNamespace = new Map<string, Service[]>();
+    for (const s of services) {
+      const list = servicesByNamespace.get(s.namespace);
+      if (list) list.push(s);
+      else servicesByNamespace.set(s.namespace, [s]);
+    }
     const out: Finding[] = [];
     for (const policy of index.policies) {
+      // Only ingress rules with a single numeric port can name a Service's port.
+      const rules = rulesOf(policy, 'ingress').filter(
+        (r) => r.ports !== 'all' && r.ports.some((p) => typeof p.port === 'number'),
+      );
+      const inNamespace = servicesByNamespace.get(policy.namespace);
+      if (rules.length === 0 || !inNamespace) continue;
       const selected = index.selectedBy(policy);
       if (selected.length === 0) continue;
-      const fronting = services.filter(
-        (s) => s.namespace === policy.namespace && selected.some((w) => fronts(s, w)),
-      );
+      const fronting = inNamespace.filter((s) => selected.some((w) => fronts(s, w)));
       if (fronting.length === 0) continue;
-      for (const rule of rulesOf(policy, 'ingress')) {
+      for (const rule of rules) {
         if (rule.ports === 'all') continue;
         for (const port of rule.ports) {
           if (typeof port.port !== 'number' || (port.endPort !== undefined && port.endPort !== port.port))

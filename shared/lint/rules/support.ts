@@ -102,13 +102,18 @@ export function lintIndex(ctx: AnalysisContext): LintIndex {
   const matchedCache = new Map<string, readonly Workload[]>();
   const anyCache = new Map<string, boolean>();
   const namespaceMatches = new Map<string, readonly Workload[]>();
+  // Workloads by label, across namespaces and within each (`namespace\nkey=value`), in model order.
   const byLabel = new Map<string, Workload[]>();
+  const byNamespacedLabel = new Map<string, Workload[]>();
+  const push = (map: Map<string, Workload[]>, key: string, w: Workload) => {
+    const list = map.get(key);
+    if (list) list.push(w);
+    else map.set(key, [w]);
+  };
   for (const w of model.workloads) {
     for (const [k, v] of Object.entries(w.labels)) {
-      const key = `${k}=${v}`;
-      const list = byLabel.get(key);
-      if (list) list.push(w);
-      else byLabel.set(key, [w]);
+      push(byLabel, `${k}=${v}`, w);
+      push(byNamespacedLabel, `${w.namespace}\n${k}=${v}`, w);
     }
   }
   const inNamespaces = (policy: NetworkPolicy, peer: PolicyPeer & { kind: 'pods' }): readonly Workload[] => {
@@ -145,11 +150,12 @@ export function lintIndex(ctx: AnalysisContext): LintIndex {
     const inNamespace = workloadsByNamespace.get(policy.namespace) ?? [];
     const required = policy.podSelector.requirements.find((r) => r.operator === 'In');
     if (!required || policy.podSelector.invalid) return inNamespace;
-    const lists = required.values.map((v) => byLabel.get(`${required.key}=${v}`) ?? []);
-    const found = lists.flat().filter((w) => w.namespace === policy.namespace);
-    // byLabel lists follow the model's order; several values are merged back into that order.
-    if (lists.length <= 1) return found;
-    const set = new Set(found);
+    const lists = required.values.map(
+      (v) => byNamespacedLabel.get(`${policy.namespace}\n${required.key}=${v}`) ?? [],
+    );
+    // The lists follow the model's order; several values are merged back into that order.
+    if (lists.length <= 1) return lists[0] ?? [];
+    const set = new Set(lists.flat());
     return inNamespace.filter((w) => set.has(w));
   };
   const selectedCache = new Map<NetworkPolicy, readonly Workload[]>();

@@ -33,12 +33,20 @@ export interface PortRangeJson {
 
 export interface ReachNodeJson {
   readonly id: string;
-  /** `Pod`, `Deployment`, ..., `External`, or `DNS` for the cluster DNS when the workspace does not declare it. */
+  /**
+   * `Pod`, `Deployment`, ..., `External`, `Exposure` for a stand-in of pods beyond the workspace, or `DNS`
+   * for the cluster DNS when the workspace does not declare it.
+   */
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
   /** External nodes: their address ranges. */
   readonly ranges?: readonly string[];
+  /**
+   * Exposure stand-ins (kind `Exposure`, setting `netpolScope.exposure`): the pods beyond the workspace
+   * that the node stands for, in words (`any pod in other namespaces`).
+   */
+  readonly description?: string;
   /** True for the cluster DNS (declared workloads matching the DNS target, or the virtual DNS node). */
   readonly dns?: boolean;
   readonly location?: SourceLocation;

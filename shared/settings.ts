@@ -66,6 +66,8 @@ export interface Settings {
   readonly exclude: readonly string[];
   /** Files above this size (bytes) are not analysed. */
   readonly maxFileSize: number;
+  /** The reachability view shows exposure stand-ins (reach/exposure.ts), as `reach --exposure` does. */
+  readonly exposure: boolean;
 }
 
 export const defaultSettings: Settings = {
@@ -77,6 +79,7 @@ export const defaultSettings: Settings = {
   include: ['**/*.yaml', '**/*.yml', '**/*.json'],
   exclude: [],
   maxFileSize: 5 * 1024 * 1024,
+  exposure: false,
 };
 
 const severities: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -143,6 +146,7 @@ export function normaliseSettings(raw: unknown): Settings {
     include: stringArray(raw.include, d.include),
     exclude: stringArray(raw.exclude, d.exclude),
     maxFileSize: typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0 ? raw.maxFileSize : d.maxFileSize,
+    exposure: typeof raw.exposure === 'boolean' ? raw.exposure : d.exposure,
   };
 }
 

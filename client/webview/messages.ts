@@ -51,6 +51,7 @@ function node(value: unknown): ReachNodeJson | undefined {
     namespace,
     name,
     ...(ranges ? { ranges } : {}),
+    ...(isString(value.description) ? { description: value.description } : {}),
     ...(value.dns === true ? { dns: true } : {}),
     ...(loc ? { location: loc } : {}),
     ...(grouped ? { group: grouped } : {}),

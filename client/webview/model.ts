@@ -5,7 +5,7 @@
  */
 import type { ReachabilityResult, ReachEdgeJson, ReachNodeJson } from '../../shared/protocol.js';
 
-export type GroupKind = 'namespace' | 'external' | 'dns';
+export type GroupKind = 'namespace' | 'exposure' | 'external' | 'dns';
 
 export interface ViewGroup {
   /** A stable key for state (`ns:<name>`, `external`, `dns`); compared, never rendered as markup. */
@@ -43,6 +43,7 @@ export function isDns(node: ReachNodeJson): boolean {
 
 function groupKind(node: ReachNodeJson): GroupKind {
   if (isDns(node)) return 'dns';
+  if (node.kind === 'Exposure' && !node.group) return 'exposure';
   return node.kind === 'External' || node.group?.kind === 'external' ? 'external' : 'namespace';
 }
 
@@ -74,6 +75,12 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
   };
   for (const namespace of graph.namespaces) namespaceGroup(namespace);
   const external: ViewGroup = { key: 'external', kind: 'external', label: 'External addresses', nodes: [] };
+  const exposure: ViewGroup = {
+    key: 'exposure',
+    kind: 'exposure',
+    label: 'Beyond the workspace',
+    nodes: [],
+  };
   const dns: ViewGroup = { key: 'dns', kind: 'dns', label: 'Cluster DNS', nodes: [] };
 
   const plainLabel = (n: ReachNodeJson) => {
@@ -82,6 +89,7 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     if (n.group?.kind === 'namespaces')
       return `${n.name} ${n.namespace} (${countText(n.group.nodes, graph.level)})`;
     if (n.group) return n.namespace ? `${n.namespace}/${n.name}` : n.name;
+    if (n.kind === 'Exposure') return n.description ?? n.id;
     return n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
   };
   const labelCount = new Map<string, number>();
@@ -90,10 +98,17 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
   const placed: Array<{ node: ReachNodeJson; group: ViewGroup }> = [];
   for (const node of graph.nodes) {
     const kind = groupKind(node);
-    const group = kind === 'dns' ? dns : kind === 'external' ? external : namespaceGroup(node.namespace);
+    const group =
+      kind === 'dns'
+        ? dns
+        : kind === 'external'
+          ? external
+          : kind === 'exposure'
+            ? exposure
+            : namespaceGroup(node.namespace);
     placed.push({ node, group });
   }
-  const groups = [...namespaceGroups.values(), external, dns];
+  const groups = [...namespaceGroups.values(), exposure, external, dns];
   const order = new Map(groups.map((g, i) => [g, i]));
   // Stable sort: by group, then the server's node order.
   const sorted = placed
@@ -113,13 +128,17 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
           ? node.name
           : node.kind === 'External'
             ? externalShort(node)
-            : group.kind === 'dns'
-              ? plain
-              : (labelCount.get(plain) ?? 0) > 1
-                ? node.id.startsWith(`${node.namespace}/`)
-                  ? node.id.slice(node.namespace.length + 1)
-                  : node.id
-                : node.name;
+            : group.kind === 'exposure'
+              ? plain.length > 42
+                ? `${plain.slice(0, 40)}…`
+                : plain
+              : group.kind === 'dns'
+                ? plain
+                : (labelCount.get(plain) ?? 0) > 1
+                  ? node.id.startsWith(`${node.namespace}/`)
+                    ? node.id.slice(node.namespace.length + 1)
+                    : node.id
+                  : node.name;
     const viewNode: ViewNode = { node, id: node.id, group, short, label, index: nodes.length };
     group.nodes.push(viewNode);
     nodes.push(viewNode);

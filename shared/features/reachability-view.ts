@@ -15,6 +15,10 @@ import type {
   SourceLocation,
 } from '../protocol.js';
 import { graphLayout } from '../reach/graph.js';
+import { EXPOSURE_KIND, withExposure } from '../reach/exposure.js';
+import type { ReachabilityEngine } from '../reach/engine.js';
+import type { ClusterModel } from '../model/types.js';
+import { engineFor } from '../workspace-analysis.js';
 import type { GraphLayout, GraphNode } from '../reach/graph.js';
 import {
   classesOfView,
@@ -68,8 +72,24 @@ export function layoutOf(ctx: AnalysisContext, level: ReachLevel): GraphLayout {
   let byLevel = layouts.get(ctx);
   if (!byLevel) layouts.set(ctx, (byLevel = new Map()));
   let layout = byLevel.get(level);
-  if (!layout) byLevel.set(level, (layout = graphLayout(ctx.engine, ctx.workspace.model, level)));
+  if (!layout) {
+    const { engine, model } = viewModel(ctx);
+    byLevel.set(level, (layout = graphLayout(engine, model, level)));
+  }
   return layout;
+}
+
+/** The model and engine of the view: the analysis's own, or with exposure stand-ins (settings.exposure). */
+const exposureModels = new WeakMap<AnalysisContext, { engine: ReachabilityEngine; model: ClusterModel }>();
+
+function viewModel(ctx: AnalysisContext): { engine: ReachabilityEngine; model: ClusterModel } {
+  if (!ctx.settings.exposure) return { engine: ctx.engine, model: ctx.workspace.model };
+  let out = exposureModels.get(ctx);
+  if (!out) {
+    const model = withExposure(ctx.workspace.model);
+    exposureModels.set(ctx, (out = { engine: engineFor(model, ctx.settings), model }));
+  }
+  return out;
 }
 
 function nodeJson(view: ViewNode, locationOf: LocationOf, dns: boolean): ReachNodeJson {
@@ -82,6 +102,7 @@ function nodeJson(view: ViewNode, locationOf: LocationOf, dns: boolean): ReachNo
     namespace: view.namespace,
     name: view.name,
     ...(!view.group && first.kind === 'External' ? { ranges: first.ranges } : {}),
+    ...(!view.group && first.description !== undefined ? { description: first.description } : {}),
     ...(dns ? { dns: true } : {}),
     ...(location ? { location } : {}),
     ...(view.group
@@ -154,7 +175,9 @@ export function* reachabilityWork(
   );
   yield;
   const namespaces = [
-    ...new Set(layout.nodes.filter((n) => n.kind !== 'External').map((n) => n.namespace)),
+    ...new Set(
+      layout.nodes.filter((n) => n.kind !== 'External' && n.kind !== EXPOSURE_KIND).map((n) => n.namespace),
+    ),
   ].sort();
   const targets = dnsTargets(ctx.settings.dns);
   const isDns = (view: ViewNode) =>
@@ -185,7 +208,9 @@ export function* reachabilityWork(
     });
     const byClass = new Map<PodClass, PortSet>();
     for (const view of shown.nodes) {
-      if (view.nodes[0]!.kind === 'External') continue;
+      // Address blocks and exposure stand-ins lie outside the workspace: their DNS is not judged here.
+      const kind = view.nodes[0]!.kind;
+      if (kind === 'External' || kind === EXPOSURE_KIND) continue;
       let ports = PortSet.none;
       let pairs = 0;
       for (const [cls, count] of classesOfView(layout, view)) {

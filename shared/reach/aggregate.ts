@@ -16,6 +16,7 @@ import type { PodClass } from './classes.js';
 import type { Endpoint } from './engine.js';
 import type { ExternalBlock } from './externals.js';
 import type { GraphLayout, GraphNode } from './graph.js';
+import { EXPOSURE_KIND } from './exposure.js';
 
 /** How many nodes a view shows at once before it aggregates. */
 export const VIEW_NODE_LIMIT = 250;
@@ -87,7 +88,7 @@ function groupNode(
 function byNamespace(layout: GraphLayout): Map<string, GraphNode[]> {
   const out = new Map<string, GraphNode[]>();
   for (const node of layout.nodes) {
-    if (node.kind === 'External') continue;
+    if (node.kind === 'External' || node.kind === EXPOSURE_KIND) continue;
     const list = out.get(node.namespace);
     if (list) list.push(node);
     else out.set(node.namespace, [node]);
@@ -160,6 +161,8 @@ export function viewNodes(
     if (open) set.forEach(showNamespace);
     else out.push(namespaceSetNode(id, set));
   }
+  // Exposure stand-ins are few (one per distinct audience of the policies): shown one by one.
+  out.push(...layout.nodes.filter((n) => n.kind === EXPOSURE_KIND).map(single));
   const externals = layout.nodes.filter((n) => n.kind === 'External');
   if (externals.length > EXTERNAL_LIMIT && !expand.has('external'))
     out.push(
@@ -312,7 +315,7 @@ export function* viewEdges(layout: GraphLayout, nodes: readonly ViewNode[]): Gen
         dst.kind === 'class' ? (dist.ofClass.get(dst.cls) ?? []) : [[dist.ofBlock.get(dst.block)!, 1]];
       for (const [a, na] of from) {
         for (const [b, nb] of targets) {
-          if (a === b && !a.group) continue;
+          if ((a === b && !a.group) || (outsideView(a) && outsideView(b))) continue;
           const pairs = na * nb - (dst.kind === 'class' && dst.cls === cls && a === b ? na : 0);
           if (pairs > 0) add(a, b, ports, pairs, src, dst);
         }
@@ -325,7 +328,8 @@ export function* viewEdges(layout: GraphLayout, nodes: readonly ViewNode[]): Gen
     const src: Endpoint = { kind: 'external', block };
     engine.forEachReachable(src, (dst, ports) => {
       if (dst.kind !== 'class') return;
-      for (const [b, nb] of dist.ofClass.get(dst.cls) ?? []) add(from, b, ports, nb, src, dst);
+      for (const [b, nb] of dist.ofClass.get(dst.cls) ?? [])
+        if (!outsideView(b)) add(from, b, ports, nb, src, dst);
     });
   }
   const order = new Map(nodes.map((n, i) => [n, i]));
@@ -338,6 +342,13 @@ export function* viewEdges(layout: GraphLayout, nodes: readonly ViewNode[]): Gen
   }
   edges.sort((x, y) => order.get(x.from)! - order.get(y.from)! || order.get(x.to)! - order.get(y.to)!);
   return edges;
+}
+
+/** Stand-ins and address blocks: traffic between two of them is decided by no policy of the workspace. */
+function outsideView(view: ViewNode): boolean {
+  if (view.group) return view.group.kind === 'external';
+  const kind = view.nodes[0]!.kind;
+  return kind === EXPOSURE_KIND || kind === 'External';
 }
 
 /** Runs a generator to its end (for callers that do not interleave other work). */

@@ -709,6 +709,35 @@ describe('reachability webview in Chromium', { skip }, () => {
     });
   });
 
+  test('with netpolScope.exposure, stand-ins for pods beyond the workspace have their own group, as text', async () => {
+    // A namespace selector by label (a policy with a hostile label value would be rejected by the API
+    // server and never reach the model: descriptions hold valid label keys and values only).
+    const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-team, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {team: billing}}
+`;
+    const host = new FakeHost(contextOf({ ...exampleFiles(), 'team.yaml': policy }, { exposure: true }));
+    await withView(host, async ({ page }) => {
+      const any = 'any pod in other namespaces';
+      const row = page.locator('tbody th[scope="row"]', { hasText: any });
+      await row.waitFor();
+      const groups = await page.locator('thead th[scope="colgroup"]').allTextContents();
+      assert.deepEqual(groups.slice(-3), ['Beyond the workspace', 'External addresses', 'Cluster DNS']);
+      // Long descriptions are shortened on screen; the id stays in the title.
+      const team = page.locator('tbody th[scope="row"][title="*{team=billing}/* (Exposure)"]');
+      assert.match((await team.textContent()) ?? '', /^any pod in namespaces labelled team=b.*…$/);
+      // Between two stand-ins nothing is judged; from one to a workload the policies decide.
+      const open = cell(page, `${any} to monitoring/prometheus: all ports`);
+      await open.click();
+      await page.getByText('stands for pods the workspace does not show', { exact: false }).first().waitFor();
+    });
+  });
+
   test('hostile names, namespaces, labels and explanations stay text and never run', async () => {
     const host = FakeHost.ofFiles({ 'hostile.yaml': hostileYaml });
     // Hand-built additions where the model would not produce such data: ids that are formulas or

@@ -504,6 +504,49 @@ test('netpolScope/reachability: workload nodes with locations, external blocks, 
   assert.equal((await client.reachability('workload')).generation, result.generation);
 });
 
+test('netpolScope/reachability with netpolScope.exposure: stand-ins for pods beyond the workspace, explained', async () => {
+  await client.changeSettings({ exposure: true });
+  try {
+    const result = await client.reachability('workload');
+    const standIns = result.nodes.filter((n) => n.kind === 'Exposure');
+    assert.ok(standIns.length >= 1);
+    assert.deepEqual(
+      standIns.find((n) => n.id === '*/*'),
+      { id: '*/*', kind: 'Exposure', namespace: '*', name: '*', description: 'any pod in other namespaces' },
+      'declared nowhere: no location',
+    );
+    for (const n of standIns) assert.ok(n.description, n.id);
+    // The namespaces are the workspace's own; the stand-ins are outside it.
+    assert.deepEqual(result.namespaces, ['monitoring', 'payments', 'shop']);
+    const outside = new Set([
+      ...standIns.map((n) => n.id),
+      ...result.nodes.filter((n) => n.kind === 'External').map((n) => n.id),
+    ]);
+    assert.deepEqual(
+      result.edges.filter((e) => outside.has(e.from) && outside.has(e.to)),
+      [],
+      'nothing between two nodes outside the workspace',
+    );
+    assert.ok(!result.edges.some((e) => outside.has(e.from) && e.to === 'cluster-dns'));
+    // Prometheus is isolated by no policy: any pod of any namespace reaches it; the database only the API.
+    assert.ok(
+      result.edges.some((e) => e.from === '*/*' && e.to === 'monitoring/prometheus[DaemonSet]' && e.all),
+    );
+    assert.ok(!result.edges.some((e) => e.from === '*/*' && e.to === 'payments/db[StatefulSet]'));
+    const explained = await client.explain({
+      level: 'workload',
+      from: '*/*',
+      to: 'payments/db[StatefulSet]',
+    });
+    assert.equal(explained.allowed, false);
+    assert.match(explained.text, /stands for pods the workspace does not show/);
+  } finally {
+    await client.changeSettings({});
+  }
+  const plain = await client.reachability('workload');
+  assert.equal(plain.nodes.filter((n) => n.kind === 'Exposure').length, 0, 'off by default');
+});
+
 test('netpolScope/explain: the verdict in words and the deciding policies and rules with URIs', async () => {
   const result = await client.explain({
     level: 'workload',

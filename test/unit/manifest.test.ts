@@ -55,6 +55,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
   assert.deepEqual(properties['netpolScope.include']!.default, defaultSettings.include);
   assert.deepEqual(properties['netpolScope.exclude']!.default, defaultSettings.exclude);
   assert.equal(properties['netpolScope.maxFileSize']!.default, defaultSettings.maxFileSize);
+  assert.equal(properties['netpolScope.exposure']!.default, defaultSettings.exposure);
   const known = new Set([
     'netpolScope.rules',
     'netpolScope.dns.target',
@@ -68,6 +69,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
     'netpolScope.include',
     'netpolScope.exclude',
     'netpolScope.maxFileSize',
+    'netpolScope.exposure',
     'netpolScope.trace.server',
   ]);
   assert.deepEqual(Object.keys(properties).sort(), [...known].sort());

@@ -47,6 +47,12 @@ export interface ReachNodeJson {
    * that the node stands for, in words (`any pod in other namespaces`).
    */
   readonly description?: string;
+  /**
+   * True for a node that stands for several pods (a template's replicas, a workload's pods) whose traffic
+   * among themselves policies decide: the edge from the node to itself carries the allowed ports, and its
+   * absence means they cannot reach each other. Elsewhere a node's traffic to itself is not judged.
+   */
+  readonly replicas?: boolean;
   /** True for the cluster DNS (declared workloads matching the DNS target, or the virtual DNS node). */
   readonly dns?: boolean;
   readonly location?: SourceLocation;

@@ -34,8 +34,10 @@ const largeMatrixCells = 2_500;
 
 /** What a matrix cell shows for a pair. */
 export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to: ViewNode): CellView {
-  // A group's own cell is the traffic among its members; a single node's traffic to itself is not judged.
-  if (from === to && !from.node.group)
+  // A group's own cell is the traffic among its members, as is that of a node standing for several pods
+  // whose traffic among themselves policies decide (`replicas`); a single pod's traffic to itself is
+  // not judged.
+  if (from === to && !from.node.group && from.node.replicas !== true)
     return { kind: 'self', symbol: '·', text: 'n/a', verdict: 'not applicable (same node)' };
   const edge = model.edge(from.id, to.id);
   const pairs = edge?.pairs;

@@ -53,6 +53,7 @@ function node(value: unknown): ReachNodeJson | undefined {
     ...(ranges ? { ranges } : {}),
     ...(isString(value.description) ? { description: value.description } : {}),
     ...(value.dns === true ? { dns: true } : {}),
+    ...(value.replicas === true ? { replicas: true } : {}),
     ...(loc ? { location: loc } : {}),
     ...(grouped ? { group: grouped } : {}),
   };

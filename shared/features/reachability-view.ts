@@ -14,7 +14,7 @@ import type {
   ReachNodeJson,
   SourceLocation,
 } from '../protocol.js';
-import { graphLayout } from '../reach/graph.js';
+import { graphLayout, replicaTraffic } from '../reach/graph.js';
 import { EXPOSURE_KIND, withExposure } from '../reach/exposure.js';
 import type { ReachabilityEngine } from '../reach/engine.js';
 import type { ClusterModel } from '../model/types.js';
@@ -193,6 +193,15 @@ export function* reachabilityWork(
     all: e.ports.isAll,
     ...(e.from.group || e.to.group ? { pairs: e.pairs, total: e.total } : {}),
   }));
+  // Traffic among the pods of one shown node, where policies decide it: a self edge when allowed.
+  const single = new Map(shown.nodes.filter((v) => !v.group).map((v) => [v.nodes[0]!, v]));
+  for (const r of replicaTraffic(layout, [...single.keys()])) {
+    const view = single.get(r.node)!;
+    const index = shown.nodes.indexOf(view);
+    nodes[index] = { ...nodes[index]!, replicas: true };
+    if (!r.ports.isEmpty)
+      edges.push({ from: view.id, to: view.id, ports: portsJson(r.ports), all: r.ports.isAll });
+  }
   const declaresDns = layout.nodes.some((n) => n.workloads.some((w) => targets.some((t) => servesDns(w, t))));
   if (!declaresDns) {
     // The DNS pods are not in the workspace: show the configured DNS as a node, reached per the egress

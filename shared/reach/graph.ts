@@ -179,10 +179,13 @@ export interface ReplicaTraffic {
  * other on every port, like everyone else, and nothing is reported. The edges leave it out (a node's
  * traffic to itself is not an edge); `reach` lists it apart.
  */
-export function replicaTraffic(layout: GraphLayout): ReplicaTraffic[] {
+export function replicaTraffic(
+  layout: GraphLayout,
+  nodes: readonly GraphNode[] = layout.nodes,
+): ReplicaTraffic[] {
   const { engine } = layout;
   const out: ReplicaTraffic[] = [];
-  for (const node of layout.nodes) {
+  for (const node of nodes) {
     if (outside(node)) continue;
     const templates = node.workloads.filter((w) => w.kind !== 'Pod');
     if (templates.length === 0 && node.workloads.length < 2) continue;

@@ -276,8 +276,11 @@ describe('reachability webview in Chromium', { skip }, () => {
       );
       const all = cell(page, 'monitoring/prometheus to kube-system/coredns: all ports');
       assert.match((await all.textContent()) ?? '', /●\s*all/);
-      const self = cell(page, 'shop/cart to shop/cart: not applicable (same node)');
+      const self = cell(page, 'monitoring/prometheus to monitoring/prometheus: not applicable (same node)');
       assert.match((await self.textContent()) ?? '', /n\/a/);
+      // The replicas of the database are isolated by the default deny: they cannot reach each other.
+      const replicas = cell(page, 'shop/db to shop/db: no traffic allowed');
+      assert.match((await replicas.textContent()) ?? '', /✕\s*none/);
 
       // One row and one column per node; the table has real row and column headers.
       const nodes = real.nodes.length;
@@ -359,7 +362,8 @@ describe('reachability webview in Chromium', { skip }, () => {
       const allowed = page.locator('td.cell-allowed');
       assert.equal(await allowed.count(), 1);
       assert.equal(await allowed.getAttribute('aria-label'), 'shop/cart to shop/db: TCP 5432 allowed');
-      assert.equal(await page.locator('td.cell-denied').count(), (await page.locator('td.cell').count()) - 2);
+      // Every other cell is denied, the database's replicas among themselves included.
+      assert.equal(await page.locator('td.cell-denied').count(), (await page.locator('td.cell').count()) - 1);
       await page.getByRole('tab', { name: 'Graph' }).click();
       const edges = page.locator('#panel-graph g.edge');
       await page.locator('#panel-graph svg.graph').waitFor();
@@ -527,10 +531,8 @@ describe('reachability webview in Chromium', { skip }, () => {
       await page.keyboard.press('ArrowRight');
       assert.equal(await focused(), 'monitoring/prometheus to payments/payments-api: no traffic allowed');
       await page.keyboard.press('ArrowDown');
-      assert.equal(
-        await focused(),
-        'payments/payments-api to payments/payments-api: not applicable (same node)',
-      );
+      // The API's replicas are isolated: their own cell is judged.
+      assert.equal(await focused(), 'payments/payments-api to payments/payments-api: no traffic allowed');
       await page.keyboard.press('End');
       assert.equal(await focused(), 'payments/payments-api to kube-system/coredns: no traffic allowed');
       await page.keyboard.press('Home');
@@ -564,7 +566,7 @@ describe('reachability webview in Chromium', { skip }, () => {
         to: db,
       });
       await page.keyboard.press('ArrowLeft');
-      assert.equal(await focused(), 'shop/cart to shop/cart: not applicable (same node)');
+      assert.equal(await focused(), 'shop/cart to shop/cart: no traffic allowed');
 
       // Tabs switch with arrow keys; graph edges take focus and explain on Enter.
       await page.getByRole('tab', { name: 'Matrix' }).focus();

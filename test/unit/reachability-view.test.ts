@@ -130,3 +130,29 @@ test('explaining two workloads returns both sides with rule locations', () => {
     undefined,
   );
 });
+
+test('the view judges traffic among the pods of one node where policies decide it: a self edge, or none', () => {
+  const text = readFileSync(join(repoRoot, 'test/fixtures/cli/replicas.yaml'), 'utf8');
+  const ctx = contextOf({ 'replicas.yaml': text });
+  const payload = reachabilityPayload(ctx, 'workload', locationOf, 1);
+  assert.deepEqual(
+    payload.nodes.filter((n) => n.replicas).map((n) => n.id),
+    ['data/kafka[StatefulSet]', 'data/pg[StatefulSet]'],
+  );
+  const self = payload.edges.filter((e) => e.from === e.to);
+  // Kafka brokers on 9093; the Postgres replicas not at all (no edge); the open Deployment and the
+  // single Pod are not judged.
+  assert.deepEqual(
+    self.map((e) => [e.from, e.ports]),
+    [['data/kafka[StatefulSet]', [{ protocol: 'TCP', port: 9093, endPort: 9093 }]]],
+  );
+  const explained = explainPayload(
+    ctx,
+    'workload',
+    'data/pg[StatefulSet]',
+    'data/pg[StatefulSet]',
+    locationOf,
+  );
+  assert.equal(explained?.allowed, false);
+  assert.match(explained?.text ?? '', /isolated for ingress by data\/pg-from-apps/);
+});

@@ -53,6 +53,11 @@ export interface ReachNodeJson {
    * absence means they cannot reach each other. Elsewhere a node's traffic to itself is not judged.
    */
   readonly replicas?: boolean;
+  /**
+   * True when its pods run on the host network: policies do not select them and their traffic is node
+   * traffic (NetworkPolicy behaviour for them is undefined; this is the common implementation).
+   */
+  readonly hostNetwork?: boolean;
   /** True for the cluster DNS (declared workloads matching the DNS target, or the virtual DNS node). */
   readonly dns?: boolean;
   readonly location?: SourceLocation;

@@ -11,7 +11,7 @@ import type { ReachEdgeJson } from '../../shared/protocol.js';
 import { el, ellipsis, setSvgAttr, svg } from './dom.js';
 import type { Visible } from './filters.js';
 import type { ViewModel, ViewNode } from './model.js';
-import { pairLabel } from './model.js';
+import { kindText, pairLabel } from './model.js';
 import { portsText } from './ports.js';
 import type { Pair } from './state.js';
 import { samePair } from './state.js';
@@ -110,7 +110,7 @@ function nodeSubtitle(node: ViewNode): string {
     return `External · ${n} range${n === 1 ? '' : 's'}`;
   }
   if (node.group.kind === 'dns') return node.node.kind === 'DNS' ? 'Cluster DNS' : `${node.node.kind} · DNS`;
-  return node.node.kind;
+  return kindText(node);
 }
 
 function edgeKind(edge: ReachEdgeJson): 'all' | 'some' {

@@ -7,7 +7,7 @@
 import { el, ellipsis, setAttr } from './dom.js';
 import type { Visible } from './filters.js';
 import type { ViewModel, ViewNode } from './model.js';
-import { pairLabel } from './model.js';
+import { kindText, pairLabel } from './model.js';
 import { allowsPort, portsText, queryText } from './ports.js';
 import type { Pair } from './state.js';
 import { samePair } from './state.js';
@@ -161,7 +161,7 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
     );
     for (const n of g.nodes) {
       nameRow.appendChild(
-        el('th', { scope: 'col', title: `${n.id} (${n.node.kind})`, class: 'col-name' }, n.short),
+        el('th', { scope: 'col', title: `${n.id} (${kindText(n)})`, class: 'col-name' }, n.short),
       );
     }
   }
@@ -211,7 +211,7 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
           {
             scope: 'row',
             class: `row-name${from.node.group ? ' group-node' : ''}`,
-            title: `${from.id} (${from.node.group ? from.label : from.node.kind})`,
+            title: `${from.id} (${from.node.group ? from.label : kindText(from)})`,
           },
           from.short,
           expandButton(from),

@@ -54,6 +54,7 @@ function node(value: unknown): ReachNodeJson | undefined {
     ...(isString(value.description) ? { description: value.description } : {}),
     ...(value.dns === true ? { dns: true } : {}),
     ...(value.replicas === true ? { replicas: true } : {}),
+    ...(value.hostNetwork === true ? { hostNetwork: true } : {}),
     ...(loc ? { location: loc } : {}),
     ...(grouped ? { group: grouped } : {}),
   };

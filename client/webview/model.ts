@@ -47,6 +47,11 @@ function groupKind(node: ReachNodeJson): GroupKind {
   return node.kind === 'External' || node.group?.kind === 'external' ? 'external' : 'namespace';
 }
 
+/** A node's kind as the view shows it: `DaemonSet · host network` for pods on the host network. */
+export function kindText(node: { readonly node: ReachNodeJson }): string {
+  return node.node.hostNetwork ? `${node.node.kind} · host network` : node.node.kind;
+}
+
 /** `12 workloads`, `1 pod`. */
 export function countText(n: number, level: 'pod' | 'workload'): string {
   return `${n.toLocaleString('en-US')} ${level === 'pod' ? 'pod' : 'workload'}${n === 1 ? '' : 's'}`;

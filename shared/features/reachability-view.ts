@@ -103,6 +103,9 @@ function nodeJson(view: ViewNode, locationOf: LocationOf, dns: boolean): ReachNo
     name: view.name,
     ...(!view.group && first.kind === 'External' ? { ranges: first.ranges } : {}),
     ...(!view.group && first.description !== undefined ? { description: first.description } : {}),
+    ...(!view.group && first.workloads.length > 0 && first.workloads.every((w) => w.hostNetwork)
+      ? { hostNetwork: true }
+      : {}),
     ...(dns ? { dns: true } : {}),
     ...(location ? { location } : {}),
     ...(view.group

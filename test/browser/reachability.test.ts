@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -737,6 +737,23 @@ spec:
       const open = cell(page, `${any} to monitoring/prometheus: all ports`);
       await open.click();
       await page.getByText('stands for pods the workspace does not show', { exact: false }).first().waitFor();
+    });
+  });
+
+  test('host-network nodes say so in the matrix and the graph', async () => {
+    const text = readFileSync(join(repoRoot, 'test/fixtures/cli/host-network.yaml'), 'utf8');
+    const host = FakeHost.ofFiles({ 'host-network.yaml': text });
+    await withView(host, async ({ page }) => {
+      const row = page.locator(
+        'tbody th[scope="row"][title="kube-system/node-agent[DaemonSet] (DaemonSet · host network)"]',
+      );
+      await row.waitFor();
+      assert.equal(await page.locator('tbody th[scope="row"][title="shop/web[Pod] (Pod)"]').count(), 1);
+      await page.getByRole('tab', { name: 'Graph' }).click();
+      await page.locator('#panel-graph svg.graph').waitFor();
+      await page
+        .getByRole('button', { name: /^kube-system\/node-agent \(DaemonSet · host network\)/ })
+        .waitFor();
     });
   });
 

@@ -63,7 +63,11 @@ export function explainConnection(
   const verdict = engine.verdict(src, dst);
   const allowed = port ? verdict.ports.has(port.protocol, port.port) : !verdict.ports.isEmpty;
   const lines: string[] = [];
-  const what = port ? `${names.from} → ${names.to} on ${portText(port)}` : `${names.from} → ${names.to}`;
+  // A node to itself: traffic between two of the pods it stands for (replicas of a template).
+  const among = names.from === names.to ? ' (between two of its pods)' : '';
+  const what = port
+    ? `${names.from} → ${names.to}${among} on ${portText(port)}`
+    : `${names.from} → ${names.to}${among}`;
   if (src.kind === 'external' && dst.kind === 'external') {
     lines.push(`${what}: not analysed (both ends are outside the cluster).`);
   } else if (port) {

@@ -376,6 +376,20 @@ test('reach lists traffic between the pods of one node where policies decide it,
     text,
     /Between the pods of one node, where policies decide it:\nNODE +PORTS\ndata\/kafka\[StatefulSet\] +TCP 9093\ndata\/pg\[StatefulSet\] +denied \(the pods cannot reach each other\)\n$/,
   );
+  const explained = runCli([
+    'explain',
+    file,
+    '--from',
+    'data/kafka',
+    '--to',
+    'data/kafka',
+    '--port',
+    '9093/TCP',
+  ]);
+  assert.match(
+    explained.stdout,
+    /^data\/kafka \(StatefulSet\) → data\/kafka \(StatefulSet\) \(between two of its pods\) on TCP 9093: ALLOWED\./,
+  );
   // Without policies nothing is listed.
   assert.doesNotMatch(runCli(['reach', 'test/fixtures/cli/app']).stdout, /Between the pods/);
 });

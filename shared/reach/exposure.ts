@@ -75,13 +75,23 @@ export function withExposure(model: ClusterModel): ClusterModel {
       if (rule.peers === 'all') continue;
       for (const peer of rule.peers) {
         if (peer.kind !== 'pods' || !peer.namespaceSelector) continue;
-        const nsLabels = leastLabels(peer.namespaceSelector);
         const podLabels = peer.podSelector ? leastLabels(peer.podSelector) : {};
-        if (!nsLabels || !podLabels) continue; // a selector no labels satisfy admits nobody
-        const pinned = nsLabels[METADATA_NAME_LABEL];
-        if (pinned !== undefined && model.namespaces.has(pinned)) continue;
-        delete nsLabels[METADATA_NAME_LABEL];
-        add(nsLabels, podLabels, pinned);
+        if (!podLabels) continue; // a selector no labels satisfy admits nobody
+        // Namespaces named by `kubernetes.io/metadata.name In [...]`: one stand-in for each named
+        // namespace the workspace does not have; otherwise one for the least labels.
+        const names = peer.namespaceSelector.requirements.find(
+          (r) => r.key === METADATA_NAME_LABEL && r.operator === 'In',
+        );
+        const choices = names
+          ? names.values.filter((v) => !model.namespaces.has(v)).map((v) => ({ [METADATA_NAME_LABEL]: v }))
+          : [{}];
+        for (const fixed of choices) {
+          const nsLabels = leastLabels(peer.namespaceSelector, fixed);
+          if (!nsLabels) continue;
+          const pinned = nsLabels[METADATA_NAME_LABEL];
+          delete nsLabels[METADATA_NAME_LABEL];
+          add(nsLabels, podLabels, pinned);
+        }
       }
     }
   }
@@ -89,14 +99,19 @@ export function withExposure(model: ClusterModel): ClusterModel {
 }
 
 /**
- * The fewest labels a selector matches: `In` takes its first value not excluded, `Exists` a value `*`;
- * `NotIn` and `DoesNotExist` need no label. Undefined when no labels satisfy it (or it is invalid).
+ * The fewest labels a selector matches, starting from `fixed`: `In` takes its first value not excluded,
+ * `Exists` a value `*`; `NotIn` and `DoesNotExist` need no label. Undefined when no labels satisfy it
+ * (or it is invalid).
  */
-function leastLabels(selector: LabelSelector): Record<string, string> | undefined {
+function leastLabels(
+  selector: LabelSelector,
+  fixed: Readonly<Record<string, string>> = {},
+): Record<string, string> | undefined {
   if (selector.invalid) return undefined;
-  const labels: Record<string, string> = {};
+  const labels: Record<string, string> = { ...fixed };
   const keys = new Set(selector.requirements.map((r) => r.key));
   for (const key of keys) {
+    if (key in fixed) continue;
     const reqs = selector.requirements.filter((r) => r.key === key);
     const excluded = new Set(reqs.flatMap((r) => (r.operator === 'NotIn' ? r.values : [])));
     const ins = reqs.filter((r) => r.operator === 'In');

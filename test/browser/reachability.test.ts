@@ -153,7 +153,9 @@ async function openView(host: FakeHost, options: { theme?: boolean } = {}): Prom
       ].includes(url.pathname);
     if (!expected) problems.push(`unexpected request: ${request.url()}`);
   });
-  await page.exposeFunction('__hostReceive', (message: unknown) => host.receive(message));
+  // Answers cross as JSON text, as VS Code's postMessage carries serialisable data: Playwright's own
+  // serialisation of a large object (a graph of tens of thousands of edges) takes many seconds.
+  await page.exposeFunction('__hostReceive', (message: unknown) => JSON.stringify(host.receive(message)));
   await page.addInitScript({ content: vscodeApiStandIn });
   await page.goto(`${origin}/`);
   if (options.theme !== false) {

@@ -271,7 +271,7 @@ export const vscodeApiStandIn = `(() => {
     return Object.freeze({
       postMessage(message) {
         window.__hostReceive(message).then((answers) => {
-          for (const answer of answers) window.postMessage(answer, '*');
+          for (const answer of JSON.parse(answers)) window.postMessage(answer, '*');
         });
       },
       getState() {

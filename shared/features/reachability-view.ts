@@ -370,7 +370,7 @@ function explainEndpoints(
   names: { readonly from: string; readonly to: string },
   port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
 ): Explanation {
-  return explainConnection(ctx.engine, ends.src, ends.dst, names, port, {
+  return explainConnection(layout.engine, ends.src, ends.dst, names, port, {
     policies: ctx.workspace.foreignPolicies,
     from: memberOf(layout, ends.from, ends.src)?.workload,
     to: memberOf(layout, ends.to, ends.dst)?.workload,
@@ -397,7 +397,7 @@ function* explainGroups(
   locationOf: LocationOf,
   port: { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined,
 ): Generator<void, ExplainResult | undefined> {
-  const engine = ctx.engine;
+  const engine = layout.engine;
   let ports = PortSet.none;
   let pairs = 0;
   let example: { src: Endpoint; dst: Endpoint } | undefined;

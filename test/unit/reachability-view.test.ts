@@ -156,3 +156,16 @@ test('the view judges traffic among the pods of one node where policies decide i
   assert.equal(explained?.allowed, false);
   assert.match(explained?.text ?? '', /isolated for ingress by data\/pg-from-apps/);
 });
+
+test('with exposure, explanations are decided by the engine the view drew: a stand-in that the graph shows reaching a pod is explained as allowed', () => {
+  const text = readFileSync(join(repoRoot, 'test/fixtures/cli/exposure.yaml'), 'utf8');
+  const ctx = contextOf({ 'exposure.yaml': text }, { exposure: true });
+  const payload = reachabilityPayload(ctx, 'workload', locationOf, 1);
+  const from = '*{team=billing}/*{role=reporter}';
+  const edge = payload.edges.find((e) => e.from === from && e.to === 'payments/db[Deployment]');
+  assert.deepEqual(edge?.ports, [{ protocol: 'TCP', port: 5432, endPort: 5432 }]);
+  const explained = explainPayload(ctx, 'workload', from, 'payments/db[Deployment]', locationOf);
+  assert.equal(explained?.allowed, true);
+  assert.deepEqual(explained?.ports, edge?.ports);
+  assert.match(explained?.text ?? '', /stands for pods the workspace does not show/);
+});

@@ -9,7 +9,7 @@ import { qualifiedName } from '../shared/model/types.js';
 import type { Endpoint, ReachabilityEngine } from '../shared/reach/engine.js';
 import { parseAddress } from '../shared/semantics/ip-set.js';
 import { externalNodeId } from '../shared/reach/graph.js';
-import { exposureDescription } from '../shared/reach/exposure.js';
+import { exposureDescription, isStandIn } from '../shared/reach/exposure.js';
 
 export interface ResolvedEndpoint {
   readonly endpoint: Endpoint;
@@ -45,7 +45,7 @@ export function resolveEndpoint(
     throw new EndpointError(`${text} is not an address that can be analysed`);
   }
   // Exposure stand-ins by their id (label keys in it may hold `/`): `*/*`, `*{team=a}/*{app=b}`.
-  const standIn = workloads.find((w) => qualifiedName(w) === text && exposureDescription(w) !== undefined);
+  const standIn = workloads.find((w) => qualifiedName(w) === text && isStandIn(w));
   if (standIn)
     return {
       endpoint: { kind: 'class', cls: engine.classOf(standIn)! },

@@ -13,8 +13,7 @@ import type { Settings } from '../shared/settings.js';
 import { isRuleId } from '../shared/rules/registry.js';
 import type { Severity } from '../shared/findings.js';
 import { countReach, graphLayout } from '../shared/reach/graph.js';
-import { withExposure } from '../shared/reach/exposure.js';
-import { engineFor } from '../shared/workspace-analysis.js';
+import { reachInputs } from '../shared/workspace-analysis.js';
 import type { GraphLayout, Level } from '../shared/reach/graph.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
@@ -180,9 +179,8 @@ export function buildProgram(): Command {
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
       reportUnanalysed(analysis);
-      const model = options.exposure ? withExposure(analysis.workspace.model) : analysis.workspace.model;
-      const engine = timer.time('engine classes', () =>
-        options.exposure ? engineFor(model, settings) : analysis.engine,
+      const { model, engine } = timer.time('engine classes', () =>
+        reachInputs(analysis, options.exposure === true),
       );
       if (options.format === 'summary') {
         const counts = timer.time('pairs', () => countReach(engine));
@@ -218,8 +216,7 @@ export function buildProgram(): Command {
       reportRejected(analysis.workspace.model.policies);
       reportForeign(analysis.workspace.foreignPolicies);
       reportUnanalysed(analysis);
-      const model = options.exposure ? withExposure(analysis.workspace.model) : analysis.workspace.model;
-      const engine = options.exposure ? engineFor(model, settings) : analysis.engine;
+      const { model, engine } = reachInputs(analysis, options.exposure === true);
       const { workloads } = model;
       const from = resolveEndpoint(options.from, workloads, engine, options.namespace);
       const to = resolveEndpoint(options.to, workloads, engine, options.namespace);

@@ -12,6 +12,7 @@ import type { ProductCache, Workspace } from './model/build-cluster.js';
 import type { LoadedFile } from './parse/yaml-loader.js';
 import type { ClusterModel } from './model/types.js';
 import { ReachabilityEngine } from './reach/engine.js';
+import { withExposure } from './reach/exposure.js';
 import type { Settings } from './settings.js';
 import { defaultSettings, ipBlocksMatchPods } from './settings.js';
 import type { SourceFile } from './source/source-file.js';
@@ -38,6 +39,26 @@ export interface AnalyzeOptions {
 /** The reachability engine of a model under the settings that change its semantics (ipBlockPods). */
 export function engineFor(model: ClusterModel, settings: Settings): ReachabilityEngine {
   return new ReachabilityEngine(model, { ipBlocksMatchPods: ipBlocksMatchPods(settings) });
+}
+
+/** The model and engine with exposure stand-ins, built once per analysis. */
+const withStandIns = new WeakMap<AnalysisContext, { model: ClusterModel; engine: ReachabilityEngine }>();
+
+/**
+ * The model and engine that reachability reads (`reach`, `explain`, the view): the analysis's own, or
+ * with exposure stand-ins for the pods beyond the workspace (reach/exposure.ts).
+ */
+export function reachInputs(
+  ctx: AnalysisContext,
+  exposure: boolean,
+): { model: ClusterModel; engine: ReachabilityEngine } {
+  if (!exposure) return { model: ctx.workspace.model, engine: ctx.engine };
+  let out = withStandIns.get(ctx);
+  if (!out) {
+    const model = withExposure(ctx.workspace.model);
+    withStandIns.set(ctx, (out = { model, engine: engineFor(model, ctx.settings) }));
+  }
+  return out;
 }
 
 export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOptions = {}): WorkspaceAnalysis {

@@ -5,7 +5,13 @@
  * not of the whole graph.
  */
 import type { GraphEdge, GraphLayout, GraphNode } from '../../shared/reach/graph.js';
-import { edgesOf, replicaTraffic } from '../../shared/reach/graph.js';
+import {
+  edgesOf,
+  isExposureNode,
+  onHostNetwork,
+  outsideWorkspace,
+  replicaTraffic,
+} from '../../shared/reach/graph.js';
 import type { Endpoint, SideVerdict } from '../../shared/reach/engine.js';
 import type { PortSet } from '../../shared/semantics/port-set.js';
 import { qualifiedName } from '../../shared/model/types.js';
@@ -62,8 +68,6 @@ export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
       name: n.name,
       ...(n.kind === 'External' ? { ranges: n.ranges } : {}),
       ...(n.description !== undefined ? { description: n.description } : {}),
-      // Host-network pods: policies do not select them and their traffic is node traffic (NetworkPolicy
-      // behaviour for them is undefined, https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods).
       ...(onHostNetwork(n) ? { hostNetwork: true } : {}),
     };
     yield `${first ? '\n' : ',\n'}${indent(JSON.stringify(node, null, 2), '    ')}`;
@@ -133,8 +137,8 @@ function csvCell(value: string | number): string {
  * column widths need every edge, so the edges are walked twice (the second time to print them).
  */
 export function* reachTextChunks(layout: GraphLayout): Generator<string> {
-  const pods = layout.nodes.filter((n) => n.kind !== 'External' && n.description === undefined).length;
-  const standIns = layout.nodes.filter((n) => n.description !== undefined).length;
+  const pods = layout.nodes.filter((n) => !outsideWorkspace(n)).length;
+  const standIns = layout.nodes.filter(isExposureNode).length;
   const externals = layout.nodes.length - pods - standIns;
   // External blocks and exposure stand-ins are shown by what they are (`0.0.0.0/0 except 10.0.0.0/8`,
   // `any pod in other namespaces`), not by their range list or id.
@@ -170,11 +174,6 @@ export function* reachTextChunks(layout: GraphLayout): Generator<string> {
   yield `\nBetween the pods of one node, where policies decide it:\n${'NODE'.padEnd(w)}  PORTS\n`;
   for (const r of replicas)
     yield `${r.node.id.padEnd(w)}  ${r.ports.isEmpty ? 'denied (the pods cannot reach each other)' : r.ports.toString()}\n`;
-}
-
-/** A node whose pods all run on the host network. */
-function onHostNetwork(n: GraphNode): boolean {
-  return n.workloads.length > 0 && n.workloads.every((w) => w.hostNetwork);
 }
 
 function row(e: GraphEdge, label: (n: GraphNode) => string, w0: number, w1: number): string {

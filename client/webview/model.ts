@@ -43,7 +43,7 @@ export function isDns(node: ReachNodeJson): boolean {
 
 function groupKind(node: ReachNodeJson): GroupKind {
   if (isDns(node)) return 'dns';
-  if (node.kind === 'Exposure' && !node.group) return 'exposure';
+  if (node.description !== undefined && !node.group) return 'exposure';
   return node.kind === 'External' || node.group?.kind === 'external' ? 'external' : 'namespace';
 }
 
@@ -94,7 +94,7 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     if (n.group?.kind === 'namespaces')
       return `${n.name} ${n.namespace} (${countText(n.group.nodes, graph.level)})`;
     if (n.group) return n.namespace ? `${n.namespace}/${n.name}` : n.name;
-    if (n.kind === 'Exposure') return n.description ?? n.id;
+    if (n.description !== undefined) return n.description;
     return n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
   };
   const labelCount = new Map<string, number>();

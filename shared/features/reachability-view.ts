@@ -14,11 +14,8 @@ import type {
   ReachNodeJson,
   SourceLocation,
 } from '../protocol.js';
-import { graphLayout, replicaTraffic } from '../reach/graph.js';
-import { EXPOSURE_KIND, withExposure } from '../reach/exposure.js';
-import type { ReachabilityEngine } from '../reach/engine.js';
-import type { ClusterModel } from '../model/types.js';
-import { engineFor } from '../workspace-analysis.js';
+import { graphLayout, onHostNetwork, outsideWorkspace, replicaTraffic } from '../reach/graph.js';
+import { reachInputs } from '../workspace-analysis.js';
 import type { GraphLayout, GraphNode } from '../reach/graph.js';
 import {
   classesOfView,
@@ -73,23 +70,11 @@ export function layoutOf(ctx: AnalysisContext, level: ReachLevel): GraphLayout {
   if (!byLevel) layouts.set(ctx, (byLevel = new Map()));
   let layout = byLevel.get(level);
   if (!layout) {
-    const { engine, model } = viewModel(ctx);
+    // With netpolScope.exposure, the view shows the stand-ins for pods beyond the workspace.
+    const { engine, model } = reachInputs(ctx, ctx.settings.exposure);
     byLevel.set(level, (layout = graphLayout(engine, model, level)));
   }
   return layout;
-}
-
-/** The model and engine of the view: the analysis's own, or with exposure stand-ins (settings.exposure). */
-const exposureModels = new WeakMap<AnalysisContext, { engine: ReachabilityEngine; model: ClusterModel }>();
-
-function viewModel(ctx: AnalysisContext): { engine: ReachabilityEngine; model: ClusterModel } {
-  if (!ctx.settings.exposure) return { engine: ctx.engine, model: ctx.workspace.model };
-  let out = exposureModels.get(ctx);
-  if (!out) {
-    const model = withExposure(ctx.workspace.model);
-    exposureModels.set(ctx, (out = { engine: engineFor(model, ctx.settings), model }));
-  }
-  return out;
 }
 
 function nodeJson(view: ViewNode, locationOf: LocationOf, dns: boolean): ReachNodeJson {
@@ -103,9 +88,7 @@ function nodeJson(view: ViewNode, locationOf: LocationOf, dns: boolean): ReachNo
     name: view.name,
     ...(!view.group && first.kind === 'External' ? { ranges: first.ranges } : {}),
     ...(!view.group && first.description !== undefined ? { description: first.description } : {}),
-    ...(!view.group && first.workloads.length > 0 && first.workloads.every((w) => w.hostNetwork)
-      ? { hostNetwork: true }
-      : {}),
+    ...(!view.group && onHostNetwork(first) ? { hostNetwork: true } : {}),
     ...(dns ? { dns: true } : {}),
     ...(location ? { location } : {}),
     ...(view.group
@@ -178,9 +161,7 @@ export function* reachabilityWork(
   );
   yield;
   const namespaces = [
-    ...new Set(
-      layout.nodes.filter((n) => n.kind !== 'External' && n.kind !== EXPOSURE_KIND).map((n) => n.namespace),
-    ),
+    ...new Set(layout.nodes.filter((n) => !outsideWorkspace(n)).map((n) => n.namespace)),
   ].sort();
   const targets = dnsTargets(ctx.settings.dns);
   const isDns = (view: ViewNode) =>
@@ -221,8 +202,7 @@ export function* reachabilityWork(
     const byClass = new Map<PodClass, PortSet>();
     for (const view of shown.nodes) {
       // Address blocks and exposure stand-ins lie outside the workspace: their DNS is not judged here.
-      const kind = view.nodes[0]!.kind;
-      if (kind === 'External' || kind === EXPOSURE_KIND) continue;
+      if (outsideWorkspace(view.nodes[0]!)) continue;
       let ports = PortSet.none;
       let pairs = 0;
       for (const [cls, count] of classesOfView(layout, view)) {

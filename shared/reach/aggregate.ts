@@ -16,7 +16,7 @@ import type { PodClass } from './classes.js';
 import type { Endpoint } from './engine.js';
 import type { ExternalBlock } from './externals.js';
 import type { GraphLayout, GraphNode } from './graph.js';
-import { EXPOSURE_KIND } from './exposure.js';
+import { isExposureNode, outsideWorkspace } from './graph.js';
 
 /** How many nodes a view shows at once before it aggregates. */
 export const VIEW_NODE_LIMIT = 250;
@@ -88,7 +88,7 @@ function groupNode(
 function byNamespace(layout: GraphLayout): Map<string, GraphNode[]> {
   const out = new Map<string, GraphNode[]>();
   for (const node of layout.nodes) {
-    if (node.kind === 'External' || node.kind === EXPOSURE_KIND) continue;
+    if (outsideWorkspace(node)) continue;
     const list = out.get(node.namespace);
     if (list) list.push(node);
     else out.set(node.namespace, [node]);
@@ -162,7 +162,7 @@ export function viewNodes(
     else out.push(namespaceSetNode(id, set));
   }
   // Exposure stand-ins are few (one per distinct audience of the policies): shown one by one.
-  out.push(...layout.nodes.filter((n) => n.kind === EXPOSURE_KIND).map(single));
+  out.push(...layout.nodes.filter(isExposureNode).map(single));
   const externals = layout.nodes.filter((n) => n.kind === 'External');
   if (externals.length > EXTERNAL_LIMIT && !expand.has('external'))
     out.push(
@@ -346,9 +346,7 @@ export function* viewEdges(layout: GraphLayout, nodes: readonly ViewNode[]): Gen
 
 /** Stand-ins and address blocks: traffic between two of them is decided by no policy of the workspace. */
 function outsideView(view: ViewNode): boolean {
-  if (view.group) return view.group.kind === 'external';
-  const kind = view.nodes[0]!.kind;
-  return kind === EXPOSURE_KIND || kind === 'External';
+  return view.group ? view.group.kind === 'external' : outsideWorkspace(view.nodes[0]!);
 }
 
 /** Runs a generator to its end (for callers that do not interleave other work). */

@@ -114,6 +114,8 @@ export class ReachabilityEngine {
   /** Policies taking part in the analysis (those the API server would accept). */
   readonly policies: readonly NetworkPolicy[];
   private readonly ipBlocks: IpRangeSet[] = [];
+  /** Indexes of the ipBlocks holding every address of a family; built on first use. */
+  private wholeFamilyHits: readonly number[] | undefined;
   private readonly ipBlockIndex = new Map<string, number>();
   /** `cidr except …` of the first ipBlock peer with each distinct address set. */
   private readonly ipBlockTexts: string[] = [];
@@ -388,11 +390,15 @@ export class ReachabilityEngine {
     if (this.ipBlocks.length === 0) return [];
     if (ips.length === 0) {
       if (!this.options.ipBlocksMatchPods) return [];
-      const out: number[] = [];
-      this.ipBlocks.forEach((ranges, index) => {
-        if (holdsWholeFamily(ranges)) out.push(index);
-      });
-      return out;
+      // The same for every such pod (every template): found once.
+      if (!this.wholeFamilyHits) {
+        const out: number[] = [];
+        this.ipBlocks.forEach((ranges, index) => {
+          if (holdsWholeFamily(ranges)) out.push(index);
+        });
+        this.wholeFamilyHits = out;
+      }
+      return this.wholeFamilyHits;
     }
     const hits = new Set<number>();
     for (const ip of ips) {

@@ -25,7 +25,7 @@ import { selectorMatches } from '../semantics/selector.js';
 import type { Labels } from '../semantics/selector.js';
 
 /** The kind of stand-in workloads (and of their graph nodes). */
-export const EXPOSURE_KIND = 'Exposure';
+const EXPOSURE_KIND = 'Exposure';
 
 /** Stand-ins are declared nowhere: their origin is an empty text of their own. */
 const nowhere: Origin = { file: new SourceFile('<exposure>', ''), span: { start: 0, end: 0 } };

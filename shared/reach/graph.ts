@@ -20,7 +20,7 @@ import { formatRange } from '../semantics/ip-set.js';
 import type { ReachabilityEngine, Endpoint } from './engine.js';
 import type { PodClass } from './classes.js';
 import type { ExternalBlock } from './externals.js';
-import { EXPOSURE_KIND, exposureDescription, isStandIn } from './exposure.js';
+import { exposureDescription, isStandIn } from './exposure.js';
 
 export type Level = 'pod' | 'workload';
 
@@ -144,7 +144,7 @@ export function* edgesOf(layout: GraphLayout): Generator<GraphEdge> {
     const add = (src: Endpoint, row: ReadonlyArray<{ dst: Endpoint; ports: PortSet }>) => {
       for (const { dst, ports } of row) {
         for (const to of targetsOf(dst)) {
-          if (to === from || (outside(from) && outside(to))) continue;
+          if (to === from || (outsideWorkspace(from) && outsideWorkspace(to))) continue;
           const existing = acc.get(to);
           if (!existing) acc.set(to, { ports, src, dst });
           else existing.ports = existing.ports.union(ports);
@@ -186,7 +186,7 @@ export function replicaTraffic(
   const { engine } = layout;
   const out: ReplicaTraffic[] = [];
   for (const node of nodes) {
-    if (outside(node)) continue;
+    if (outsideWorkspace(node)) continue;
     const templates = node.workloads.filter((w) => w.kind !== 'Pod');
     if (templates.length === 0 && node.workloads.length < 2) continue;
     const count = new Map<PodClass, number>();
@@ -220,12 +220,26 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
   return { level, nodes: layout.nodes, edges: [...edgesOf(layout)] };
 }
 
+/** The node of an exposure stand-in (reach/exposure.ts): the only nodes with a description. */
+export function isExposureNode(n: GraphNode): boolean {
+  return n.description !== undefined;
+}
+
 /**
  * Address blocks and exposure stand-ins lie outside the workspace: traffic between two of them is
  * decided by no policy of it and is not an edge.
  */
-function outside(n: GraphNode): boolean {
-  return n.kind === 'External' || n.kind === EXPOSURE_KIND;
+export function outsideWorkspace(n: GraphNode): boolean {
+  return n.kind === 'External' || isExposureNode(n);
+}
+
+/**
+ * A node whose pods all run on the host network: policies do not select them and their traffic is node
+ * traffic (NetworkPolicy behaviour for them is undefined,
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods).
+ */
+export function onHostNetwork(n: GraphNode): boolean {
+  return n.workloads.length > 0 && n.workloads.every((w) => w.hostNetwork);
 }
 
 /** The description of an exposure stand-in, as a node field. */
@@ -236,7 +250,7 @@ function described(w: Workload): { description?: string } {
 
 /** Workload nodes first (by id), then exposure stand-ins, external nodes last. */
 function compareNodes(a: GraphNode, b: GraphNode): number {
-  const rank = (n: GraphNode) => (n.kind === 'External' ? 2 : n.kind === EXPOSURE_KIND ? 1 : 0);
+  const rank = (n: GraphNode) => (n.kind === 'External' ? 2 : isExposureNode(n) ? 1 : 0);
   const ax = rank(a);
   const bx = rank(b);
   if (ax !== bx) return ax - bx;

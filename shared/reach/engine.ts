@@ -40,6 +40,7 @@ import {
 } from '../semantics/policy-semantics.js';
 import { selectorKey, selectorMatches } from '../semantics/selector.js';
 import { buildClasses, labelRelevance } from './classes.js';
+import { pushTo } from '../collections.js';
 import type { PodClass } from './classes.js';
 import { ExternalIndex, buildExternalBlocks } from './externals.js';
 import type { ExternalBlock } from './externals.js';
@@ -458,13 +459,13 @@ class PeerIndex {
     private readonly namespaces: ReadonlyMap<string, NamespaceInfo>,
   ) {
     for (const cls of classes) {
-      push(this.byNamespace, cls.namespace, cls);
+      pushTo(this.byNamespace, cls.namespace, cls);
       let labels = this.byLabel.get(cls.namespace);
       if (!labels) this.byLabel.set(cls.namespace, (labels = new Map()));
       for (const [key, value] of Object.entries(cls.representative.labels)) {
         let values = labels.get(key);
         if (!values) labels.set(key, (values = new Map()));
-        push(values, value, cls);
+        pushTo(values, value, cls);
       }
     }
     // ipBlock peers: the classes whose IPs and the external blocks that the ipBlock holds.
@@ -534,12 +535,6 @@ class PeerIndex {
     }
     return best;
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** Rules of a direction, only when the policy's types include it (otherwise they are ignored). */

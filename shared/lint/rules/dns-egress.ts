@@ -20,6 +20,7 @@ import type { LintRule } from '../rule.js';
 import { selectorKey, selectsAll } from '../../semantics/selector.js';
 import { peerMatchesWorkload } from '../../semantics/policy-semantics.js';
 import { isDnsOnly } from './dns-egress-wrong-target.js';
+import { groupBy } from '../../collections.js';
 import { statedIntent } from './intent.js';
 import {
   allowsDns,
@@ -151,12 +152,7 @@ export const dnsEgressRule: LintRule = {
     // For policies whose pods the workspace does not show: the namespace's egress policies, their
     // selector keys, and whether each alone allows DNS, computed once (a repository of policies alone
     // takes this path for every policy).
-    const egressByNamespace = new Map<string, NetworkPolicy[]>();
-    for (const p of egressPolicies) {
-      const list = egressByNamespace.get(p.namespace);
-      if (list) list.push(p);
-      else egressByNamespace.set(p.namespace, [p]);
-    }
+    const egressByNamespace = groupBy(egressPolicies, (p) => p.namespace);
     const keys = new Map<NetworkPolicy, string>();
     const keyOf = (p: NetworkPolicy) => {
       let key = keys.get(p);

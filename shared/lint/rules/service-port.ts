@@ -16,6 +16,7 @@ import { get } from '../../parse/snode.js';
 import { rulesOf } from '../../reach/engine.js';
 import type { LintRule } from '../rule.js';
 import { finding, lintIndex, nodeOf, ruleName } from './support.js';
+import { groupBy } from '../../collections.js';
 
 export const servicePortRule: LintRule = {
   ids: ['service-port-not-pod-port'],
@@ -23,12 +24,7 @@ export const servicePortRule: LintRule = {
     const services = ctx.workspace.services;
     if (services.length === 0) return [];
     const index = lintIndex(ctx);
-    const servicesByNamespace = new Map<string, Service[]>();
-    for (const s of services) {
-      const list = servicesByNamespace.get(s.namespace);
-      if (list) list.push(s);
-      else servicesByNamespace.set(s.namespace, [s]);
-    }
+    const servicesByNamespace = groupBy(services, (s) => s.namespace);
     const out: Finding[] = [];
     for (const policy of index.policies) {
       // Only ingress rules with a single numeric port can name a Service's port.

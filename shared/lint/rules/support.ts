@@ -10,6 +10,7 @@ import type { RuleId } from '../../rules/registry.js';
 import type { SourceFile, Span } from '../../source/source-file.js';
 import type { SMap, SNode } from '../../parse/snode.js';
 import { get, isMap, isScalar, isSeq, nodeWithSpan, pairOf } from '../../parse/snode.js';
+import { groupBy, pushTo } from '../../collections.js';
 import type {
   Direction,
   LabelSelector,
@@ -84,18 +85,8 @@ export function lintIndex(ctx: AnalysisContext): LintIndex {
   if (cached) return cached;
   const model = ctx.workspace.model;
   const policies = model.policies.filter((p) => !p.rejected);
-  const workloadsByNamespace = new Map<string, Workload[]>();
-  for (const w of model.workloads) {
-    const list = workloadsByNamespace.get(w.namespace);
-    if (list) list.push(w);
-    else workloadsByNamespace.set(w.namespace, [w]);
-  }
-  const policiesByNamespace = new Map<string, NetworkPolicy[]>();
-  for (const p of policies) {
-    const list = policiesByNamespace.get(p.namespace);
-    if (list) list.push(p);
-    else policiesByNamespace.set(p.namespace, [p]);
-  }
+  const workloadsByNamespace = groupBy(model.workloads, (w) => w.namespace);
+  const policiesByNamespace = groupBy(policies, (p) => p.namespace);
   const withIps = model.workloads.filter((w) => w.ips.length > 0);
   const namespaceList = [...model.namespaces.values()];
   // Peers are memoised by what they select, not by object: generated manifests repeat the same peers.
@@ -105,15 +96,10 @@ export function lintIndex(ctx: AnalysisContext): LintIndex {
   // Workloads by label, across namespaces and within each (`namespace\nkey=value`), in model order.
   const byLabel = new Map<string, Workload[]>();
   const byNamespacedLabel = new Map<string, Workload[]>();
-  const push = (map: Map<string, Workload[]>, key: string, w: Workload) => {
-    const list = map.get(key);
-    if (list) list.push(w);
-    else map.set(key, [w]);
-  };
   for (const w of model.workloads) {
     for (const [k, v] of Object.entries(w.labels)) {
-      push(byLabel, `${k}=${v}`, w);
-      push(byNamespacedLabel, `${w.namespace}\n${k}=${v}`, w);
+      pushTo(byLabel, `${k}=${v}`, w);
+      pushTo(byNamespacedLabel, `${w.namespace}\n${k}=${v}`, w);
     }
   }
   const inNamespaces = (policy: NetworkPolicy, peer: PolicyPeer & { kind: 'pods' }): readonly Workload[] => {

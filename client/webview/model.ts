@@ -62,10 +62,14 @@ export function countText(n: number, level: 'pod' | 'workload'): string {
  * outside every ipBlock`), shortened, else its first range and how many more.
  */
 function externalShort(node: ReachNodeJson): string {
-  if (node.name && node.name !== node.id)
-    return node.name.length > 42 ? `${node.name.slice(0, 40)}…` : node.name;
+  if (node.name && node.name !== node.id) return shortened(node.name);
   const ranges = node.ranges && node.ranges.length > 0 ? node.ranges : [node.name || node.id];
   return ranges.length === 1 ? ranges[0]! : `${ranges[0]} +${ranges.length - 1}`;
+}
+
+/** A long name cut to what a node's box holds. */
+function shortened(text: string): string {
+  return text.length > 42 ? `${text.slice(0, 40)}…` : text;
 }
 
 export function buildModel(graph: ReachabilityResult): ViewModel {
@@ -134,9 +138,7 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
           : node.kind === 'External'
             ? externalShort(node)
             : group.kind === 'exposure'
-              ? plain.length > 42
-                ? `${plain.slice(0, 40)}…`
-                : plain
+              ? shortened(plain)
               : group.kind === 'dns'
                 ? plain
                 : (labelCount.get(plain) ?? 0) > 1

@@ -34,8 +34,9 @@ export function blankOverDeepDocuments(
   const starts = markers[0] === 0 ? markers : [0, ...markers];
   const blanked: BlankedDocument[] = [];
   for (let i = 0; i < starts.length; i++) {
-    // The marker line itself stays (`---` and anything after it is the document's own text).
-    const start = markers.includes(starts[i]!) ? starts[i]! + 3 : starts[i]!;
+    // The marker itself stays (`---`; anything after it on its line is the document's own text).
+    const marked = i > 0 || markers[0] === 0;
+    const start = marked ? starts[i]! + 3 : starts[i]!;
     const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
     const at = deepestPoint(text, start, end, limit);
     if (at !== undefined) blanked.push({ span: { start, end }, at });

@@ -38,7 +38,7 @@ export interface AnalyzeOptions {
 
 /** The reachability engine of a model under the settings that change its semantics (ipBlockPods). */
 export function engineFor(model: ClusterModel, settings: Settings): ReachabilityEngine {
-  return new ReachabilityEngine(model, { ipBlocksMatchPods: ipBlocksMatchPods(settings) });
+  return new ReachabilityEngine(model, { ipBlocksMatchPods: ipBlocksMatchPods(settings), cni: settings.cni });
 }
 
 /** The model and engine with exposure stand-ins, built once per analysis. */

@@ -13,15 +13,69 @@ import {
   replicaTraffic,
 } from '../../shared/reach/graph.js';
 import type { Endpoint, SideVerdict } from '../../shared/reach/engine.js';
-import type { PortSet } from '../../shared/semantics/port-set.js';
+import { PortSet } from '../../shared/semantics/port-set.js';
+import type { HttpRestriction } from '../../shared/reach/layers.js';
+import { commonPolicyName } from '../../shared/model/rule-model.js';
 import { qualifiedName } from '../../shared/model/types.js';
 
-function rangesJson(ports: PortSet) {
-  return ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
+function rangesJson(ports: PortSet, http: readonly HttpRestriction[] = []) {
+  const plain = (set: PortSet) =>
+    set.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
+  if (http.length === 0) return plain(ports);
+  // Ports where only some HTTP requests pass carry `http` (method, path, host: regular expressions
+  // matched whole); the others admit every request.
+  const restricted = http.reduce((acc, r) => acc.union(r.ports), PortSet.none);
+  const entries: Array<{ protocol: string; port: number; endPort: number; http?: unknown[] }> = plain(
+    ports.subtract(restricted),
+  );
+  for (const r of http) {
+    for (const range of plain(r.ports.intersect(ports)))
+      entries.push({
+        ...range,
+        http: r.rules.map((rule) => ({
+          ...(rule.method !== undefined ? { method: rule.method } : {}),
+          ...(rule.path !== undefined ? { path: rule.path } : {}),
+          ...(rule.host !== undefined ? { host: rule.host } : {}),
+          ...(rule.headers && rule.headers.length > 0 ? { headers: rule.headers } : {}),
+        })),
+      });
+  }
+  return entries.sort((a, b) =>
+    a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : a.port - b.port,
+  );
+}
+
+/** The rules that decided the side, in evaluation order, where other policy APIs take part. */
+function decisionsJson(side: SideVerdict) {
+  if (!side.layered) return {};
+  return {
+    decisions: [
+      ...side.layered.decisions.map((d) => ({
+        layer: d.rule.policy.layer.title,
+        policy: commonPolicyName(d.rule.policy),
+        ...(d.rule.policy.orderName ? { [d.rule.policy.orderName]: d.rule.policy.order } : {}),
+        action: d.action,
+        direction: d.rule.direction,
+        index: d.rule.index,
+        ...(d.rule.name ? { name: d.rule.name } : {}),
+        file: d.rule.origin.file.path,
+        line: d.rule.origin.file.lineColumn(d.rule.origin.span.start).line,
+        ports: rangesJson(d.ports),
+      })),
+      ...side.layered.endDenied.map((e) => ({
+        layer: e.layer.layer.title,
+        policy: e.layer.isolating.map(commonPolicyName).join(', '),
+        action: 'deny' as const,
+        reason: 'isolated: no rule of the layer allows it',
+        ports: rangesJson(e.ports),
+      })),
+    ],
+  };
 }
 
 function sideJson(side: SideVerdict) {
   return {
+    ...decisionsJson(side),
     isolated: side.isolated,
     policies: side.isolatingPolicies.map((p) => qualifiedName(p)),
     rules: side.grants
@@ -86,7 +140,7 @@ export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
         {
           from: FROM,
           to: TO,
-          ports: rangesJson(e.ports),
+          ports: rangesJson(e.ports, verdict.http),
           egress: sideJson(verdict.egress),
           ingress: sideJson(verdict.ingress),
         },
@@ -106,7 +160,7 @@ export function* reachJsonChunks(layout: GraphLayout): Generator<string> {
     const verdict = engine.verdict(r.src, r.dst);
     return {
       node: r.node.id,
-      ports: rangesJson(r.ports),
+      ports: rangesJson(r.ports, verdict.http),
       egress: sideJson(verdict.egress),
       ingress: sideJson(verdict.ingress),
     };

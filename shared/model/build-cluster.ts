@@ -21,6 +21,8 @@ import { validateNetworkPolicy, validateObjectMetadata } from '../validate/index
 import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
 import { foreignPolicyOf } from './foreign-policies.js';
+import { modelledPolicyFamily, readPolicyApiObjects } from '../policy-apis/index.js';
+import type { CommonPolicy } from './rule-model.js';
 import { kustomizeView } from './kustomize.js';
 import { buildService } from './build-service.js';
 import type { Service } from './build-service.js';
@@ -205,6 +207,7 @@ export function buildWorkspaceFromLoaded(
   const opaquePodSources = new Map<string, KubeObject[]>();
   const foreignPolicies: ForeignPolicy[] = [];
   const services: Service[] = [];
+  const apiObjects: Array<{ object: KubeObject; namespace: string }> = [];
 
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
@@ -233,6 +236,10 @@ export function buildWorkspaceFromLoaded(
             ? { ...service, selector: { ...service.selector, ...selectorLabels(placement) } }
             : service,
         );
+      continue;
+    }
+    if (modelledPolicyFamily(object)) {
+      apiObjects.push({ object, namespace });
       continue;
     }
     const foreign = foreignPolicyOf(object, namespace);
@@ -380,6 +387,28 @@ export function buildWorkspaceFromLoaded(
     });
   }
 
+  // Policies of the other modelled APIs (policy-apis/), each object contained on its own.
+  const apiPolicies: CommonPolicy[] = [];
+  for (const entry of apiObjects) {
+    try {
+      const read = readPolicyApiObjects([
+        entry,
+        ...(entry.object.kind === 'Tier' ? [] : tiersOf(apiObjects)),
+      ]);
+      findings.push(...read.findings.filter((f) => f.file === entry.object.file && within(f, entry.object)));
+      apiPolicies.push(...read.policies);
+    } catch (error) {
+      findings.push(
+        failure(
+          entry.object.file,
+          objectAnchor(entry.object),
+          `this ${entry.object.kind ?? 'policy'}`,
+          error,
+        ),
+      );
+    }
+  }
+
   const namespaces = new Map<string, NamespaceInfo>(declared);
   const reference = (name: string) => {
     if (!namespaces.has(name))
@@ -387,11 +416,12 @@ export function buildWorkspaceFromLoaded(
   };
   for (const w of representedWorkloads) reference(w.namespace);
   for (const p of effectivePolicies) reference(p.namespace);
+  for (const p of apiPolicies) if (p.namespace !== undefined) reference(p.namespace);
 
   return {
     files,
     objects,
-    model: { namespaces, workloads: representedWorkloads, policies: effectivePolicies },
+    model: { namespaces, workloads: representedWorkloads, policies: effectivePolicies, apiPolicies },
     findings,
     policyObjects,
     workloadObjects,
@@ -421,4 +451,16 @@ function sameSpec(a: KubeObject, b: KubeObject): boolean {
     return node === undefined ? 'undefined' : JSON.stringify(toPlain(node));
   };
   return spec(a) === spec(b);
+}
+
+/** The Calico Tier objects among the modelled policy objects (a policy's tier order comes from them). */
+function tiersOf(
+  entries: ReadonlyArray<{ object: KubeObject; namespace: string }>,
+): Array<{ object: KubeObject; namespace: string }> {
+  return entries.filter((e) => e.object.kind === 'Tier');
+}
+
+/** True when the finding lies inside the object's text. */
+function within(finding: Finding, object: KubeObject): boolean {
+  return finding.span.start >= object.node.span.start && finding.span.end <= object.node.span.end;
 }

@@ -157,6 +157,7 @@ export function buildWorkload(object: KubeObject, namespace: string): Workload |
     ports: containerPorts(spec),
     ips: kind === 'Pod' ? podIps(object.node) : [],
     hostNetwork: boolValue(get(spec, 'hostNetwork')) === true,
+    serviceAccount: stringValue(get(spec, 'serviceAccountName')) ?? stringValue(get(spec, 'serviceAccount')),
     owner: controllerOwner(objectMetadata),
     origin: { file: object.file, span: object.node.span },
     anchor: { file: object.file, span: objectAnchor(object) },

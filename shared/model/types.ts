@@ -7,6 +7,7 @@
  */
 import type { SourceFile, Span } from '../source/source-file.js';
 import type { IpRangeSet } from '../semantics/ip-set.js';
+import type { CommonPolicy } from './rule-model.js';
 
 export interface Origin {
   readonly file: SourceFile;
@@ -57,6 +58,8 @@ export interface Workload {
   /** `status.podIP`/`status.podIPs` of a Pod; empty for templates. */
   readonly ips: readonly string[];
   readonly hostNetwork: boolean;
+  /** `spec.serviceAccountName` of the pod (template); undefined when absent (the `default` account). */
+  readonly serviceAccount?: string | undefined;
   /** The controller of a Pod, from its `ownerReferences` (`controller: true`). */
   readonly owner: { readonly kind: string; readonly name: string } | undefined;
   /** The whole object. */
@@ -153,4 +156,9 @@ export interface ClusterModel {
   readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
   readonly workloads: readonly Workload[];
   readonly policies: readonly NetworkPolicy[];
+  /**
+   * Policies of the other APIs the analysis models (ClusterNetworkPolicy, AdminNetworkPolicy, Cilium,
+   * Calico), in the common rule model (model/rule-model.ts); absent or empty: NetworkPolicy v1 only.
+   */
+  readonly apiPolicies?: readonly CommonPolicy[];
 }

@@ -9,6 +9,7 @@
  * unique label each (`statefulset.kubernetes.io/pod-name`, a hash) therefore still share a class.
  */
 import type { LabelSelector, Workload } from '../model/types.js';
+import { ANY_VALUE } from '../model/rule-model.js';
 
 export interface PodClass {
   readonly id: number;
@@ -24,7 +25,7 @@ export interface PodClass {
 export type LabelRelevance = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** What the pod selectors can tell apart (namespace selectors read namespace labels, not pods'). */
-export function labelRelevance(selectors: Iterable<LabelSelector>): LabelRelevance {
+export function labelRelevance(selectors: Iterable<LabelSelector>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const selector of selectors) {
     for (const req of selector.requirements) {
@@ -44,7 +45,8 @@ function labelsKey(labels: Readonly<Record<string, string>>, relevance: LabelRel
     const values = relevance.get(k);
     if (!values) continue;
     const v = labels[k]!;
-    out.push(values.has(v) ? `${k}\u0001${v}` : `${k}\u0003`);
+    // ANY_VALUE: a selector tests the value with a pattern (Calico `contains`), so every value counts.
+    out.push(values.has(v) || values.has(ANY_VALUE) ? `${k}\u0001${v}` : `${k}\u0003`);
   }
   return out.join('\u0002');
 }
@@ -65,12 +67,14 @@ export function buildClasses(
   ipHitsOf: (ips: readonly string[]) => readonly number[],
   /** The labels that matter (labelRelevance); every label when absent. */
   relevance?: LabelRelevance,
+  /** Anything else the policies tell pods apart by (the service account), as a string. */
+  extraKey?: (w: Workload) => string,
 ): PodClass[] {
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   for (const w of workloads) {
     const ipHits = ipHitsOf(w.ips);
-    const key = `${w.namespace}\u0000${labelsKey(w.labels, relevance)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipHits.join(',')}`;
+    const key = `${w.namespace}\u0000${labelsKey(w.labels, relevance)}\u0000${portsKey(w)}\u0000${w.hostNetwork ? 1 : 0}\u0000${ipHits.join(',')}\u0000${extraKey ? extraKey(w) : ''}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = { id: classes.length, namespace: w.namespace, representative: w, members: [], ipHits };

@@ -37,12 +37,18 @@ import {
   peerMatchesWorkload,
   policySelects,
   portsOfRule,
+  rulesOf,
 } from '../semantics/policy-semantics.js';
 import { selectorKey, selectorMatches } from '../semantics/selector.js';
 import { buildClasses, labelRelevance } from './classes.js';
 import { pushTo } from '../collections.js';
 import type { PodClass } from './classes.js';
 import { ExternalIndex, buildExternalBlocks } from './externals.js';
+import type { CommonPolicy, CommonRule, MatchContext, WorkloadSet } from '../model/rule-model.js';
+import type { CniPlugin } from '../settings.js';
+import { layeredPolicies } from '../policy-apis/plan.js';
+import { combineHttp, evaluateLayers, orderRules } from './layers.js';
+import type { HttpRestriction, LayeredOutcome, LayeredProfile } from './layers.js';
 import type { ExternalBlock } from './externals.js';
 
 export type Endpoint =
@@ -67,6 +73,8 @@ export interface SideVerdict {
   readonly grants: readonly RuleGrant[];
   /** Everything when not isolated, else the union of the grants' ports. */
   readonly ports: PortSet;
+  /** Where policies of other APIs take part: the walk through the layers (reach/layers.ts). */
+  readonly layered?: LayeredOutcome;
 }
 
 export interface PairVerdict {
@@ -74,6 +82,8 @@ export interface PairVerdict {
   readonly ingress: SideVerdict;
   /** Allowed ports: egress ∩ ingress. */
   readonly ports: PortSet;
+  /** Ports on which only some HTTP requests pass (Cilium L7 rules); absent or empty: every request. */
+  readonly http?: readonly HttpRestriction[];
 }
 
 /** A rule of a profile's policies, with the endpoint ids its peers match ('all' when it has no peers). */
@@ -130,6 +140,12 @@ export class ReachabilityEngine {
   private readonly egressProfileOf: Array<Profile | undefined>;
   private readonly ingressProfileOf: Array<Profile | undefined>;
   private readonly peerIndex: PeerIndex;
+  /** The policies of every API in the common rule model, when other APIs than v1 take part. */
+  readonly layered: readonly CommonPolicy[] | undefined;
+  private readonly layeredEgressOf: LayeredProfile[] = [];
+  private readonly layeredIngressOf: LayeredProfile[] = [];
+  private readonly setCache = new Map<string, Int32Array>();
+  private readonly matchContext: MatchContext;
 
   /**
    * `ipBlocksMatchPods`: an ipBlock that holds every address of a family (0.0.0.0/0, ::/0, no except)
@@ -139,9 +155,12 @@ export class ReachabilityEngine {
    */
   constructor(
     model: ClusterModel,
-    readonly options: { readonly ipBlocksMatchPods?: boolean } = {},
+    readonly options: { readonly ipBlocksMatchPods?: boolean; readonly cni?: CniPlugin } = {},
   ) {
     this.policies = model.policies.filter((p) => !p.rejected);
+    this.layered = layeredPolicies(model, options.cni ?? 'unknown');
+    for (const set of layeredSets(this.layered ?? []))
+      for (const ranges of set.ranges) this.ipBlockId(ranges, ranges.toString());
     for (const policy of this.policies) {
       for (const rule of effectiveRules(policy)) {
         if (rule.peers === 'all') continue;
@@ -152,10 +171,20 @@ export class ReachabilityEngine {
     }
     this.externals = buildExternalBlocks(this.ipBlocks);
     this.externalIndex = new ExternalIndex(this.externals);
+    const relevance = labelRelevance(podSelectorsOf(this.policies));
+    const sets = layeredSets(this.layered ?? []);
+    for (const set of sets) {
+      for (const [key, values] of set.labelUse) {
+        let known = relevance.get(key);
+        if (!known) relevance.set(key, (known = new Set()));
+        for (const v of values) known.add(v);
+      }
+    }
     this.classes = buildClasses(
       model.workloads,
       (ips) => this.ipHitsOf(ips),
-      labelRelevance(podSelectorsOf(this.policies)),
+      relevance,
+      sets.some((s) => s.readsServiceAccount) ? (w) => w.serviceAccount ?? 'default' : undefined,
     );
     for (const cls of this.classes) for (const m of cls.members) this.classOfWorkload.set(m, cls);
     this.endpoints = [
@@ -175,6 +204,19 @@ export class ReachabilityEngine {
     });
     this.egressProfileOf = [];
     this.ingressProfileOf = [];
+    this.matchContext = {
+      namespaces: model.namespaces,
+      namespaceLabels: (ns) => namespaceLabels(model.namespaces, ns),
+      hasAddressIn: (w, ranges) => {
+        const index = this.ipBlockIndex.get(ranges.key);
+        const cls = this.classOfWorkload.get(w);
+        return index !== undefined && cls !== undefined && cls.ipHits.includes(index);
+      },
+    };
+    if (this.layered) {
+      this.buildLayeredProfiles(this.layered);
+      return;
+    }
     for (const cls of this.classes) {
       const selecting = (byNamespace.get(cls.namespace) ?? []).filter(({ policy }) =>
         policySelects(policy, cls.representative),
@@ -201,9 +243,120 @@ export class ReachabilityEngine {
 
   /** The full verdict for a pair: both sides with their isolating policies and matching rules. */
   verdict(src: Endpoint, dst: Endpoint): PairVerdict {
+    if (this.layered) {
+      const egress = this.layeredSide('egress', src, dst);
+      const ingress = this.layeredSide('ingress', dst, src);
+      const ports = egress.ports.intersect(ingress.ports);
+      const http = combineHttp(egress.layered?.http ?? [], ingress.layered?.http ?? [], ports);
+      return { egress, ingress, ports, ...(http.length > 0 ? { http } : {}) };
+    }
     const egress = this.side('egress', src, dst);
     const ingress = this.side('ingress', dst, src);
     return { egress, ingress, ports: egress.ports.intersect(ingress.ports) };
+  }
+
+  /** Builds the layered profile of every class, per direction (classes with equal rule sets share one). */
+  private buildLayeredProfiles(policies: readonly CommonPolicy[]): void {
+    const profiles = new Map<string, LayeredProfile>();
+    const ruleIds = new Map<CommonRule, number>();
+    for (const p of policies) for (const r of p.rules) ruleIds.set(r, ruleIds.size);
+    for (const cls of this.classes) {
+      const w = cls.representative;
+      const applying = policies.filter((p) => p.subject.matchesWorkload(w, this.matchContext));
+      for (const direction of ['egress', 'ingress'] as const) {
+        const members = applying.filter((p) => (direction === 'egress' ? p.affectsEgress : p.affectsIngress));
+        const includes = (r: CommonRule) => !r.self || r.self.matchesWorkload(w, this.matchContext);
+        const { layers, rules } = orderRules(members, direction, includes);
+        const key = `${direction}:${members.map((p) => policies.indexOf(p)).join(',')}:${rules.map((r) => ruleIds.get(r.rule)).join(',')}`;
+        let profile = profiles.get(key);
+        if (!profile) {
+          const entries = rules.map(({ rule, layer }) => ({
+            rule,
+            layer,
+            matched:
+              rule.peers === 'all' ? ('all' as const) : rule.peers.map((peer) => this.setMatches(peer)),
+          }));
+          profile = {
+            direction,
+            policies: members,
+            layers,
+            entries,
+            matchesAll: entries.some((e) => e.matched === 'all'),
+            table: undefined,
+          };
+          profiles.set(key, profile);
+        }
+        (direction === 'egress' ? this.layeredEgressOf : this.layeredIngressOf)[cls.id] = profile;
+      }
+    }
+  }
+
+  /** The endpoint ids a set matches (classes by their representative, external blocks by range). */
+  private setMatches(set: WorkloadSet): Int32Array {
+    let ids = this.setCache.get(set.key);
+    if (!ids) {
+      const out: number[] = [];
+      for (const cls of this.classes)
+        if (set.matchesWorkload(cls.representative, this.matchContext)) out.push(cls.id);
+      for (const block of this.externals)
+        if (set.matchesAddresses(block.ranges)) out.push(this.classes.length + block.id);
+      ids = Int32Array.from(out);
+      this.setCache.set(set.key, ids);
+    }
+    return ids;
+  }
+
+  /** The layered profile of an endpoint for a direction (external blocks have none: nothing applies). */
+  private layeredProfileOf(direction: Direction, id: number): LayeredProfile | undefined {
+    return (direction === 'egress' ? this.layeredEgressOf : this.layeredIngressOf)[id];
+  }
+
+  private layeredPorts(direction: Direction, selfId: number, otherId: number, dstId: number): PortSet {
+    const profile = this.layeredProfileOf(direction, selfId);
+    if (!profile || (profile.entries.length === 0 && profile.layers.every((l) => l.isolating.length === 0)))
+      return PortSet.all;
+    const table = this.tableOf(profile as unknown as Profile);
+    const signature = table.signatureOf.get(otherId) ?? 0;
+    const key = signature * this.layoutCount + this.layoutOf[dstId]!;
+    let ports = table.ports.get(key);
+    if (ports === undefined) {
+      ports = evaluateLayers(
+        profile,
+        table.signatures[signature]!,
+        this.destinationPorts(dstId),
+        false,
+      ).allowed;
+      table.ports.set(key, ports);
+    }
+    return ports;
+  }
+
+  private layeredSide(direction: Direction, self: Endpoint, other: Endpoint): SideVerdict {
+    const profile = self.kind === 'class' ? this.layeredProfileOf(direction, self.cls.id) : undefined;
+    if (!profile)
+      return { direction, isolated: false, isolatingPolicies: [], grants: [], ports: PortSet.all };
+    const table = this.tableOf(profile as unknown as Profile);
+    const signature = table.signatureOf.get(this.idOf(other)) ?? 0;
+    const destinationPorts = this.destinationPorts(this.idOf(direction === 'egress' ? other : self));
+    const outcome = evaluateLayers(profile, table.signatures[signature]!, destinationPorts, true);
+    const v1Policies = profile.policies.flatMap((p) => (p.v1 ? [p.v1] : []));
+    const grants: RuleGrant[] = [];
+    for (const d of outcome.decisions) {
+      const v1 = d.rule.policy.v1;
+      if (d.action !== 'allow' || !v1) continue;
+      const rule = (direction === 'egress' ? v1.egress : v1.ingress)[d.rule.index];
+      if (rule) grants.push({ policy: v1, rule, ports: d.ports });
+    }
+    return {
+      direction,
+      isolated: profile.layers.some((l) => l.isolating.length > 0),
+      isolatingPolicies: v1Policies.filter((p) =>
+        direction === 'egress' ? p.affectsEgress : p.affectsIngress,
+      ),
+      grants,
+      ports: outcome.allowed,
+      layered: outcome,
+    };
   }
 
   /**
@@ -224,7 +377,7 @@ export class ReachabilityEngine {
       const ports = this.allowedById(srcId, dstId);
       if (!ports.isEmpty) visit(this.endpoints[dstId]!, ports);
     };
-    if (profile && !profile.matchesAll) {
+    if (profile && !profile.matchesAll && !this.layered) {
       // Only endpoints some egress rule matches can be reached; in the order the rules match them.
       for (const dstId of this.tableOf(profile).signatureOf.keys()) consider(dstId);
     } else {
@@ -238,6 +391,12 @@ export class ReachabilityEngine {
   }
 
   private allowedById(srcId: number, dstId: number): PortSet {
+    if (this.layered) {
+      const egress = this.layeredPorts('egress', srcId, dstId, dstId);
+      if (egress.isEmpty) return egress;
+      const ingress = this.layeredPorts('ingress', dstId, srcId, dstId);
+      return egress.intersect(ingress);
+    }
     const egress = this.sidePorts(this.egressProfileOf[srcId], dstId, dstId);
     if (egress.isEmpty) return egress;
     const ingress = this.sidePorts(this.ingressProfileOf[dstId], srcId, dstId);
@@ -308,6 +467,7 @@ export class ReachabilityEngine {
   /** Which rules of a profile match which endpoints. */
   private tableOf(profile: Profile): ProfileTable {
     if (profile.table) return profile.table;
+    // Also used for layered profiles (reach/layers.ts), which share the entries' `matched` shape.
     const everyone: number[] = [];
     const own = new Map<number, number[]>();
     profile.entries.forEach((entry, index) => {
@@ -537,11 +697,7 @@ class PeerIndex {
   }
 }
 
-/** Rules of a direction, only when the policy's types include it (otherwise they are ignored). */
-export function rulesOf(policy: NetworkPolicy, direction: Direction): readonly PolicyRule[] {
-  if (direction === 'ingress') return policy.affectsIngress ? policy.ingress : [];
-  return policy.affectsEgress ? policy.egress : [];
-}
+export { rulesOf } from '../semantics/policy-semantics.js';
 
 /** Every selector that is matched against pod labels: the policies' podSelectors and their peers'. */
 function* podSelectorsOf(policies: readonly NetworkPolicy[]): Generator<LabelSelector> {
@@ -567,4 +723,17 @@ export function holdsWholeFamily(ranges: IpRangeSet): boolean {
 
 function ipBlockText(cidr: string, except: readonly string[]): string {
   return except.length === 0 ? cidr : `${cidr} except ${except.join(', ')}`;
+}
+
+/** Every endpoint set of the layered policies: subjects, peers and own-side criteria. */
+function layeredSets(policies: readonly CommonPolicy[]): WorkloadSet[] {
+  const out: WorkloadSet[] = [];
+  for (const p of policies) {
+    out.push(p.subject);
+    for (const r of p.rules) {
+      if (r.peers !== 'all') out.push(...r.peers);
+      if (r.self) out.push(r.self);
+    }
+  }
+  return out;
 }

@@ -167,7 +167,26 @@ export const rules = [
     'policy-api-not-analysed',
     'semantics',
     'info',
-    'A policy of another API (Cilium, Calico, AdminNetworkPolicy, ...) that is not analysed yet',
+    'A policy of another API (Antrea, GKE, OVN-Kubernetes, ...) that is not analysed yet',
+  ),
+  rule(
+    'policy-api-invalid',
+    'api',
+    'error',
+    'A ClusterNetworkPolicy, AdminNetworkPolicy, Cilium or Calico policy that its API rejects',
+    ['warning', 'info'],
+  ),
+  rule(
+    'policy-api-not-modelled',
+    'api',
+    'info',
+    'A valid part of a policy of another API that the analysis does not model',
+  ),
+  rule(
+    'policy-api-not-enforced',
+    'semantics',
+    'warning',
+    'A policy of an API that the configured CNI does not enforce',
   ),
 ] as const;
 

@@ -24,6 +24,7 @@
  */
 import type {
   ContainerPort,
+  Direction,
   NamespaceInfo,
   NetworkPolicy,
   PolicyPeer,
@@ -112,4 +113,10 @@ export function portsOfRule(
 /** True when any NetworkPolicyPort of the rule is named (its ports depend on the destination). */
 export function ruleHasNamedPorts(rule: PolicyRule): boolean {
   return rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
+}
+
+/** Rules of a direction, only when the policy's types include it (otherwise they are ignored). */
+export function rulesOf(policy: NetworkPolicy, direction: Direction): readonly PolicyRule[] {
+  if (direction === 'ingress') return policy.affectsIngress ? policy.ingress : [];
+  return policy.affectsEgress ? policy.egress : [];
 }

@@ -31,6 +31,10 @@ function policyApis(): void {
     for (const result of runCase(readCase(join(dir, name)))) {
       probes++;
       if (result.actual === result.probe.allowed) agree++;
+      else if (process.argv.includes('--misses'))
+        console.log(
+          `  ${name}: ${result.probe.from} -> ${result.probe.to} ${result.probe.protocol}/${result.probe.port}${result.probe.http ? ` ${JSON.stringify(result.probe.http)}` : ''} expected ${result.probe.allowed}`,
+        );
     }
   }
   console.log(

@@ -12,6 +12,8 @@ export interface Probe {
   readonly port: number;
   readonly protocol: Protocol;
   readonly allowed: boolean;
+  /** An HTTP request on the port (policy-apis cases): does that request get through? */
+  readonly http?: { readonly method?: string; readonly path?: string; readonly host?: string };
 }
 
 export interface ReachCase {
@@ -40,10 +42,29 @@ export function runCase(c: ReachCase): ProbeResult[] {
     const from = byId.get(probe.from);
     const to = byId.get(probe.to);
     if (!from || !to) throw new Error(`${c.id}: probe endpoint not found: ${probe.from} -> ${probe.to}`);
-    const ports = engine.allowed(
-      { kind: 'class', cls: engine.classOf(from)! },
-      { kind: 'class', cls: engine.classOf(to)! },
+    const src = { kind: 'class', cls: engine.classOf(from)! } as const;
+    const dst = { kind: 'class', cls: engine.classOf(to)! } as const;
+    const ports = engine.allowed(src, dst);
+    if (!probe.http || !ports.has(probe.protocol, probe.port))
+      return { probe, actual: ports.has(probe.protocol, probe.port) };
+    const restriction = (engine.verdict(src, dst).http ?? []).find((r) =>
+      r.ports.has(probe.protocol, probe.port),
     );
-    return { probe, actual: ports.has(probe.protocol, probe.port) };
+    return {
+      probe,
+      actual: !restriction || restriction.rules.some((rule) => requestMatches(rule, probe.http!)),
+    };
   });
+}
+
+/** Whether a request matches an L7 pattern: each given field is a regular expression matched whole. */
+export function requestMatches(
+  rule: { readonly method?: string; readonly path?: string; readonly host?: string },
+  request: { readonly method?: string; readonly path?: string; readonly host?: string },
+): boolean {
+  const whole = (pattern: string | undefined, value: string | undefined) =>
+    pattern === undefined || pattern === '' || new RegExp(`^(?:${pattern})$`).test(value ?? '');
+  return (
+    whole(rule.method, request.method) && whole(rule.path, request.path) && whole(rule.host, request.host)
+  );
 }

@@ -14,7 +14,7 @@ import { splitRuleRule } from './split-rule.js';
 import { workloadNotIsolatedRule } from './workload-not-isolated.js';
 import { cniRule } from './cni.js';
 import { servicePortRule } from './service-port.js';
-import { policyApiNotAnalysedRule } from './policy-api-not-analysed.js';
+import { policyApiNotAnalysedRule, policyApiNotEnforcedRule } from './policy-api-not-analysed.js';
 
 export const lintRules: readonly LintRule[] = [
   namespaceSelectorAllRule,
@@ -32,4 +32,5 @@ export const lintRules: readonly LintRule[] = [
   servicePortRule,
   cniRule,
   policyApiNotAnalysedRule,
+  policyApiNotEnforcedRule,
 ];

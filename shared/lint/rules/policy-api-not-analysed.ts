@@ -7,6 +7,8 @@
 import type { Finding } from '../../findings.js';
 import { foreignPolicyRef } from '../../model/foreign-policies.js';
 import type { LintRule } from '../rule.js';
+import { cniEnforces, enforcedApis } from '../../policy-apis/cni.js';
+import { commonPolicyName } from '../../model/rule-model.js';
 import { finding, lintIndex, listOf, workloadRef } from './support.js';
 
 export const policyApiNotAnalysedRule: LintRule = {
@@ -35,6 +37,33 @@ export const policyApiNotAnalysedRule: LintRule = {
           `${foreignPolicyRef(policy)} is a ${policy.api} policy (${policy.apiVersion}), which netpol-scope does not analyse yet: ` +
             `reachability, explanations and findings here read NetworkPolicy v1 only and may overstate what is allowed.${selects}`,
           { api: policy.api, kind: policy.kind },
+        ),
+      );
+    }
+    return out;
+  },
+};
+
+/**
+ * policy-api-not-enforced: a policy of an API the configured CNI does not enforce (policy-apis/cni.ts):
+ * a Calico policy on Cilium, a CiliumNetworkPolicy on Calico, an AdminNetworkPolicy on Cilium. It does
+ * nothing on that cluster and takes no part in reachability (policy-apis/plan.ts). With `unknown`, every
+ * API is taken as enforced and nothing is reported.
+ */
+export const policyApiNotEnforcedRule: LintRule = {
+  ids: ['policy-api-not-enforced'],
+  check(ctx) {
+    const cni = ctx.settings.cni;
+    const out: Finding[] = [];
+    for (const policy of ctx.workspace.model.apiPolicies ?? []) {
+      if (cniEnforces(cni, policy.api)) continue;
+      out.push(
+        finding(
+          'policy-api-not-enforced',
+          policy.anchor,
+          `${commonPolicyName(policy)} is a ${policy.api} object, which the configured CNI (${cni}) does not enforce: ` +
+            `it does nothing on this cluster and takes no part in reachability here. ${cni} enforces ${enforcedApis(cni).join(', ') || 'no network policy'}.`,
+          { api: policy.api, cni },
         ),
       );
     }

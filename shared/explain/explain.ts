@@ -10,6 +10,9 @@ import type { PortSet } from '../semantics/port-set.js';
 import type { Endpoint, PairVerdict, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
 import { holdsWholeFamily } from '../reach/engine.js';
 import { isStandIn } from '../reach/exposure.js';
+import type { LayeredOutcome } from '../reach/layers.js';
+import type { CommonRule } from '../model/rule-model.js';
+import { commonPolicyName } from '../model/rule-model.js';
 
 export interface PortQuery {
   readonly protocol: Protocol;
@@ -108,6 +111,18 @@ export function explainConnection(
     { endpoint: dst, name: names.to },
   ].filter((e) => placeOf(e.endpoint) === 'host-network');
   lines.push(...hostNetworkNote(onHost.map((e) => e.name)));
+  // With the CNI unknown, a verdict that rests on another API assumes the cluster enforces it.
+  const apis = new Set(
+    [verdict.egress, verdict.ingress].flatMap((side) =>
+      (side.layered?.decisions ?? []).map((d) => d.rule.policy.api).filter((api) => api !== 'NetworkPolicy'),
+    ),
+  );
+  if (apis.size > 0 && (engine.options.cni ?? 'unknown') === 'unknown')
+    lines.push(
+      '',
+      `Depends on the CNI: this takes the cluster to enforce ${[...apis].join(' and ')}; set netpolScope.cni (CLI --cni) to the cluster's CNI, ` +
+        'and policies of an API it does not enforce take no part.',
+    );
   const notes = foreignPolicyNotes(foreign.policies, [
     { label: names.from, workload: foreign.from },
     { label: names.to, workload: foreign.to },
@@ -165,6 +180,7 @@ function sideText(
   port: PortQuery | undefined,
 ): string[] {
   const label = side.direction === 'egress' ? `Egress from ${self}` : `Ingress to ${self}`;
+  if (side.layered) return layeredSideText(side, side.layered, label, self, place, other, port);
   if (!side.isolated) {
     const why =
       place === 'external'
@@ -198,5 +214,83 @@ function sideText(
       : '';
     lines.push(`  Rule ${ruleRef(grant.policy, grant.rule)} matches ${other} ${opens}${covers}.`);
   }
+  return lines;
+}
+
+/** `ClusterNetworkPolicy sec-baseline (priority 10) ingress[2] "allow-dns" (file:line)`. */
+export function commonRuleRef(rule: CommonRule): string {
+  const p = rule.policy;
+  const order = p.orderName ? ` (${p.orderName} ${p.order})` : '';
+  const list =
+    p.api === 'CiliumNetworkPolicy' && rule.action === 'deny' ? `${rule.direction}Deny` : rule.direction;
+  const name = rule.name ? ` "${rule.name}"` : '';
+  return `${commonPolicyName(p)}${order} ${list}[${rule.index}]${name} (${rule.origin.file.where(rule.origin.span.start)})`;
+}
+
+const verbs = {
+  allow: (ports: string) => `allows ${ports}`,
+  deny: (ports: string) => `denies ${ports}`,
+  pass: (ports: string) => `passes ${ports} to the next layer`,
+  log: (ports: string) => `logs ${ports} (decides nothing)`,
+};
+
+/**
+ * A side decided by the layers of several policy APIs (reach/layers.ts): every rule that decided ports,
+ * in evaluation order, with its layer, order and action; the layers that denied the rest because they
+ * isolate the pod; and what no layer decided (allowed: nothing isolates the pod for it). A Deny rule and
+ * "isolated, and no rule allows it" read differently.
+ */
+function layeredSideText(
+  side: SideVerdict,
+  outcome: LayeredOutcome,
+  label: string,
+  self: string,
+  place: Place,
+  other: string,
+  port: PortQuery | undefined,
+): string[] {
+  const sideAllows = port ? side.ports.has(port.protocol, port.port) : !side.ports.isEmpty;
+  const lines = [
+    `${label}: ${sideAllows ? 'allowed' : 'denied'}${!port && sideAllows && !side.ports.isAll ? ` on ${side.ports.toString()}` : ''}.`,
+  ];
+  const relevant = (ports: PortSet) => (port ? ports.has(port.protocol, port.port) : !ports.isEmpty);
+  const shown = (ports: PortSet) => (port ? portText(port) : ports.toString());
+  const decisions = outcome.decisions.filter((d) => relevant(d.ports));
+  const ended = outcome.endDenied.filter((e) => relevant(e.ports));
+  if (decisions.length === 0 && ended.length === 0) {
+    const why =
+      place === 'external'
+        ? `${self} is outside the cluster, where no policy applies`
+        : place === 'host-network'
+          ? `${self} runs on the host network, where these policies do not apply`
+          : `no policy of any API decides it for ${other}, and none isolates ${self} for ${side.direction}`;
+    lines.push(`  Allowed by default: ${why}.`);
+    return lines;
+  }
+  lines.push('  In evaluation order:');
+  for (const d of decisions) {
+    lines.push(
+      `  - ${d.rule.policy.layer.title}: ${commonRuleRef(d.rule)} matches ${other} and ${verbs[d.action](shown(d.ports))}.`,
+    );
+    if (d.action === 'allow' && d.rule.http) {
+      const requests = d.rule.http
+        .map((h) =>
+          [h.method ?? 'any method', h.path ?? 'any path', h.host ? `host ${h.host}` : '']
+            .filter(Boolean)
+            .join(' '),
+        )
+        .join('; ');
+      lines.push(`    Only these HTTP requests pass (the proxy answers 403 to others): ${requests}.`);
+    }
+  }
+  for (const e of ended)
+    lines.push(
+      `  - ${e.layer.layer.title}: ${self} is isolated for ${side.direction} by ${e.layer.isolating.map((p) => `${commonPolicyName(p)} (${p.anchor.file.where(p.anchor.span.start)})`).join(', ')}, ` +
+        `and no rule of it allows ${shown(e.ports)} from ${other}: denied.`,
+    );
+  if (relevant(outcome.defaultAllowed) && !outcome.defaultAllowed.isEmpty)
+    lines.push(
+      `  - No layer decided ${shown(outcome.defaultAllowed)}: allowed (nothing isolates ${self} for it).`,
+    );
   return lines;
 }

@@ -1,0 +1,410 @@
+/**
+ * The policy APIs beyond NetworkPolicy v1 (shared/policy-apis/): the Calico selector grammar, each API's
+ * defaults and validation, and the layered evaluation (order, Pass, deny precedence, entities, L7).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SourceFile } from '../../shared/source/source-file.js';
+import { buildWorkspace } from '../../shared/model/build-cluster.js';
+import { ReachabilityEngine } from '../../shared/reach/engine.js';
+import type { Protocol } from '../../shared/model/types.js';
+import type { CniPlugin } from '../../shared/settings.js';
+import {
+  evaluateCalicoSelector,
+  isSelectorError,
+  parseCalicoSelector,
+} from '../../shared/policy-apis/calico-selector.js';
+import { explainConnection } from '../../shared/explain/explain.js';
+
+const pods = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: shop}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ops}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  containers: [{name: c, image: x, ports: [{name: http, containerPort: 80}]}]
+status: {podIP: 10.0.0.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec:
+  serviceAccountName: db-sa
+  containers: [{name: c, image: x, ports: [{name: pg, containerPort: 5432}]}]
+status: {podIP: 10.0.0.2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: mon, namespace: ops, labels: {app: mon}}
+spec:
+  containers: [{name: c, image: x}]
+status: {podIP: 10.0.1.1}
+`;
+
+function analyse(policies: string, cni: CniPlugin = 'unknown') {
+  const workspace = buildWorkspace([new SourceFile('w.yaml', `${pods}---\n${policies}`)]);
+  const engine = new ReachabilityEngine(workspace.model, { cni });
+  const endpoint = (id: string) => {
+    const w = workspace.model.workloads.find((x) => `${x.namespace}/${x.name}` === id);
+    assert.ok(w, id);
+    return { kind: 'class' as const, cls: engine.classOf(w)! };
+  };
+  return {
+    workspace,
+    engine,
+    endpoint,
+    allowed(from: string, to: string, port: number, protocol: Protocol = 'TCP') {
+      return engine.allowed(endpoint(from), endpoint(to)).has(protocol, port);
+    },
+    findings: (rule: string) => workspace.findings.filter((f) => f.rule === rule),
+  };
+}
+
+test('Calico selectors: the grammar, negation of absent labels, and errors at their column', () => {
+  const labels = { app: 'web', tier: 'front', 'projectcalico.org/namespace': 'shop' };
+  const yes = [
+    '',
+    'all()',
+    "app == 'web'",
+    'app == "web"',
+    "app != 'db'",
+    "missing != 'x'",
+    "app in {'web', 'db'}",
+    "app not in {'db'}",
+    "missing not in {'a'}",
+    'has(app)',
+    '!has(missing)',
+    "app == 'web' && tier == 'front'",
+    "app == 'db' || tier == 'front'",
+    "!(app == 'db')",
+    "app contains 'e'",
+    "app starts with 'w'",
+    "tier ends with 'nt'",
+    "projectcalico.org/namespace not in  {'kube-system', 'calico-system'}",
+  ];
+  for (const text of yes) {
+    const s = parseCalicoSelector(text);
+    assert.ok(!isSelectorError(s), `${text}: ${JSON.stringify(s)}`);
+    assert.equal(evaluateCalicoSelector(s, labels), true, text);
+  }
+  for (const text of ["app == 'db'", "missing == 'x'", 'has(missing)', "app in {'db'}", 'global()']) {
+    const s = parseCalicoSelector(text);
+    assert.ok(!isSelectorError(s), text);
+    assert.equal(evaluateCalicoSelector(s, labels), false, text);
+  }
+  const error = parseCalicoSelector('app == web');
+  assert.ok(isSelectorError(error));
+  assert.equal(error.offset, 7);
+  assert.match(error.message, /quoted string at column 8/);
+  const open = parseCalicoSelector("app in {'a'");
+  assert.ok(isSelectorError(open));
+});
+
+test('Calico: types default from the rules, order inside a tier, Deny before Allow, Log goes on', () => {
+  // No types and no rules: Ingress only (egress stays open).
+  const a = analyse(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-ingress}
+spec:
+  selector: "projectcalico.org/namespace == 'shop'"
+`);
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), false);
+  assert.equal(a.allowed('shop/web', 'ops/mon', 80), true);
+  // Order: the Deny at order 10 wins over the Allow at order 20; Log decides nothing.
+  const b = analyse(`apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: allow-all, namespace: shop}
+spec:
+  order: 20
+  selector: "app == 'db'"
+  ingress: [{action: Allow}]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: deny-web, namespace: shop}
+spec:
+  order: 10
+  selector: "app == 'db'"
+  ingress:
+  - action: Log
+  - action: Deny
+    protocol: TCP
+    source: {selector: "app == 'web'"}
+    destination: {ports: [5432]}
+`);
+  assert.equal(b.allowed('shop/web', 'shop/db', 5432), false);
+  assert.equal(b.allowed('shop/web', 'shop/db', 5433), true);
+  assert.equal(b.allowed('ops/mon', 'shop/db', 5432), true);
+});
+
+test('Calico tiers: Pass hands over to the next tier; the tier denies what its policies leave undecided', () => {
+  const tiers = `apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 100}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.ops}
+spec:
+  tier: security
+  order: 1
+  selector: all()
+  ingress:
+  - action: Pass
+    source: {namespaceSelector: "projectcalico.org/name == 'shop'"}
+`;
+  const a = analyse(tiers);
+  // From ops: the security tier applies and no rule decides: denied at the end of the tier.
+  assert.equal(a.allowed('ops/mon', 'shop/db', 5432), false);
+  // From shop: passed to the default tier, where no policy applies: allowed.
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), true);
+  // A Kubernetes NetworkPolicy in the default tier then decides what was passed.
+  const b = analyse(`${tiers}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]
+`);
+  assert.equal(b.allowed('shop/web', 'shop/db', 5432), false);
+});
+
+test('ClusterNetworkPolicy: Admin by priority, Pass to NetworkPolicy, then Baseline; egress Accept needs ingress', () => {
+  const policies = `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: late-accept}
+spec:
+  tier: Admin
+  priority: 50
+  subject: {namespaces: {matchLabels: {team: shop}}}
+  ingress:
+  - {action: Accept, from: [{namespaces: {}}]}
+---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: early-pass}
+spec:
+  tier: Admin
+  priority: 5
+  subject: {pods: {namespaceSelector: {matchLabels: {team: shop}}, podSelector: {matchLabels: {app: db}}}}
+  ingress:
+  - name: pass-ops
+    action: Pass
+    from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: ops}}}]
+    protocols: [{tcp: {destinationPort: {number: 5432}}}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: default}
+spec:
+  tier: Baseline
+  priority: 0
+  subject: {namespaces: {}}
+  ingress:
+  - {action: Deny, from: [{namespaces: {}}]}
+`;
+  const a = analyse(policies);
+  // web -> db: the Accept at priority 50 decides (the Pass at 5 does not match web).
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), true);
+  // mon -> db:5432 is passed: no NetworkPolicy isolates db, the Baseline denies.
+  assert.equal(a.allowed('ops/mon', 'shop/db', 5432), false);
+  // mon -> db on another port: the Accept decides before the Baseline.
+  assert.equal(a.allowed('ops/mon', 'shop/db', 5433), true);
+  // With a NetworkPolicy allowing ops on 5432, the passed port is allowed there.
+  const b = analyse(`${policies}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 5432}]}]
+`);
+  assert.equal(b.allowed('ops/mon', 'shop/db', 5432), true);
+  const text = explainConnection(
+    b.engine,
+    b.endpoint('ops/mon'),
+    b.endpoint('shop/db'),
+    { from: 'ops/mon', to: 'shop/db' },
+    { protocol: 'TCP', port: 5432 },
+  ).text;
+  assert.match(
+    text,
+    /Admin tier: ClusterNetworkPolicy early-pass \(priority 5\) ingress\[0\] "pass-ops" \(w\.yaml:\d+\) matches ops\/mon and passes TCP 5432 to the next layer/,
+  );
+  assert.match(
+    text,
+    /NetworkPolicy: NetworkPolicy shop\/db ingress\[0\] \(w\.yaml:\d+\) matches ops\/mon and allows TCP 5432/,
+  );
+  assert.ok(text.indexOf('Admin tier') < text.indexOf('NetworkPolicy: NetworkPolicy'), 'evaluation order');
+  // An egress Accept does not open the destination's ingress.
+  const c = analyse(`apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: egress-accept}
+spec:
+  tier: Admin
+  priority: 1
+  subject: {namespaces: {}}
+  egress: [{action: Accept, to: [{networks: ["10.0.0.0/8"]}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`);
+  assert.equal(c.allowed('ops/mon', 'shop/db', 5432), false);
+  assert.equal(c.allowed('shop/db', 'ops/mon', 80), true);
+});
+
+test('ClusterNetworkPolicy and AdminNetworkPolicy validation: action values, priority, singleton, unknown fields', () => {
+  const a = analyse(`apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: bad}
+spec:
+  tier: Admin
+  priority: 1001
+  subject: {namespaces: {}}
+  ingress: [{action: Allow, from: [{namespaces: {}}]}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: not-default}
+spec:
+  subject: {namespaces: {}}
+  ingress: [{actoin: Deny, action: Deny, from: [{namespaces: {}}]}]
+`);
+  const messages = a.findings('policy-api-invalid').map((f) => `${f.severity} ${f.message}`);
+  assert.ok(
+    messages.some((m) => /^error .*spec\.priority: 1001 is outside 0\.\.1000/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /^error .*"Allow" is not one of Accept, Deny, Pass/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /^error .*singleton and must be named "default"/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /^warning .*unknown field "actoin"; did you mean "action"\?/.test(m)),
+    messages.join('\n'),
+  );
+  // Rejected policies take no part.
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), true);
+  assert.equal(a.workspace.model.apiPolicies?.length, 0);
+});
+
+test('AdminNetworkPolicy v1alpha1: named ports resolve on the destination; nodes peers are not modelled', () => {
+  const a = analyse(`apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: deny-pg}
+spec:
+  priority: 3
+  subject: {namespaces: {}}
+  ingress:
+  - {action: Deny, from: [{namespaces: {}}], ports: [{namedPort: pg}]}
+  egress:
+  - {action: Deny, to: [{nodes: {}}]}
+`);
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), false);
+  assert.equal(a.allowed('shop/web', 'shop/db', 80), true);
+  assert.equal(a.allowed('shop/db', 'shop/web', 80), true);
+  assert.equal(a.findings('policy-api-not-modelled').length, 1);
+});
+
+test('Cilium: default deny per direction, deny precedence, entities, CIDR rules skip pods, namespace labels', () => {
+  const a = analyse(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {k8s:app: web}}]
+  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: ops}}]
+    toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+  - fromCIDR: ["10.0.1.0/24"]
+  ingressDeny:
+  - fromEntities: [cluster]
+    toPorts: [{ports: [{port: "9999"}]}]
+`);
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), true);
+  assert.equal(a.allowed('shop/web', 'shop/db', 9999), false, 'deny wins over the L3 allow');
+  assert.equal(a.allowed('ops/mon', 'shop/db', 5432), true, 'namespace label selects across namespaces');
+  assert.equal(a.allowed('ops/mon', 'shop/db', 80), false, 'the CIDR rule does not match a pod');
+  // Egress of db is not isolated (no egress section).
+  assert.equal(a.allowed('shop/db', 'ops/mon', 80), true);
+  // enableDefaultDeny: false keeps the pod open apart from the deny rules.
+  const b = analyse(`apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: deny-9999}
+spec:
+  endpointSelector: {}
+  enableDefaultDeny: {ingress: false}
+  ingressDeny: [{fromEntities: [all], toPorts: [{ports: [{port: "9999"}]}]}]
+`);
+  assert.equal(b.allowed('shop/web', 'shop/db', 5432), true);
+  assert.equal(b.allowed('shop/web', 'shop/db', 9999), false);
+  // ingress: [{}] isolates and allows nothing.
+  const c = analyse(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec:
+  endpointSelector: {}
+  ingress: [{}]
+`);
+  assert.equal(c.allowed('ops/mon', 'shop/db', 5432), false);
+  assert.equal(c.allowed('shop/db', 'ops/mon', 80), true);
+});
+
+test('Cilium L7: only the listed requests pass, unless another rule opens the port without L7 rules', () => {
+  const l7 = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: l7, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {io.cilium.k8s.policy.serviceaccount: db-sa}}]
+    toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules: {http: [{method: GET, path: "/public.*"}]}
+`;
+  const a = analyse(l7);
+  const v = a.engine.verdict(a.endpoint('shop/db'), a.endpoint('shop/web'));
+  assert.ok(v.ports.has('TCP', 80));
+  assert.deepEqual(
+    v.http?.map((h) => h.rules),
+    [[{ method: 'GET', path: '/public.*', host: undefined, headers: undefined }]],
+  );
+  assert.equal(a.allowed('ops/mon', 'shop/web', 80), false, 'another service account');
+  const b = analyse(`${l7}---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: l4, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{toPorts: [{ports: [{port: "80", protocol: TCP}]}]}]
+`);
+  assert.equal(b.engine.verdict(b.endpoint('shop/db'), b.endpoint('shop/web')).http, undefined);
+});
+
+test('the CNI decides which APIs take part: a Calico policy does nothing on Cilium', () => {
+  const calico = `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-all}
+spec:
+  selector: all()
+  types: [Ingress]
+`;
+  assert.equal(analyse(calico, 'calico').allowed('shop/web', 'shop/db', 5432), false);
+  assert.equal(analyse(calico, 'unknown').allowed('shop/web', 'shop/db', 5432), false);
+  assert.equal(analyse(calico, 'cilium').allowed('shop/web', 'shop/db', 5432), true);
+});

@@ -18,6 +18,12 @@ import { join } from 'node:path';
 export interface SizeSpec {
   readonly pods: number;
   readonly policies: number;
+  /**
+   * Adds the other policy APIs (issue 10): ClusterNetworkPolicies in both tiers, a Calico tier with
+   * GlobalNetworkPolicies, and per application namespace a Calico NetworkPolicy and a CiliumNetworkPolicy
+   * with an L7 rule, on top of the NetworkPolicies.
+   */
+  readonly mixed?: boolean;
 }
 
 export const sizes: Readonly<Record<string, SizeSpec>> = {
@@ -25,10 +31,11 @@ export const sizes: Readonly<Record<string, SizeSpec>> = {
   medium: { pods: 1_000, policies: 200 },
   large: { pods: 10_000, policies: 2_000 },
   xlarge: { pods: 50_000, policies: 5_000 },
+  mixed: { pods: 10_000, policies: 2_000, mixed: true },
 };
 
 /** Bumped whenever the output changes, so the benchmark regenerates stale data. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 /** Namespaces per file, so that the data spreads over several multi-document files. */
 const NAMESPACES_PER_FILE = 25;
@@ -701,6 +708,109 @@ const perAppShape = (ns: Namespace, target: App, random: Random, n: number): Yam
 
 // ---------------------------------------------------------------------------------------------------
 
+/** The policies of the other APIs for the `mixed` size (see {@link SizeSpec}). */
+function otherApiPolicies(namespaces: readonly Namespace[]): Yaml[] {
+  const out: Yaml[] = [];
+  const teams = [...new Set(namespaces.map((ns) => ns.team))];
+  teams.forEach((team, i) => {
+    out.push({
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: `team-${team}` },
+      spec: {
+        tier: 'Admin',
+        priority: 10 + i,
+        subject: { namespaces: { matchLabels: { team } } },
+        ingress: [
+          {
+            name: 'pass-monitoring',
+            action: 'Pass',
+            from: [{ namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          },
+          { name: 'accept-own-team', action: 'Accept', from: [{ namespaces: { matchLabels: { team } } }] },
+          {
+            name: 'deny-debug',
+            action: 'Deny',
+            from: [{ namespaces: {} }],
+            protocols: [{ tcp: { destinationPort: { range: { start: 6000, end: 6100 } } } }],
+          },
+        ],
+        egress: [{ name: 'deny-metadata', action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }],
+      },
+    });
+  });
+  out.push({
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name: 'baseline' },
+    spec: {
+      tier: 'Baseline',
+      priority: 0,
+      subject: { namespaces: { matchExpressions: [{ key: 'team', operator: 'Exists' }] } },
+      ingress: [{ name: 'deny-rest', action: 'Deny', from: [{ namespaces: {} }] }],
+    },
+  });
+  out.push({
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'Tier',
+    metadata: { name: 'security' },
+    spec: { order: 100 },
+  });
+  out.push({
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'GlobalNetworkPolicy',
+    metadata: { name: 'security.quarantine' },
+    spec: {
+      tier: 'security',
+      order: 10,
+      selector: "has(team) && version != 'quarantined'",
+      types: ['Ingress', 'Egress'],
+      ingress: [{ action: 'Pass' }],
+      egress: [{ action: 'Deny', destination: { nets: ['10.255.0.0/16'] } }, { action: 'Pass' }],
+    },
+  });
+  for (const ns of namespaces) {
+    out.push({
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'same-namespace', namespace: ns.name },
+      spec: {
+        order: 500,
+        selector: "tier in {'backend', 'db', 'cache'}",
+        ingress: [
+          {
+            action: 'Allow',
+            protocol: 'TCP',
+            source: { selector: 'all()' },
+            destination: { ports: ['1:65535'] },
+          },
+        ],
+      },
+    });
+    out.push({
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'frontend-l7', namespace: ns.name },
+      spec: {
+        endpointSelector: { matchLabels: { tier: 'frontend' } },
+        ingress: [
+          {
+            fromEntities: ['cluster'],
+            toPorts: [
+              {
+                ports: [{ port: '8080', protocol: 'TCP' }],
+                rules: { http: [{ method: 'GET', path: '/.*' }] },
+              },
+            ],
+          },
+        ],
+        ingressDeny: [{ fromEntities: ['world'], toPorts: [{ ports: [{ port: '9090' }] }] }],
+      },
+    });
+  }
+  return out;
+}
+
 export interface GeneratedCluster {
   /** File names and their multi-document YAML text. */
   readonly files: ReadonlyArray<{ readonly name: string; readonly text: string }>;
@@ -770,6 +880,12 @@ export function generateFiles(spec: SizeSpec, seed = 1): GeneratedCluster {
     const index = String(start / NAMESPACES_PER_FILE).padStart(3, '0');
     files.push({ name: `10-workloads-${index}.yaml`, documents: workloads });
     files.push({ name: `20-policies-${index}.yaml`, documents: policies });
+  }
+
+  if (spec.mixed) {
+    const documents = otherApiPolicies(namespaces);
+    files.push({ name: '30-other-apis.yaml', documents });
+    policiesWritten += documents.length;
   }
 
   return {

@@ -8,7 +8,9 @@
  * - a peer of `from`/`to` (its `- `, its keys, its podSelector): the peer (hovers/peer.ts);
  *   its `namespaceSelector` (hovers/namespace-selector.ts); its `ipBlock` (hovers/ip-block.ts);
  * - a rule's `ports` or one port entry (hovers/ports.ts);
- * - a workload's `metadata.name` (hovers/workload.ts).
+ * - a workload's `metadata.name` (hovers/workload.ts);
+ * - the name, subject, rules and peers of a ClusterNetworkPolicy, AdminNetworkPolicy, Cilium or Calico
+ *   policy (hovers/api-policy.ts).
  * Markdown escapes every string read from a manifest (features/markdown.ts).
  */
 import type { AnalysisContext } from '../context.js';
@@ -26,6 +28,7 @@ import { policyTypesHover } from './hovers/policy-types.js';
 import { portsHover } from './hovers/ports.js';
 import type { PortEntry } from './hovers/ports.js';
 import { workloadHover } from './hovers/workload.js';
+import { apiPolicyHover } from './hovers/api-policy.js';
 
 export interface Hover {
   readonly markdown: string;
@@ -34,6 +37,9 @@ export interface Hover {
 }
 
 export function hoverAt(ctx: AnalysisContext, file: SourceFile, offset: number): Hover | undefined {
+  // Policies of the other APIs (the model's common rules know their spans).
+  const api = apiPolicyHover(ctx, file, offset);
+  if (api) return api;
   const target = targetAt(ctx, file, offset);
   if (!target) return undefined;
   const { steps } = target;

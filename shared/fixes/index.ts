@@ -23,6 +23,7 @@ import { splitRuleFixes } from './split-rule.js';
 import { servicePortFixes } from './service-port.js';
 import { defaultDenyActions } from './default-deny.js';
 import { fixKeepsDocuments } from './verify.js';
+import { migrateToClusterNetworkPolicyFixes } from './migrate-cnp.js';
 
 type FixProvider = (ctx: AnalysisContext, finding: Finding) => Fix[];
 
@@ -38,6 +39,7 @@ const providers: Partial<Record<RuleId, FixProvider>> = {
   'egress-metadata-endpoint': metadataEndpointFixes,
   'split-rule': splitRuleFixes,
   'service-port-not-pod-port': servicePortFixes,
+  'policy-api-superseded': migrateToClusterNetworkPolicyFixes,
 };
 
 /** The rules that have quick fixes. */

@@ -13,6 +13,7 @@ import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { chunkAt, documentChunks } from '../session/document-chunks.js';
 import type { Fix } from './types.js';
 import { applyEdits } from './types.js';
+import { modelledPolicyFamily, readPolicyApiObjects } from '../policy-apis/index.js';
 
 /** Documents and error counts per rule of a text (one or more whole `---` documents). */
 function errorsOf(text: string): { documents: number; broken: number; errors: Map<string, number> } {
@@ -23,6 +24,11 @@ function errorsOf(text: string): { documents: number; broken: number; errors: Ma
   for (const problem of loaded.problems) if (problem.severity === 'error') count(problem.code);
   for (const document of loaded.documents) {
     for (const object of objectsOfDocument(file, document)) {
+      if (modelledPolicyFamily(object)) {
+        for (const finding of readPolicyApiObjects([{ object, namespace: 'default' }]).findings)
+          if (finding.severity === 'error') count(finding.rule);
+        continue;
+      }
       if (object.kind !== 'NetworkPolicy') continue;
       if (object.apiVersion !== undefined && !isBuiltInGroupVersion(object.apiVersion)) continue;
       for (const finding of validateNetworkPolicy(object))

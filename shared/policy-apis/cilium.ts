@@ -476,6 +476,6 @@ function readRule(
             `${other} L7 rules are not modelled; the port is read as open to every request.`,
           );
     }
-    return make(ports.portsOn, ports.namedPorts, http, item);
+    return make(ports.portsOn, ports.namedPorts, http, node);
   });
 }

@@ -68,6 +68,17 @@ export function readNetworkPolicyApi(object: KubeObject): Translated {
     );
   }
   r.fields(object.node, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+  if (!v2)
+    r.findings.push({
+      rule: 'policy-api-superseded',
+      severity: 'info',
+      message:
+        `${kind} ${name}: ${kind} (v1alpha1) is superseded by ClusterNetworkPolicy v1alpha2 (network-policy-api v0.2, ` +
+        `tier ${kind === 'AdminNetworkPolicy' ? 'Admin' : 'Baseline'}); implementations are moving to it. A quick fix migrates this object.`,
+      file: object.file,
+      span: objectAnchor(object),
+      data: { kind },
+    });
   const spec = r.map(get(object.node, 'spec'), 'spec');
   if (!spec) {
     r.invalid(object.node, 'spec', 'is required.');

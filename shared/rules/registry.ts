@@ -177,6 +177,12 @@ export const rules = [
     ['warning', 'info'],
   ),
   rule(
+    'policy-api-superseded',
+    'api',
+    'info',
+    'An AdminNetworkPolicy or BaselineAdminNetworkPolicy (v1alpha1), superseded by ClusterNetworkPolicy v1alpha2',
+  ),
+  rule(
     'policy-api-not-modelled',
     'api',
     'info',

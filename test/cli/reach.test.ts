@@ -202,37 +202,75 @@ test('reach streams large graphs: every pair of 300 unisolated pods, in JSON and
   );
 });
 
-test('reach and explain say on stderr and in the explanation that policies of other APIs are not analysed', () => {
+test('reach and explain read Cilium and Calico policies; explain names the deciding layers; --cni decides which count', () => {
   const dir = 'test/fixtures/cli/mixed-apis';
   const reach = runCli(['reach', dir, '--level', 'workload']);
   assert.equal(reach.status, 0, reach.stderr);
-  assert.match(
-    reach.stderr,
-    /2 policies of other APIs are not analysed, so this output may overstate what is allowed: CiliumNetworkPolicy shop\/api-from-admin-only \(.*policies\.yaml:4\), GlobalNetworkPolicy deny-egress-internet/,
-  );
+  assert.doesNotMatch(reach.stderr, /not analysed/);
   const explain = runCli(['explain', dir, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080/TCP']);
   assert.equal(explain.status, 0, explain.stderr);
-  assert.match(explain.stdout, /: ALLOWED\./);
+  assert.match(explain.stdout, /: DENIED\./);
+  // Egress: the Calico GlobalNetworkPolicy's Deny (0.0.0.0/0 matches pods whose IPs are not shown, as on Calico).
   assert.match(
     explain.stdout,
-    /Not analysed: CiliumNetworkPolicy shop\/api-from-admin-only \(.*\) also selects shop\/api \(Deployment\); it may deny/,
+    /Egress from shop\/web \(Deployment\): denied\.\n {2}In evaluation order:\n {2}- Calico tier default: GlobalNetworkPolicy deny-egress-internet egress\[0\] \(.*policies\.yaml:21\) matches shop\/api \(Deployment\) and denies TCP 8080\./,
   );
-  // The Calico policy's selector language is not read: it may apply to both ends.
+  // Ingress: the CiliumNetworkPolicy isolates api and admits only role=admin.
   assert.match(
     explain.stdout,
-    /Not analysed: GlobalNetworkPolicy deny-egress-internet \(.*\) may apply to these pods/,
+    /- Cilium policies and NetworkPolicies: shop\/api \(Deployment\) is isolated for ingress by CiliumNetworkPolicy shop\/api-from-admin-only \(.*policies\.yaml:4\), and no rule of it allows TCP 8080 from shop\/web \(Deployment\): denied\./,
   );
-  assert.doesNotMatch(explain.stdout, /also selects shop\/web/);
-  const check = runCli(['check', dir, '--format', 'json']);
+  assert.match(explain.stdout, /Depends on the CNI: this takes the cluster to enforce CalicoNetworkPolicy/);
+  // On Cilium the Calico policy does nothing: egress is allowed, the Cilium policy still denies ingress.
+  const onCilium = runCli([
+    'explain',
+    dir,
+    '--cni',
+    'cilium',
+    '--from',
+    'shop/web',
+    '--to',
+    'shop/api',
+    '--port',
+    '8080/TCP',
+  ]);
+  assert.match(onCilium.stdout, /Egress from shop\/web \(Deployment\): allowed\./);
+  assert.match(onCilium.stdout, /isolated for ingress by CiliumNetworkPolicy shop\/api-from-admin-only/);
+  assert.doesNotMatch(onCilium.stdout, /Depends on the CNI/);
+  const check = runCli(['check', dir, '--cni', 'cilium', '--format', 'json']);
   const { findings } = JSON.parse(check.stdout) as {
     findings: Array<{ rule: string; severity: string; message: string }>;
   };
-  const foreign = findings.filter((f) => f.rule === 'policy-api-not-analysed');
-  assert.deepEqual(
-    foreign.map((f) => f.severity),
-    ['info', 'info'],
+  const notEnforced = findings.filter((f) => f.rule === 'policy-api-not-enforced');
+  assert.equal(notEnforced.length, 1);
+  assert.equal(notEnforced[0]!.severity, 'warning');
+  assert.match(
+    notEnforced[0]!.message,
+    /GlobalNetworkPolicy deny-egress-internet is a CalicoNetworkPolicy object, which the configured CNI \(cilium\) does not enforce/,
   );
-  assert.match(foreign[0]!.message, /It selects shop\/api \(Deployment,/);
+  assert.equal(findings.filter((f) => f.rule === 'policy-api-not-analysed').length, 0);
+});
+
+test('reach --format json: a port entry carries http where only some requests pass; sides list their decisions', () => {
+  const dir = 'test/fixtures/cli/l7';
+  const reach = reachJson([dir, '--level', 'pod']);
+  const edge = (from: string, to: string) => reach.edges.find((e) => e.from === from && e.to === to);
+  const landing = edge('default/tiefighter', 'default/deathstar') as unknown as {
+    ports: Array<{ protocol: string; port: number; endPort: number; http?: unknown[] }>;
+    ingress: { decisions: Array<{ layer: string; policy: string; action: string; line: number }> };
+  };
+  assert.deepEqual(landing.ports, [
+    { protocol: 'TCP', port: 80, endPort: 80, http: [{ method: 'POST', path: '/v1/request-landing' }] },
+  ]);
+  assert.deepEqual(
+    landing.ingress.decisions.map((d) => [d.layer, d.policy, d.action, d.line]),
+    [
+      ['Cilium policies and NetworkPolicies', 'CiliumNetworkPolicy default/rule1', 'allow', 10],
+      // The rest of the ports: denied because rule1 isolates deathstar and allows nothing else.
+      ['Cilium policies and NetworkPolicies', 'CiliumNetworkPolicy default/rule1', 'deny', undefined],
+    ],
+  );
+  assert.equal(edge('default/xwing', 'default/deathstar'), undefined);
 });
 
 test('--ipblock-pods and --cni decide whether 0.0.0.0/0 reaches pods whose IPs the manifests do not show', () => {

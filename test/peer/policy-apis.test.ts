@@ -5,11 +5,15 @@
  * `http` list: a request passes when the entry has none or one pattern matches it whole).
  */
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCase, requestMatches } from '../support/cases.js';
+import { readCase, requestMatches, runCase } from '../support/cases.js';
+import { lint } from '../support/lint.js';
+import { fixesFor } from '../../shared/fixes/index.js';
+import { applyEdits } from '../../shared/fixes/types.js';
 import type { Probe } from '../support/cases.js';
 import { runCli } from '../support/cli.js';
 import { peerPath, peerSuitesAbsentMessage, peerSuitesPresent } from '../support/peer-suites.js';
@@ -73,5 +77,37 @@ test(
       `policy-apis: ${files.length} cases, ${probes} probes (${http} HTTP-level), ${probes - wrong.length} agree`,
     );
     assert.deepEqual(wrong, [], `${wrong.length} probes disagree:\n${wrong.join('\n')}`);
+  },
+);
+
+test(
+  'peer suite policy-apis: every AdminNetworkPolicy case, migrated to ClusterNetworkPolicy by the quick fix, still agrees',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const dir = peerPath('policy-apis');
+    const files = readdirSync(dir).filter((f) => /^\d+-anp-.*\.json$/.test(f));
+    assert.ok(files.length > 0);
+    const wrong: string[] = [];
+    for (const file of files) {
+      const c = readCase(join(dir, file));
+      const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: c.objects }, null, 2);
+      const { ctx } = lint({ [`${c.id}.json`]: text });
+      const fixes = ctx.workspace.findings
+        .filter((f) => f.rule === 'policy-api-superseded')
+        .map((f) => fixesFor(ctx, f)[0]);
+      assert.ok(fixes.length > 0 && fixes.every(Boolean), `${file}: a migration fix for each object`);
+      const migrated = applyEdits(
+        text,
+        fixes.flatMap((f) => f!.edits),
+      );
+      assert.doesNotMatch(migrated, /v1alpha1|AdminNetworkPolicy/, file);
+      for (const { probe, actual } of runCase({
+        ...c,
+        objects: (parse(migrated) as { items: unknown[] }).items,
+      }))
+        if (actual !== probe.allowed)
+          wrong.push(`${file}: ${probe.from} -> ${probe.to} ${probe.protocol}/${probe.port}`);
+    }
+    assert.deepEqual(wrong, []);
   },
 );

@@ -15,6 +15,9 @@ import {
   parseCalicoSelector,
 } from '../../shared/policy-apis/calico-selector.js';
 import { explainConnection } from '../../shared/explain/explain.js';
+import { fixesFor } from '../../shared/fixes/index.js';
+import { applyEdits } from '../../shared/fixes/types.js';
+import { lint } from '../support/lint.js';
 
 const pods = `
 apiVersion: v1
@@ -407,4 +410,99 @@ spec:
   assert.equal(analyse(calico, 'calico').allowed('shop/web', 'shop/db', 5432), false);
   assert.equal(analyse(calico, 'unknown').allowed('shop/web', 'shop/db', 5432), false);
   assert.equal(analyse(calico, 'cilium').allowed('shop/web', 'shop/db', 5432), true);
+});
+
+test('the migration fix rewrites AdminNetworkPolicy and BaselineAdminNetworkPolicy as ClusterNetworkPolicy with the same reachability', () => {
+  const anp = `# Admin guardrails.
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata:
+  name: guard
+spec:
+  priority: 7 # before the team policies
+  subject:
+    namespaces: {matchLabels: {team: shop}}
+  ingress:
+  - name: from-ops
+    action: Pass
+    from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: ops}}}]
+    ports:
+    - portNumber: {protocol: TCP, port: 5432}
+    - portRange: {protocol: UDP, start: 1000, end: 2000}
+  - action: Allow # keep
+    from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}]
+    ports: [{namedPort: pg}]
+  - action: Deny
+    from: [{namespaces: {}}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata:
+  name: default
+spec:
+  subject:
+    namespaces: {}
+  egress:
+  - action: Deny
+    to: [{networks: ["10.0.1.0/24"]}]
+`;
+  const { ctx } = lint({ 'w.yaml': `${pods}---\n${anp}` });
+  const superseded = ctx.workspace.findings.filter((f) => f.rule === 'policy-api-superseded');
+  assert.equal(superseded.length, 2);
+  let text = ctx.workspace.files[0]!.file.text;
+  const fixes = superseded.map((f) => fixesFor(ctx, f));
+  assert.deepEqual(
+    fixes.map((list) => list.map((f) => f.title)),
+    [
+      ['Migrate to ClusterNetworkPolicy v1alpha2 (tier Admin)'],
+      ['Migrate to ClusterNetworkPolicy v1alpha2 (tier Baseline)'],
+    ],
+  );
+  text = applyEdits(
+    text,
+    fixes.flatMap((list) => list[0]!.edits),
+  );
+  assert.match(
+    text,
+    /# Admin guardrails\.\napiVersion: policy\.networking\.k8s\.io\/v1alpha2\nkind: ClusterNetworkPolicy/,
+  );
+  assert.match(text, /priority: 7 # before the team policies\n {2}tier: Admin\n/);
+  assert.match(
+    text,
+    /protocols:\n {4}- tcp:\n {8}destinationPort:\n {10}number: 5432\n {4}- udp:\n {8}destinationPort:\n {10}range:\n {12}start: 1000\n {12}end: 2000\n/,
+  );
+  assert.match(text, /- action: Accept # keep/);
+  assert.match(text, /protocols: \[\{destinationNamedPort: pg\}\]|protocols:\n\s+- destinationNamedPort: pg/);
+  assert.match(
+    text,
+    /subject:\n {4}namespaces: \{\}\n {2}tier: Baseline\n {2}priority: 0\n|subject:\n {4}namespaces: \{\}\n {2}priority: 0\n {2}tier: Baseline\n/,
+  );
+  const after = lint({ 'w.yaml': text });
+  assert.deepEqual(
+    after.findings
+      .filter((f) => f.severity === 'error' || f.rule.startsWith('policy-api'))
+      .map((f) => f.rule),
+    [],
+  );
+  // Same verdicts for every pair and port class.
+  const before = analyse(anp);
+  const migrated = new ReachabilityEngine(after.ctx.workspace.model);
+  const ids = ['shop/web', 'shop/db', 'ops/mon'];
+  for (const from of ids)
+    for (const to of ids) {
+      if (from === to) continue;
+      const w = (engine: ReachabilityEngine, model: typeof after.ctx.workspace.model, id: string) => ({
+        kind: 'class' as const,
+        cls: engine.classOf(model.workloads.find((x) => `${x.namespace}/${x.name}` === id)!)!,
+      });
+      const a = before.engine.allowed(
+        w(before.engine, before.workspace.model, from),
+        w(before.engine, before.workspace.model, to),
+      );
+      const b = migrated.allowed(
+        w(migrated, after.ctx.workspace.model, from),
+        w(migrated, after.ctx.workspace.model, to),
+      );
+      assert.equal(b.toString(), a.toString(), `${from} -> ${to}`);
+    }
 });

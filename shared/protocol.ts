@@ -138,6 +138,23 @@ export interface ExplainRule {
   readonly location: SourceLocation;
 }
 
+/**
+ * A rule that decided ports of a side where policies of other APIs take part (reach/layers.ts), in
+ * evaluation order; `isolated`: a layer that isolates the pod denied what no rule of it decided.
+ */
+export interface ExplainDecision {
+  /** `Admin tier`, `NetworkPolicy`, `Calico tier security`, ... */
+  readonly layer: string;
+  /** `ClusterNetworkPolicy sec (priority 10) ingress[0] "name" (file:line)`, or the isolating policies. */
+  readonly rule: string;
+  readonly action: 'allow' | 'deny' | 'pass' | 'log' | 'isolated';
+  /** The ports it decided, as text. */
+  readonly ports: string;
+  /** For a port query: whether it decided that port. */
+  readonly covers?: boolean;
+  readonly location: SourceLocation;
+}
+
 export interface ExplainSide {
   readonly direction: 'ingress' | 'egress';
   readonly isolated: boolean;
@@ -147,6 +164,8 @@ export interface ExplainSide {
   readonly ports: string;
   readonly policies: ReadonlyArray<{ readonly name: string; readonly location: SourceLocation }>;
   readonly rules: readonly ExplainRule[];
+  /** Where policies of other APIs take part: the deciding rules in evaluation order. */
+  readonly decisions?: readonly ExplainDecision[];
 }
 
 export interface ExplainResult {

@@ -4,7 +4,7 @@
  * with its ports, each with a button that reveals its source. The server's plain-words text follows
  * in a `<pre>`, as text.
  */
-import type { ExplainResult, ExplainSide, SourceLocation } from '../../shared/protocol.js';
+import type { ExplainDecision, ExplainResult, ExplainSide, SourceLocation } from '../../shared/protocol.js';
 import type { PortQuery } from '../../shared/webview-messages.js';
 import { el, replace } from './dom.js';
 import { portsText, queryText } from './ports.js';
@@ -48,6 +48,10 @@ function sideSection(side: ExplainSide, subject: string, handlers: ExplainHandle
       ` ${verdict}: ${side.ports}`,
     ),
   );
+  if (side.decisions) {
+    section.appendChild(decisionList(side, handlers));
+    return section;
+  }
   if (!side.isolated) {
     section.appendChild(
       el(
@@ -105,6 +109,56 @@ function sideSection(side: ExplainSide, subject: string, handlers: ExplainHandle
     }
   }
   return section;
+}
+
+const actionText: Record<ExplainDecision['action'], string> = {
+  allow: 'allows',
+  deny: 'denies (a Deny rule)',
+  pass: 'passes to the next layer',
+  log: 'logs (decides nothing)',
+  isolated: 'denies: isolated, and no rule of the layer allows it',
+};
+
+/**
+ * Where policies of other APIs take part: the deciding rules in evaluation order, each with its layer and
+ * action; a Deny rule reads differently from "isolated, nothing allows".
+ */
+function decisionList(side: ExplainSide, handlers: ExplainHandlers): HTMLElement {
+  const decisions = side.decisions ?? [];
+  if (decisions.length === 0)
+    return el(
+      'p',
+      { class: 'isolation' },
+      `No policy of any API decides this ${side.direction}, and none isolates it: allowed by default.`,
+    );
+  return el(
+    'div',
+    { class: 'decisions' },
+    el('p', { class: 'rules-title' }, 'In evaluation order:'),
+    el(
+      'ol',
+      { class: 'rules' },
+      ...decisions.map((d) =>
+        el(
+          'li',
+          {
+            class: `rule decision decision-${d.action}${d.covers === false ? ' rule-misses' : ''}`,
+          },
+          el('span', { class: 'layer' }, `${d.layer}: `),
+          el('span', { class: 'rule-name' }, d.rule),
+          ' ',
+          el('span', { class: 'action' }, actionText[d.action]),
+          ' ',
+          el('span', { class: 'rule-ports' }, d.ports),
+          d.covers === undefined
+            ? null
+            : el('span', { class: 'covers' }, d.covers ? ' ✓ decides the port' : ' ✕ not the port'),
+          ' ',
+          revealButton(d.location, d.rule, handlers),
+        ),
+      ),
+    ),
+  );
 }
 
 export type ExplainView =

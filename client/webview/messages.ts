@@ -143,6 +143,25 @@ function side(value: unknown, direction: 'ingress' | 'egress'): ExplainResult['e
       },
     ];
   });
+  const actions = ['allow', 'deny', 'pass', 'log', 'isolated'] as const;
+  const decisions = Array.isArray(value.decisions)
+    ? value.decisions.flatMap((d) => {
+        if (!isRecord(d) || !isString(d.layer) || !isString(d.rule) || !isString(d.ports)) return [];
+        const action = actions.find((a) => a === d.action);
+        const loc = location(d.location);
+        if (!action || !loc) return [];
+        return [
+          {
+            layer: d.layer,
+            rule: d.rule,
+            action,
+            ports: d.ports,
+            ...(typeof d.covers === 'boolean' ? { covers: d.covers } : {}),
+            location: loc,
+          },
+        ];
+      })
+    : undefined;
   return {
     direction,
     isolated: value.isolated === true,
@@ -150,6 +169,7 @@ function side(value: unknown, direction: 'ingress' | 'egress'): ExplainResult['e
     ports: isString(value.ports) ? value.ports : '',
     policies,
     rules,
+    ...(decisions ? { decisions } : {}),
   };
 }
 

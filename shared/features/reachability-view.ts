@@ -5,6 +5,7 @@
  */
 import type { AnalysisContext } from '../context.js';
 import type {
+  ExplainDecision,
   ExplainResult,
   ExplainSide,
   PortRangeJson,
@@ -28,7 +29,9 @@ import {
 import type { ViewNode } from '../reach/aggregate.js';
 import type { PodClass } from '../reach/classes.js';
 import type { Endpoint, SideVerdict } from '../reach/engine.js';
-import { explainConnection } from '../explain/explain.js';
+import { commonRuleRef, explainConnection } from '../explain/explain.js';
+import type { LayeredOutcome } from '../reach/layers.js';
+import { commonPolicyName } from '../model/rule-model.js';
 import type { Explanation } from '../explain/explain.js';
 import type { Origin } from '../model/types.js';
 import { qualifiedName } from '../model/types.js';
@@ -447,7 +450,36 @@ function sideJson(
       ...(port ? { covers: g.ports.has(port.protocol, port.port) } : {}),
       location: locationOf(g.rule.origin) ?? unknown,
     })),
+    ...(side.layered ? { decisions: decisionsJson(side.layered, locationOf, unknown, port) } : {}),
   };
+}
+
+/** The deciding rules of a layered side, in evaluation order (protocol.ts ExplainDecision). */
+function decisionsJson(
+  outcome: LayeredOutcome,
+  locationOf: LocationOf,
+  unknown: SourceLocation,
+  port: ExplainResult['ports'][number] | undefined,
+): ExplainDecision[] {
+  const covers = (ports: PortSet) => (port ? { covers: ports.has(port.protocol, port.port) } : {});
+  return [
+    ...outcome.decisions.map((d) => ({
+      layer: d.rule.policy.layer.title,
+      rule: commonRuleRef(d.rule),
+      action: d.action,
+      ports: d.ports.toString(),
+      ...covers(d.ports),
+      location: locationOf(d.rule.origin) ?? unknown,
+    })),
+    ...outcome.endDenied.map((e) => ({
+      layer: e.layer.layer.title,
+      rule: e.layer.isolating.map(commonPolicyName).join(', '),
+      action: 'isolated' as const,
+      ports: e.ports.toString(),
+      ...covers(e.ports),
+      location: locationOf(e.layer.isolating[0]!.anchor) ?? unknown,
+    })),
+  ];
 }
 
 /** {@link explainWork} run to its end. */

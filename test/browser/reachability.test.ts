@@ -909,4 +909,67 @@ spec:
       assert.deepEqual(elements, [0, 0, 0], 'well-formed, only drawing elements, no handlers or links');
     });
   });
+
+  test('with other policy APIs, the explanation lists the deciding rules by layer: a Deny rule, a Pass, "isolated"', async () => {
+    const files = {
+      'apps.yaml': `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec: {containers: [{name: c, ports: [{containerPort: 5432}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: mon, namespace: ops, labels: {app: mon}}
+spec: {containers: [{name: c}]}
+`,
+      'policies.yaml': `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: guard}
+spec:
+  tier: Admin
+  priority: 5
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}}
+  ingress:
+  - name: '${hostile.img}'
+    action: Deny
+    from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: ops}}}]
+  - name: pass-shop
+    action: Pass
+    from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]
+`,
+    };
+    const host = FakeHost.ofFiles(files);
+    await withView(host, async ({ page }) => {
+      const pane = page.locator('#explain');
+      await cell(page, 'ops/mon to shop/db: no traffic allowed').click();
+      await pane.getByRole('heading', { name: 'Ingress to shop/db' }).waitFor();
+      const denied = (await pane.locator('.side-ingress li.decision').allTextContents()).join('\n');
+      assert.ok(
+        denied.includes(`Admin tier: ClusterNetworkPolicy guard (priority 5) ingress[0] "${hostile.img}"`),
+        denied,
+      );
+      assert.match(denied, /denies \(a Deny rule\)/);
+      await cell(page, 'shop/web to shop/db: no traffic allowed').click();
+      await pane.getByRole('heading', { name: 'Egress from shop/web' }).waitFor();
+      const passed = (await pane.locator('.side-ingress li.decision').allTextContents()).join('\n');
+      assert.match(passed, /Admin tier: .*"pass-shop".* passes to the next layer/);
+      assert.match(
+        passed,
+        /NetworkPolicy: NetworkPolicy shop\/db denies: isolated, and no rule of the layer allows it/,
+      );
+      assert.equal(await page.locator('#explain img').count(), 0);
+    });
+  });
 });

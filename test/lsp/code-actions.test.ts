@@ -319,6 +319,37 @@ ingress:
     actions: [['Merge the ports into the previous rule', true], suppress('split-rule')],
   },
   {
+    name: 'an AdminNetworkPolicy (v1alpha1)',
+    rule: 'policy-api-superseded',
+    policy: `# Cluster guardrail for the data namespace.
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata:
+  name: data-guard # the guardrail
+spec:
+  priority: 20 # before team policies
+  subject:
+    namespaces:
+      matchLabels: {kubernetes.io/metadata.name: data}
+  ingress:
+  - name: shop-to-postgres
+    action: Allow # the shop may query
+    from:
+    - namespaces:
+        matchLabels: {kubernetes.io/metadata.name: shop}
+    ports:
+    - portNumber: {protocol: TCP, port: 5432}
+  - name: nobody-else
+    action: Deny
+    from:
+    - namespaces: {}
+`,
+    actions: [
+      ['Migrate to ClusterNetworkPolicy v1alpha2 (tier Admin)', false],
+      suppress('policy-api-superseded'),
+    ],
+  },
+  {
     name: "a Service's port where the pods listen on its targetPort",
     rule: 'service-port-not-pod-port',
     policy:

@@ -141,10 +141,15 @@ test('hovers: the subject and peers of ClusterNetworkPolicy and Calico policies,
   assert.match(name.markdown, /It isolates nothing/);
   const rule = await hover('action: D|eny');
   assert.ok(
-    rule.markdown.includes('Rule ClusterNetworkPolicy shop\\-guard \\(priority 10\\) ingress\\[0\\] "deny\\-ops"'),
+    rule.markdown.includes(
+      'Rule ClusterNetworkPolicy shop\\-guard \\(priority 10\\) ingress\\[0\\] "deny\\-ops"',
+    ),
     rule.markdown,
   );
-  assert.match(rule.markdown, /: denies all ports from all pods in namespaces with kubernetes\\\.io\/metadata\\\.name\\=ops\./);
+  assert.match(
+    rule.markdown,
+    /: denies all ports from all pods in namespaces with kubernetes\\\.io\/metadata\\\.name\\=ops\./,
+  );
   const calico = await hover("selector: app == 'w|eb'");
   assert.match(calico.markdown, /Selects endpoints matching app \\=\\= 'web' in namespace shop\./);
   assert.match(calico.markdown, /Deployment \*\*shop\/web\*\*/);

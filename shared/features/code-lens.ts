@@ -32,7 +32,40 @@ export function codeLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
       title: titleOf(index, policy),
     });
   }
+  lenses.push(...apiPolicyLenses(ctx, file));
   return lenses.sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * Lenses of the policies of other APIs (one per policy; a Cilium object with `specs` gets one per spec):
+ * `Admin tier · priority 10 · applies to 3 workloads · 2 ingress rules, 1 egress rule`, or that the
+ * configured CNI does not enforce it.
+ */
+function apiPolicyLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
+  const out: CodeLens[] = [];
+  const seen = new Set<number>();
+  for (const policy of ctx.workspace.model.apiPolicies ?? []) {
+    const origin = policy.origin;
+    if (origin.file !== file && (origin.file.path !== file.path || origin.file.text !== file.text)) continue;
+    const start = origin.span.start;
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const text = origin.file.text;
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const enforced = ctx.engine.layered?.includes(policy) ?? false;
+    const rules = (d: Direction) => policy.rules.filter((r) => r.direction === d).length;
+    const title = enforced
+      ? [
+          policy.layer.title,
+          ...(policy.orderName ? [`${policy.orderName} ${policy.order}`] : []),
+          `applies to ${count(ctx.engine.workloadsIn(policy.subject).length, 'workload')}`,
+          `${count(rules('ingress'), 'ingress rule')}, ${count(rules('egress'), 'egress rule')}`,
+        ].join(' · ')
+      : `not enforced by the configured CNI (${ctx.settings.cni}): takes no part`;
+    out.push({ span: { start, end: end > start && text[end - 1] === '\r' ? end - 1 : end }, title });
+  }
+  return out;
 }
 
 /** The lens title of one policy; selections come from the workspace index the lint rules share. */

@@ -58,6 +58,8 @@ export interface WorkloadSet {
   readonly readsServiceAccount: boolean;
   /** Address sets the matcher tests (they cut the external blocks). */
   readonly ranges: readonly IpRangeSet[];
+  /** True when the set is every pod of every namespace (`namespaces: {}`), by construction. */
+  readonly everyPod?: boolean;
   matchesWorkload(workload: Workload, context: MatchContext): boolean;
   matchesAddresses(block: IpRangeSet): boolean;
   readonly origin: Origin;
@@ -89,6 +91,12 @@ export interface CommonRule {
   readonly namedPorts: boolean;
   /** L7 (allow rules): only these requests pass on the rule's ports; undefined = every request. */
   readonly http: readonly HttpMatch[] | undefined;
+  /** Cilium `toFQDNs`: the names (`matchName`) and patterns (`matchPattern`) the rule allows. */
+  readonly fqdns?: readonly string[];
+  /** True when some `toFQDNs` entry is an exact `matchName`. */
+  readonly fqdnNames?: boolean;
+  /** Cilium `rules.dns`: the rule sends DNS lookups through the proxy, which `toFQDNs` needs. */
+  readonly dnsProxy?: boolean;
   readonly origin: Origin;
 }
 

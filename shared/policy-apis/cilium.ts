@@ -30,7 +30,7 @@
  */
 import type { KubeObject } from '../parse/kube-objects.js';
 import { objectAnchor } from '../parse/kube-objects.js';
-import { get, isMap, isScalar, isSeq } from '../parse/snode.js';
+import { get, isMap, isScalar, isSeq, stringValue } from '../parse/snode.js';
 import type { SNode } from '../parse/snode.js';
 import { buildSelector } from '../model/build-selector.js';
 import type { CommonPolicy, CommonRule, HttpMatch, WorkloadSet } from '../model/rule-model.js';
@@ -383,6 +383,13 @@ function readRule(
     );
     peers.push(nothing(r.origin(value), unmodelled));
   }
+  const fqdns = r
+    .list(get(node, 'toFQDNs'), `${path}.toFQDNs`)
+    .flatMap((f) => [stringValue(get(f, 'matchName')), stringValue(get(f, 'matchPattern'))])
+    .filter((x): x is string => x !== undefined);
+  const fqdnNames = r
+    .list(get(node, 'toFQDNs'), `${path}.toFQDNs`)
+    .some((f) => stringValue(get(f, 'matchName')) !== undefined);
   const toPortsItems = r.list(get(node, 'toPorts'), `${path}.toPorts`);
   const icmps = get(node, 'icmps') !== undefined;
   // No peer field: an L4-only rule (toPorts) matches every peer; a rule with neither matches none.
@@ -396,6 +403,7 @@ function readRule(
     namedPorts: boolean,
     http: readonly HttpMatch[] | undefined,
     origin: SNode,
+    dnsProxy = false,
   ): CommonRule => ({
     policy,
     direction,
@@ -406,6 +414,8 @@ function readRule(
     portsOn,
     namedPorts,
     http,
+    ...(fqdns.length > 0 ? { fqdns, fqdnNames } : {}),
+    ...(dnsProxy ? { dnsProxy } : {}),
     origin: r.origin(origin),
   });
   if (toPortsItems.length === 0) {
@@ -452,6 +462,13 @@ function readRule(
     if (rulesNode) {
       r.fields(rulesNode, `${at}.rules`, ['http', 'dns', 'kafka', 'l7proto', 'l7']);
       const httpItems = r.list(get(rulesNode, 'http'), `${at}.rules.http`);
+      // "L7 rules can only apply to TCP (not UDP) except for DNS rules" (Cilium's rule sanitizer).
+      if (httpItems.length > 0 && specs.some((spec) => !spec.protocols.includes('TCP')))
+        r.invalid(
+          get(rulesNode, 'http'),
+          `${at}.rules.http`,
+          'HTTP rules need TCP ports (UDP and SCTP carry no HTTP); Cilium refuses the rule.',
+        );
       if (deny && httpItems.length > 0)
         r.invalid(get(rulesNode, 'http'), `${at}.rules.http`, 'deny rules cannot carry L7 rules.');
       if (httpItems.length > 0)
@@ -476,6 +493,12 @@ function readRule(
             `${other} L7 rules are not modelled; the port is read as open to every request.`,
           );
     }
-    return make(ports.portsOn, ports.namedPorts, http, node);
+    return make(
+      ports.portsOn,
+      ports.namedPorts,
+      http,
+      node,
+      rulesNode !== undefined && get(rulesNode, 'dns') !== undefined,
+    );
   });
 }

@@ -19,6 +19,7 @@ export interface PodSetSpec {
   readonly pods?: (workload: Workload, context: MatchContext) => boolean;
   /** External address blocks: true when the block belongs. */
   readonly addresses?: (block: IpRangeSet) => boolean;
+  readonly everyPod?: boolean;
 }
 
 export function endpointSet(spec: PodSetSpec): WorkloadSet {
@@ -31,6 +32,7 @@ export function endpointSet(spec: PodSetSpec): WorkloadSet {
     readsServiceAccount: spec.readsServiceAccount ?? false,
     ranges: spec.ranges ?? [],
     origin: spec.origin,
+    ...(spec.everyPod ? { everyPod: true } : {}),
     matchesWorkload: pods ?? (() => false),
     matchesAddresses: addresses ?? (() => false),
   };
@@ -66,8 +68,11 @@ export function podsBySelectors(
         ? `in namespace ${namespaces}`
         : `in namespaces with ${selectorText(namespaces)}`;
   const podText = podSelector ? `pods with ${selectorText(podSelector)}` : 'all pods';
+  const all = (s: LabelSelector | string | undefined) =>
+    s === undefined || (typeof s !== 'string' && !s.invalid && s.requirements.length === 0);
   return endpointSet({
     key: `pods\u0000${nsKey}\u0000${podKey}`,
+    everyPod: typeof namespaces !== 'string' && all(namespaces) && all(podSelector),
     text: what ?? `${podText} ${nsText}`,
     labelUse: podSelector ? selectorLabelUse(podSelector) : [],
     origin,

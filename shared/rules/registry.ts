@@ -189,6 +189,26 @@ export const rules = [
     'A valid part of a policy of another API that the analysis does not model',
   ),
   rule(
+    'admin-priority-overlap',
+    'semantics',
+    'warning',
+    'Two policies of one tier at the same priority that decide the same traffic differently',
+  ),
+  rule('pass-undecided', 'semantics', 'info', 'A Pass whose traffic no lower layer of the workspace decides'),
+  rule(
+    'policy-rule-shadowed',
+    'semantics',
+    'warning',
+    'A rule that an earlier rule always decides first, so it never decides anything',
+  ),
+  rule(
+    'cilium-fqdn-without-dns',
+    'semantics',
+    'warning',
+    'A Cilium toFQDNs rule without a DNS rule that lets the proxy see the lookups',
+    ['info'],
+  ),
+  rule(
     'policy-api-not-enforced',
     'semantics',
     'warning',

@@ -1142,6 +1142,7 @@ test('every fixable rule is a registered rule id', () => {
     'namespace-name-label',
     'namespace-selector-all',
     'pod-selector-cross-namespace',
+    'policy-api-superseded',
     'policy-types-ignored-rules',
     'policy-types-implicit',
     'service-port-not-pod-port',

@@ -18,6 +18,7 @@ import { explainConnection } from '../../shared/explain/explain.js';
 import { fixesFor } from '../../shared/fixes/index.js';
 import { applyEdits } from '../../shared/fixes/types.js';
 import { lint } from '../support/lint.js';
+import { codeLenses } from '../../shared/features/code-lens.js';
 
 const pods = `
 apiVersion: v1
@@ -505,4 +506,135 @@ spec:
       );
       assert.equal(b.toString(), a.toString(), `${from} -> ${to}`);
     }
+});
+
+test('semantic rules: priority overlaps need shared pods, shadowing needs an earlier covering rule, FQDN rules need a DNS rule', () => {
+  const rulesOf = (yamlText: string, rule: string) =>
+    lint({ 'w.yaml': `${pods}---\n${yamlText}` }).findings.filter((f) => f.rule === rule);
+  // Same priority, but the subjects share no pod: nothing to report.
+  const disjoint = `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: a}
+spec:
+  tier: Admin
+  priority: 3
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}}
+  ingress: [{action: Accept, from: [{namespaces: {}}]}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: b}
+spec:
+  tier: Admin
+  priority: 3
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: ops}}}
+  ingress: [{action: Deny, from: [{namespaces: {}}]}]
+`;
+  assert.equal(rulesOf(disjoint, 'admin-priority-overlap').length, 0);
+  assert.equal(
+    rulesOf(disjoint.replace('kubernetes.io/metadata.name: ops', 'team: shop'), 'admin-priority-overlap')
+      .length,
+    1,
+  );
+  // Calico: an Allow of everything on TCP, then a Deny of port 22: the Deny never applies.
+  const calico = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: ssh, namespace: shop}
+spec:
+  selector: all()
+  ingress:
+  - {action: Allow, protocol: TCP}
+  - {action: Deny, protocol: TCP, destination: {ports: [22]}}
+`;
+  const shadowed = rulesOf(calico, 'policy-rule-shadowed');
+  assert.equal(shadowed.length, 1);
+  assert.match(
+    shadowed[0]!.message,
+    /NetworkPolicy shop\/ssh ingress\[1\] .* never decides anything: NetworkPolicy shop\/ssh ingress\[0\]/,
+  );
+  assert.equal(
+    rulesOf(
+      calico.replace('- {action: Allow, protocol: TCP}', '- {action: Allow, protocol: UDP}'),
+      'policy-rule-shadowed',
+    ).length,
+    0,
+  );
+  // The DNS rule may sit in another Cilium policy that selects the same pods.
+  const fqdn = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-github, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress: [{toFQDNs: [{matchPattern: "*.github.com"}]}]
+`;
+  assert.equal(rulesOf(fqdn, 'cilium-fqdn-without-dns').length, 1);
+  const dns = `---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: dns, namespace: shop}
+spec:
+  endpointSelector: {}
+  egress:
+  - toEntities: [cluster]
+    toPorts: [{ports: [{port: "53", protocol: ANY}], rules: {dns: [{matchPattern: "*"}]}}]
+`;
+  assert.equal(rulesOf(fqdn + dns, 'cilium-fqdn-without-dns').length, 0);
+});
+
+test('bad input to every reader becomes findings, never a failure', () => {
+  const kinds = [
+    ['policy.networking.k8s.io/v1alpha2', 'ClusterNetworkPolicy'],
+    ['policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy'],
+    ['policy.networking.k8s.io/v1alpha1', 'BaselineAdminNetworkPolicy'],
+    ['cilium.io/v2', 'CiliumNetworkPolicy'],
+    ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'],
+    ['projectcalico.org/v3', 'NetworkPolicy'],
+    ['projectcalico.org/v3', 'GlobalNetworkPolicy'],
+    ['crd.projectcalico.org/v1', 'Tier'],
+  ];
+  const specs = [
+    'spec: 5',
+    'spec: [a, b]',
+    'spec: null',
+    'spec: {ingress: {a: 1}, egress: 7, subject: [], tier: 3, priority: x, selector: 9, types: Ingress}',
+    'spec: {subject: {namespaces: 5, pods: {namespaceSelector: 1}}, ingress: [null, 7, {action: [], from: {}}]}',
+    'spec: {endpointSelector: 5, ingress: [{fromEndpoints: [5, null], toPorts: [{ports: [{port: {}}], rules: {http: [7]}}]}]}',
+    "spec: {selector: \"a == 'b' &&\", ingress: [{action: Allow, source: {nets: [5, 'x/99'], selector: '(('}, destination: {ports: ['a:b', -1, 70000]}}]}",
+    'spec: {order: [], tier: {}, ingress: [{action: Pass, protocol: {}, destination: {ports: [80]}}]}',
+    "spec: {egress: [{toCIDRSet: [{cidr: '10.0.0.0/8', except: ['11.0.0.0/8']}], toEntities: [nowhere]}]}",
+    'spec: {subject: {namespaces: {}}, egress: [{action: Deny, to: [{networks: []}], protocols: [{tcp: {destinationPort: {range: {start: 9, end: 1}}}}]}]}',
+  ];
+  for (const [apiVersion, kind] of kinds)
+    for (const spec of specs) {
+      const text = `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: bad, namespace: shop}\n${spec}\n`;
+      const a = analyse(text);
+      assert.deepEqual(
+        a.workspace.findings.filter((f) => f.rule === 'analysis-failed').map((f) => f.message),
+        [],
+        `${kind} ${spec}`,
+      );
+      // The engine and explanations still work.
+      a.allowed('shop/web', 'shop/db', 5432);
+      explainConnection(a.engine, a.endpoint('shop/web'), a.endpoint('shop/db'), { from: 'w', to: 'd' });
+    }
+});
+
+test('code lenses sum up the policies of other APIs', () => {
+  const { ctx } = lint({
+    'w.yaml': `${pods}---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: guard}
+spec:
+  tier: Admin
+  priority: 4
+  subject: {namespaces: {matchLabels: {team: shop}}}
+  ingress: [{action: Deny, from: [{namespaces: {}}]}]
+`,
+  });
+  const lenses = codeLenses(ctx, ctx.workspace.files[0]!.file).map((l) => l.title);
+  assert.ok(
+    lenses.includes('Admin tier · priority 4 · applies to 2 workloads · 1 ingress rule, 0 egress rules'),
+    lenses.join('\n'),
+  );
 });

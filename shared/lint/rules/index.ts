@@ -15,6 +15,12 @@ import { workloadNotIsolatedRule } from './workload-not-isolated.js';
 import { cniRule } from './cni.js';
 import { servicePortRule } from './service-port.js';
 import { policyApiNotAnalysedRule, policyApiNotEnforcedRule } from './policy-api-not-analysed.js';
+import {
+  adminPriorityOverlapRule,
+  ciliumFqdnWithoutDnsRule,
+  passUndecidedRule,
+  policyRuleShadowedRule,
+} from './policy-api-semantics.js';
 
 export const lintRules: readonly LintRule[] = [
   namespaceSelectorAllRule,
@@ -33,4 +39,8 @@ export const lintRules: readonly LintRule[] = [
   cniRule,
   policyApiNotAnalysedRule,
   policyApiNotEnforcedRule,
+  adminPriorityOverlapRule,
+  passUndecidedRule,
+  policyRuleShadowedRule,
+  ciliumFqdnWithoutDnsRule,
 ];

@@ -62,6 +62,8 @@ export interface WorkloadSet {
   readonly everyPod?: boolean;
   matchesWorkload(workload: Workload, context: MatchContext): boolean;
   matchesAddresses(block: IpRangeSet): boolean;
+  /** External names (Cilium toFQDNs): whether the set holds the name (a literal or a pattern as written). */
+  matchesName?(name: string): boolean;
   readonly origin: Origin;
 }
 

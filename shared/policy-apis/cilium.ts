@@ -151,6 +151,32 @@ function entitySet(entity: Entity, origin: CommonRule['origin']): WorkloadSet {
   }
 }
 
+/**
+ * `toFQDNs`: names as external endpoints of their own. `matchName` is a name, `matchPattern` a glob where
+ * `*` stands for any run of DNS characters ("*.github.com" matches "api.github.com"; a lone "*" every
+ * name). A name endpoint is matched by a literal equal to it or a pattern that matches it.
+ */
+function fqdnSet(fqdns: readonly string[], origin: CommonRule['origin']): WorkloadSet {
+  const patterns = fqdns.map(
+    (f) =>
+      new RegExp(
+        `^${f
+          .toLowerCase()
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[-a-z0-9.]*')}\\.?$`,
+      ),
+  );
+  const set = endpointSet({
+    key: `fqdn\u0000${[...fqdns].sort().join(',')}`,
+    text: `the names ${fqdns.join(', ')}`,
+    origin,
+  });
+  return {
+    ...set,
+    matchesName: (name) => fqdns.includes(name) || patterns.some((p) => p.test(name.toLowerCase())),
+  };
+}
+
 export function readCiliumPolicy(
   object: KubeObject,
   namespace: string,
@@ -363,30 +389,22 @@ function readRule(
   });
   if (cidrs.length > 0)
     peers.push(addressSet(rangesUnion(cidrs), `addresses in ${cidrTexts.join(', ')}`, r.origin(node), false));
-  for (const unmodelled of [
-    `${prefix}Requires`,
-    `${prefix}Groups`,
-    `${prefix}Nodes`,
-    'toServices',
-    'toFQDNs',
-  ]) {
+  for (const unmodelled of [`${prefix}Requires`, `${prefix}Groups`, `${prefix}Nodes`, 'toServices']) {
     const value = get(node, unmodelled);
     if (value === undefined || (unmodelled.startsWith('to') && direction === 'ingress' && prefix === 'from'))
       continue;
     peerFieldSeen = true;
-    r.notModelled(
-      value,
-      `${path}.${unmodelled}`,
-      unmodelled === 'toFQDNs'
-        ? 'toFQDNs names are resolved at run time; they match no endpoint of the workspace here.'
-        : `${unmodelled} is not modelled; it matches nothing here.`,
-    );
+    r.notModelled(value, `${path}.${unmodelled}`, `${unmodelled} is not modelled; it matches nothing here.`);
     peers.push(nothing(r.origin(value), unmodelled));
   }
   const fqdns = r
     .list(get(node, 'toFQDNs'), `${path}.toFQDNs`)
     .flatMap((f) => [stringValue(get(f, 'matchName')), stringValue(get(f, 'matchPattern'))])
     .filter((x): x is string => x !== undefined);
+  if (fqdns.length > 0) {
+    peerFieldSeen = true;
+    peers.push(fqdnSet(fqdns, r.origin(get(node, 'toFQDNs'))));
+  }
   const fqdnNames = r
     .list(get(node, 'toFQDNs'), `${path}.toFQDNs`)
     .some((f) => stringValue(get(f, 'matchName')) !== undefined);

@@ -30,8 +30,7 @@ import type {
   Workload,
 } from '../model/types.js';
 import { PortSet } from '../semantics/port-set.js';
-import { formatRange, parseAddress } from '../semantics/ip-set.js';
-import type { IpRangeSet } from '../semantics/ip-set.js';
+import { IpRangeSet, formatRange, parseAddress } from '../semantics/ip-set.js';
 import {
   namespaceLabels,
   peerMatchesWorkload,
@@ -43,7 +42,7 @@ import { selectorKey, selectorMatches } from '../semantics/selector.js';
 import { buildClasses, labelRelevance } from './classes.js';
 import { pushTo } from '../collections.js';
 import type { PodClass } from './classes.js';
-import { ExternalIndex, buildExternalBlocks } from './externals.js';
+import { ExternalIndex, buildExternalBlocks, nameBlocks } from './externals.js';
 import type { CommonPolicy, CommonRule, MatchContext, WorkloadSet } from '../model/rule-model.js';
 import type { CniPlugin } from '../settings.js';
 import { layeredPolicies } from '../policy-apis/plan.js';
@@ -169,8 +168,17 @@ export class ReachabilityEngine {
         }
       }
     }
-    this.externals = buildExternalBlocks(this.ipBlocks);
-    this.externalIndex = new ExternalIndex(this.externals);
+    const addressBlocks = buildExternalBlocks(this.ipBlocks);
+    this.externalIndex = new ExternalIndex(addressBlocks);
+    // External names (Cilium toFQDNs) are endpoints of their own, after the address blocks.
+    const names = [
+      ...new Set((this.layered ?? []).flatMap((p) => p.rules.flatMap((r) => r.fqdns ?? []))),
+    ].sort();
+    const v4Hits: number[] = [];
+    this.ipBlocks.forEach((ranges, index) => {
+      if (ranges.contains(IpRangeSet.allV4)) v4Hits.push(index);
+    });
+    this.externals = [...addressBlocks, ...nameBlocks(names, addressBlocks.length, v4Hits)];
     const relevance = labelRelevance(podSelectorsOf(this.policies));
     const sets = layeredSets(this.layered ?? []);
     for (const set of sets) {
@@ -312,7 +320,8 @@ export class ReachabilityEngine {
       for (const cls of this.classes)
         if (set.matchesWorkload(cls.representative, this.matchContext)) out.push(cls.id);
       for (const block of this.externals)
-        if (set.matchesAddresses(block.ranges)) out.push(this.classes.length + block.id);
+        if ((block.name !== undefined && set.matchesName?.(block.name)) || set.matchesAddresses(block.ranges))
+          out.push(this.classes.length + block.id);
       ids = Int32Array.from(out);
       this.setCache.set(set.key, ids);
     }
@@ -599,6 +608,7 @@ export class ReachabilityEngine {
    * "addresses outside every ipBlock", or "any address" when no policy uses an ipBlock.
    */
   describeBlock(block: ExternalBlock): string {
+    if (block.name !== undefined) return block.name;
     if (this.ipBlocks.length === 0) return 'any address';
     for (const index of block.hitList) {
       if (this.ipBlocks[index]!.key === block.ranges.key) return this.ipBlockTexts[index]!;

@@ -13,6 +13,27 @@ export interface ExternalBlock {
   readonly hits: ReadonlySet<number>;
   /** The same indexes, ascending. */
   readonly hitList: readonly number[];
+  /**
+   * An external name from a Cilium `toFQDNs` rule (`api.github.com`, `*.github.com`): its addresses are
+   * resolved at run time, so `ranges` is every IPv4 address (only address sets holding all of IPv4, such
+   * as 0.0.0.0/0 or the entity world, are sure to hold them) and `hits` the ipBlocks that hold all of it.
+   */
+  readonly name?: string;
+}
+
+/** Blocks for external names, numbered after the address blocks. */
+export function nameBlocks(
+  names: readonly string[],
+  firstId: number,
+  wholeFamilyHits: readonly number[],
+): ExternalBlock[] {
+  return names.map((name, i) => ({
+    id: firstId + i,
+    ranges: IpRangeSet.allV4,
+    hits: new Set(wholeFamilyHits),
+    hitList: wholeFamilyHits,
+    name,
+  }));
 }
 
 const familyMax: Readonly<Record<IpFamily, bigint>> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };

@@ -35,7 +35,10 @@ export interface GraphNode {
   readonly workloads: readonly Workload[];
   /** For external nodes: the address ranges (CIDR or first-last). */
   readonly ranges: readonly string[];
-  /** For exposure stand-ins (reach/exposure.ts): the pods the node stands for, in words. */
+  /**
+   * For exposure stand-ins (reach/exposure.ts): the pods the node stands for, in words; for an external
+   * name (Cilium toFQDNs): that it is one.
+   */
   readonly description?: string;
 }
 
@@ -61,7 +64,7 @@ interface NodeBuilder {
 }
 
 export function externalNodeId(block: ExternalBlock): string {
-  return block.ranges.ranges.map(formatRange).join(',');
+  return block.name ?? block.ranges.ranges.map(formatRange).join(',');
 }
 
 /**
@@ -108,7 +111,10 @@ export function graphLayout(engine: ReachabilityEngine, model: ClusterModel, lev
       namespace: '',
       name: engine.describeBlock(block),
       workloads: [],
-      ranges: block.ranges.ranges.map(formatRange),
+      ranges: block.name !== undefined ? [] : block.ranges.ranges.map(formatRange),
+      ...(block.name !== undefined
+        ? { description: 'an external name (Cilium toFQDNs), resolved at run time' }
+        : {}),
     };
     externalNodes.set(block, node);
     blockOf.set(node, block);
@@ -220,9 +226,9 @@ export function buildGraph(engine: ReachabilityEngine, model: ClusterModel, leve
   return { level, nodes: layout.nodes, edges: [...edgesOf(layout)] };
 }
 
-/** The node of an exposure stand-in (reach/exposure.ts): the only nodes with a description. */
+/** The node of an exposure stand-in (reach/exposure.ts): the only workload nodes with a description. */
 export function isExposureNode(n: GraphNode): boolean {
-  return n.description !== undefined;
+  return n.kind !== 'External' && n.description !== undefined;
 }
 
 /**

@@ -638,3 +638,40 @@ spec:
     lenses.join('\n'),
   );
 });
+
+test('Cilium toFQDNs names are external endpoints: allowed by the names and patterns that match them', () => {
+  const a = analyse(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toFQDNs: [{matchPattern: "*.github.com"}, {matchName: api.stripe.com}]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+  - toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system}}]
+    toPorts: [{ports: [{port: "53", protocol: ANY}], rules: {dns: [{matchPattern: "*"}]}}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db-out, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  egress: [{toFQDNs: [{matchName: api.github.com}]}]
+`);
+  const names = a.engine.externals.filter((b) => b.name !== undefined).map((b) => b.name);
+  assert.deepEqual(names, ['*.github.com', 'api.github.com', 'api.stripe.com']);
+  const block = (name: string) => ({
+    kind: 'external' as const,
+    block: a.engine.externals.find((b) => b.name === name)!,
+  });
+  // web: its pattern covers api.github.com; on 443 only.
+  assert.ok(a.engine.allowed(a.endpoint('shop/web'), block('api.github.com')).has('TCP', 443));
+  assert.ok(!a.engine.allowed(a.endpoint('shop/web'), block('api.github.com')).has('TCP', 80));
+  assert.ok(a.engine.allowed(a.endpoint('shop/web'), block('*.github.com')).has('TCP', 443));
+  assert.ok(a.engine.allowed(a.endpoint('shop/web'), block('api.stripe.com')).has('TCP', 443));
+  // db: only its exact name; a pattern it does not hold is not reached.
+  assert.ok(a.engine.allowed(a.endpoint('shop/db'), block('api.github.com')).has('TCP', 80));
+  assert.ok(a.engine.allowed(a.endpoint('shop/db'), block('*.github.com')).isEmpty);
+  // mon is not isolated: it reaches every name.
+  assert.ok(a.engine.allowed(a.endpoint('ops/mon'), block('api.stripe.com')).isAll);
+});

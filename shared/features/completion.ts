@@ -5,6 +5,8 @@
  *   without namespaceSelector, else those its namespaceSelector matches; all when that is incomplete);
  * - a peer's `namespaceSelector`: namespace labels, including the automatic `kubernetes.io/metadata.name`.
  * In `matchLabels` keys and values are completed; in `matchExpressions` the `key` and the `values`.
+ * The same in the LabelSelectors of ClusterNetworkPolicy, AdminNetworkPolicy and Cilium policies
+ * (subjects, peers, endpoint selectors).
  * Works on incomplete YAML (see completion-slot.ts and lenient-yaml.ts). Pure: context, file and offset in.
  */
 import type { AnalysisContext } from '../context.js';
@@ -57,26 +59,38 @@ export function completionsAt(ctx: AnalysisContext, file: SourceFile, offset: nu
   if (!object) return [];
   const steps = object.steps;
   const nodes = object.nodes;
-
-  // Where the selector is: spec.podSelector, or spec.<ingress|egress>[i].<from|to>[j].<podSelector|namespaceSelector>.
-  let selectorAt: number;
-  let peer: SNode | undefined;
-  if (steps[0] === 'spec' && steps[1] === 'podSelector') selectorAt = 1;
-  else if (
-    steps[0] === 'spec' &&
-    ((steps[1] === 'ingress' && steps[3] === 'from') || (steps[1] === 'egress' && steps[3] === 'to')) &&
-    typeof steps[2] === 'number' &&
-    typeof steps[4] === 'number' &&
-    (steps[5] === 'podSelector' || steps[5] === 'namespaceSelector')
-  ) {
-    selectorAt = 5;
-    peer = nodes[4];
-  } else return [];
-  const namespaceSelector = steps[selectorAt] === 'namespaceSelector';
-  const rest = steps.slice(selectorAt + 1);
   const policyNamespace =
     stringValue(getPath(object.root, 'metadata', 'namespace')) ?? ctx.settings.defaultNamespace;
-  const scope = () => (namespaceSelector ? namespaceScope(ctx) : podScope(ctx, file, policyNamespace, peer));
+
+  // Where the selector is: spec.podSelector, or spec.<ingress|egress>[i].<from|to>[j].<podSelector|namespaceSelector>;
+  // in the other APIs, wherever a LabelSelector sits (apiSelectorAt).
+  let selectorAt: number;
+  let scope: () => Scope;
+  if (object.kind !== 'NetworkPolicy') {
+    const at = apiSelectorAt(object.kind, steps);
+    if (!at) return [];
+    selectorAt = at.index;
+    scope = () =>
+      at.scope === 'namespaces'
+        ? namespaceScope(ctx)
+        : allPodsScope(ctx, at.scope === 'policy-namespace' ? policyNamespace : undefined);
+  } else {
+    let peer: SNode | undefined;
+    if (steps[0] === 'spec' && steps[1] === 'podSelector') selectorAt = 1;
+    else if (
+      steps[0] === 'spec' &&
+      ((steps[1] === 'ingress' && steps[3] === 'from') || (steps[1] === 'egress' && steps[3] === 'to')) &&
+      typeof steps[2] === 'number' &&
+      typeof steps[4] === 'number' &&
+      (steps[5] === 'podSelector' || steps[5] === 'namespaceSelector')
+    ) {
+      selectorAt = 5;
+      peer = nodes[4];
+    } else return [];
+    const namespaceSelector = steps[selectorAt] === 'namespaceSelector';
+    scope = () => (namespaceSelector ? namespaceScope(ctx) : podScope(ctx, file, policyNamespace, peer));
+  }
+  const rest = steps.slice(selectorAt + 1);
 
   if (rest.length === 1 && rest[0] === 'matchLabels') {
     const map = nodes[selectorAt + 1];
@@ -169,7 +183,7 @@ function resolve(root: SNode, anchor: Anchor): readonly PathStep[] | undefined {
 /** The Kubernetes object a path runs through (a document, or an item of a `List`), when it is a NetworkPolicy. */
 function objectOf(
   path: readonly PathStep[],
-): { root: SNode; steps: Array<string | number>; nodes: SNode[] } | undefined {
+): { kind: string; root: SNode; steps: Array<string | number>; nodes: SNode[] } | undefined {
   const documentRoot = path[0]!.node;
   const kind = stringValue(get(documentRoot, 'kind'));
   let from = 0;
@@ -181,13 +195,65 @@ function objectOf(
       stringValue(get(path[2]!.node, 'kind')) ??
       (kind === 'List' ? undefined : kind.slice(0, -'List'.length));
   }
-  if (objectKind !== 'NetworkPolicy') return undefined;
+  const root = path[from]!.node;
+  const apiVersion = stringValue(get(root, 'apiVersion')) ?? '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  // NetworkPolicy v1 (not Calico's namesake), or a kind of the other APIs with LabelSelectors.
+  const modelled =
+    objectKind === 'NetworkPolicy' && (group === '' || group === 'networking.k8s.io')
+      ? 'NetworkPolicy'
+      : objectKind !== undefined && selectorKinds.has(objectKind)
+        ? objectKind
+        : undefined;
+  if (modelled === undefined) return undefined;
   const rest = path.slice(from + 1);
   return {
-    root: path[from]!.node,
+    kind: modelled,
+    root,
     steps: rest.map((s) => (s.key !== undefined ? s.key : s.index!)),
     nodes: rest.map((s) => s.node),
   };
+}
+
+const selectorKinds: ReadonlySet<string> = new Set([
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+  'CiliumNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
+]);
+
+/**
+ * Where a LabelSelector sits in a policy of another API, and what it selects from: ClusterNetworkPolicy /
+ * AdminNetworkPolicy `namespaces` and `namespaceSelector` (namespace labels), `podSelector` (pods of any
+ * namespace); Cilium `endpointSelector` and `from/toEndpoints[i]` (pods of the policy's namespace, every
+ * namespace for the clusterwide kind).
+ */
+function apiSelectorAt(
+  kind: string,
+  steps: ReadonlyArray<string | number>,
+): { index: number; scope: 'namespaces' | 'pods' | 'policy-namespace' } | undefined {
+  for (let i = steps.length - 1; i >= 1; i--) {
+    const step = steps[i];
+    if (kind.startsWith('Cilium')) {
+      const scope = kind === 'CiliumNetworkPolicy' ? 'policy-namespace' : 'pods';
+      if (step === 'endpointSelector') return { index: i, scope };
+      if (typeof step === 'number' && (steps[i - 1] === 'fromEndpoints' || steps[i - 1] === 'toEndpoints'))
+        return { index: i, scope };
+      continue;
+    }
+    if (step === 'namespaces' || step === 'namespaceSelector') return { index: i, scope: 'namespaces' };
+    if (step === 'podSelector') return { index: i, scope: 'pods' };
+  }
+  return undefined;
+}
+
+/** Workloads not on the host network, of one namespace or of all. */
+function allPodsScope(ctx: AnalysisContext, namespace: string | undefined): Scope {
+  const carriers = ctx.workspace.model.workloads
+    .filter((w) => !w.hostNetwork && (namespace === undefined || w.namespace === namespace))
+    .map((w) => ({ name: `${w.namespace}/${w.name}`, labels: w.labels }));
+  return { carriers, noun: 'workload' };
 }
 
 /** Workloads (not on the host network, which selectors never match) of the namespaces a pod selector reaches. */

@@ -19,6 +19,7 @@ import { fixesFor } from '../../shared/fixes/index.js';
 import { applyEdits } from '../../shared/fixes/types.js';
 import { lint } from '../support/lint.js';
 import { codeLenses } from '../../shared/features/code-lens.js';
+import { completionsAt } from '../../shared/features/completion.js';
 
 const pods = `
 apiVersion: v1
@@ -674,4 +675,43 @@ spec:
   assert.ok(a.engine.allowed(a.endpoint('shop/db'), block('*.github.com')).isEmpty);
   // mon is not isolated: it reaches every name.
   assert.ok(a.engine.allowed(a.endpoint('ops/mon'), block('api.stripe.com')).isAll);
+});
+
+test('completion of label keys and values in the selectors of the other APIs', () => {
+  const cnp = `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: guard}
+spec:
+  tier: Admin
+  priority: 1
+  subject:
+    namespaces:
+      matchLabels:
+        te
+`;
+  const cilium = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  endpointSelector:
+    matchLabels:
+      app: 
+`;
+  for (const [text, at, expected] of [
+    [cnp, cnp.indexOf('te\n') + 2, 'team'],
+    [cilium, cilium.indexOf('app: ') + 5, 'db'],
+  ] as const) {
+    const { ctx } = lint({ 'w.yaml': `${pods}---\n${text}` });
+    const file = ctx.workspace.files[0]!.file;
+    const offset = file.text.indexOf(text) + at;
+    const labels = completionsAt(ctx, file, offset).map((c) => c.label);
+    assert.ok(labels.includes(expected), `${expected} in ${labels.join(', ')}`);
+  }
+  // The Cilium endpoint selector completes the policy namespace's pods only.
+  const { ctx } = lint({ 'w.yaml': `${pods}---\n${cilium}` });
+  const file = ctx.workspace.files[0]!.file;
+  const values = completionsAt(ctx, file, file.text.indexOf(cilium) + cilium.indexOf('app: ') + 5).map(
+    (c) => c.label,
+  );
+  assert.deepEqual(values.sort(), ['db', 'web']);
 });

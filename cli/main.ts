@@ -94,7 +94,10 @@ export function buildProgram(): Command {
       'default',
     );
   const cniOption = () =>
-    new Option('--cni <plugin>', 'the CNI of the cluster (the cni-* rules; whether ipBlocks match pods)')
+    new Option(
+      '--cni <plugin>',
+      'the CNI of the cluster: which policy APIs take part (a Calico policy does nothing on Cilium), the cni-* rules, whether ipBlocks match pods',
+    )
       .choices([...cniPlugins])
       .default('unknown');
   const ipBlockPodsOption = () =>

@@ -144,6 +144,10 @@ export class ReachabilityEngine {
   private readonly layeredEgressOf: LayeredProfile[] = [];
   private readonly layeredIngressOf: LayeredProfile[] = [];
   private readonly setCache = new Map<string, Int32Array>();
+  private readonly layeredFast = new Map<
+    LayeredProfile,
+    { signatures: ReadonlyArray<readonly number[]>; signatureOf: Int32Array; ports: PortSet[] }
+  >();
   private readonly matchContext: MatchContext;
 
   /**
@@ -266,18 +270,36 @@ export class ReachabilityEngine {
   /** Builds the layered profile of every class, per direction (classes with equal rule sets share one). */
   private buildLayeredProfiles(policies: readonly CommonPolicy[]): void {
     const profiles = new Map<string, LayeredProfile>();
+    const indexOf = new Map<CommonPolicy, number>();
     const ruleIds = new Map<CommonRule, number>();
-    for (const p of policies) for (const r of p.rules) ruleIds.set(r, ruleIds.size);
+    // A namespaced policy applies only in its namespace; cluster-scoped ones anywhere.
+    const byNamespace = new Map<string, CommonPolicy[]>();
+    const clusterScoped: CommonPolicy[] = [];
+    policies.forEach((p, index) => {
+      indexOf.set(p, index);
+      for (const r of p.rules) ruleIds.set(r, ruleIds.size);
+      if (p.namespace === undefined) clusterScoped.push(p);
+      else pushTo(byNamespace, p.namespace, p);
+    });
     for (const cls of this.classes) {
       const w = cls.representative;
-      const applying = policies.filter((p) => p.subject.matchesWorkload(w, this.matchContext));
+      const candidates = [...(byNamespace.get(cls.namespace) ?? []), ...clusterScoped];
+      const applying = candidates
+        .filter((p) => p.subject.matchesWorkload(w, this.matchContext))
+        .sort((a, b) => indexOf.get(a)! - indexOf.get(b)!);
       for (const direction of ['egress', 'ingress'] as const) {
         const members = applying.filter((p) => (direction === 'egress' ? p.affectsEgress : p.affectsIngress));
         const includes = (r: CommonRule) => !r.self || r.self.matchesWorkload(w, this.matchContext);
-        const { layers, rules } = orderRules(members, direction, includes);
-        const key = `${direction}:${members.map((p) => policies.indexOf(p)).join(',')}:${rules.map((r) => ruleIds.get(r.rule)).join(',')}`;
+        // Only rules with criteria on the policy's own side differ between classes with the same policies.
+        const excluded = members.flatMap((p) =>
+          p.rules
+            .filter((r) => r.self && r.direction === direction && !includes(r))
+            .map((r) => ruleIds.get(r)),
+        );
+        const key = `${direction}:${members.map((p) => indexOf.get(p)).join(',')}:${excluded.join(',')}`;
         let profile = profiles.get(key);
         if (!profile) {
+          const { layers, rules } = orderRules(members, direction, includes);
           const entries = rules.map(({ rule, layer }) => ({
             rule,
             layer,
@@ -337,18 +359,27 @@ export class ReachabilityEngine {
     const profile = this.layeredProfileOf(direction, selfId);
     if (!profile || (profile.entries.length === 0 && profile.layers.every((l) => l.isolating.length === 0)))
       return PortSet.all;
-    const table = this.tableOf(profile as unknown as Profile);
-    const signature = table.signatureOf.get(otherId) ?? 0;
+    // The hot path of a layered workspace: signatures by endpoint id and ports by signature and layout in
+    // arrays, built on first use (the table's maps stay the reference).
+    let fast = this.layeredFast.get(profile);
+    if (!fast) {
+      const table = this.tableOf(profile as unknown as Profile);
+      const signatureOf = new Int32Array(this.endpoints.length);
+      for (const [id, signature] of table.signatureOf) signatureOf[id] = signature;
+      fast = { signatures: table.signatures, signatureOf, ports: [] };
+      this.layeredFast.set(profile, fast);
+    }
+    const signature = fast.signatureOf[otherId]!;
     const key = signature * this.layoutCount + this.layoutOf[dstId]!;
-    let ports = table.ports.get(key);
+    let ports = fast.ports[key];
     if (ports === undefined) {
       ports = evaluateLayers(
         profile,
-        table.signatures[signature]!,
+        fast.signatures[signature]!,
         this.destinationPorts(dstId),
         false,
       ).allowed;
-      table.ports.set(key, ports);
+      fast.ports[key] = ports;
     }
     return ports;
   }

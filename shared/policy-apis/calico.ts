@@ -445,49 +445,38 @@ function readEntity(
     nsSelector
       ? evaluateCalicoSelector(nsSelector.selector, namespaceSelectorLabels(w.namespace, nsLabels))
       : policyNamespace === undefined || w.namespace === policyNamespace;
+  // Endpoints (never host-network pods) in the selectors' namespace scope whose labels `chosen` matches.
+  const endpoints = (kind: string, chosen: SelectorRead | undefined, text: string) =>
+    endpointSet({
+      key: `calico-${kind}\u0000${policyNamespace ?? '*'}\u0000${nsSelector?.text ?? ''}\u0000${chosen?.text ?? ''}`,
+      text,
+      labelUse: chosen ? calicoLabelUse(chosen.selector) : [],
+      origin,
+      pods: (w, c) => {
+        if (w.hostNetwork) return false;
+        const nsLabels = c.namespaceLabels(w.namespace);
+        return (
+          scope(w, nsLabels) &&
+          (!chosen || evaluateCalicoSelector(chosen.selector, calicoEndpointLabels(w, nsLabels)))
+        );
+      },
+    });
   if (nsSelector || selector) {
+    const where = nsSelector
+      ? `in namespaces matching ${nsSelector.text}`
+      : policyNamespace
+        ? `in namespace ${policyNamespace}`
+        : 'in every namespace';
     parts.push(
-      endpointSet({
-        key: `calico-sel\u0000${policyNamespace ?? '*'}\u0000${nsSelector?.text ?? ''}\u0000${selector?.text ?? ''}`,
-        text: [
-          selector ? `endpoints matching ${selector.text}` : 'all endpoints',
-          nsSelector
-            ? `in namespaces matching ${nsSelector.text}`
-            : policyNamespace
-              ? `in namespace ${policyNamespace}`
-              : 'in every namespace',
-        ].join(' '),
-        labelUse: selector ? calicoLabelUse(selector.selector) : [],
-        origin,
-        pods: (w, c) => {
-          if (w.hostNetwork) return false;
-          const nsLabels = c.namespaceLabels(w.namespace);
-          return (
-            scope(w, nsLabels) &&
-            (!selector || evaluateCalicoSelector(selector.selector, calicoEndpointLabels(w, nsLabels)))
-          );
-        },
-      }),
+      endpoints(
+        'sel',
+        selector,
+        `${selector ? `endpoints matching ${selector.text}` : 'all endpoints'} ${where}`,
+      ),
     );
   }
-  if (notSelector) {
-    exclusions.push(
-      endpointSet({
-        key: `calico-notsel\u0000${policyNamespace ?? '*'}\u0000${nsSelector?.text ?? ''}\u0000${notSelector.text}`,
-        text: `endpoints matching ${notSelector.text}`,
-        labelUse: calicoLabelUse(notSelector.selector),
-        origin,
-        pods: (w, c) => {
-          if (w.hostNetwork) return false;
-          const nsLabels = c.namespaceLabels(w.namespace);
-          return (
-            scope(w, nsLabels) &&
-            evaluateCalicoSelector(notSelector.selector, calicoEndpointLabels(w, nsLabels))
-          );
-        },
-      }),
-    );
-  }
+  if (notSelector)
+    exclusions.push(endpoints('notsel', notSelector, `endpoints matching ${notSelector.text}`));
   const sa = r.map(get(map, 'serviceAccounts'), `${path}.serviceAccounts`);
   if (sa) {
     r.fields(sa, `${path}.serviceAccounts`, ['names', 'selector']);

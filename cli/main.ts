@@ -35,6 +35,7 @@ class UsageError extends Error {}
 interface CommonOptions {
   namespace: string;
   cni?: string;
+  cniVersion?: string;
   ipblockPods?: string;
 }
 
@@ -128,6 +129,10 @@ export function buildProgram(): Command {
       {},
     )
     .addOption(cniOption())
+    .option(
+      '--cni-version <version>',
+      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
+    )
     .addOption(ipBlockPodsOption())
     .addOption(
       new Option('--dns <target>', 'the cluster DNS the DNS rules expect')
@@ -138,6 +143,7 @@ export function buildProgram(): Command {
       const settings = normaliseSettings({
         rules: options.rule,
         cni: options.cni,
+        cniVersion: options.cniVersion,
         ipBlockPods: options.ipblockPods,
         dns: { target: options.dns },
         defaultNamespace: options.namespace,
@@ -174,6 +180,10 @@ export function buildProgram(): Command {
     .option('--exposure', exposureHelp)
     .addOption(namespaceOption())
     .addOption(cniOption())
+    .option(
+      '--cni-version <version>',
+      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
+    )
     .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: ReachOptions) => {
       const timer = new PhaseTimer();
@@ -211,6 +221,10 @@ export function buildProgram(): Command {
     .option('--exposure', `${exposureHelp}; --from and --to may name them by id (*/*)`)
     .addOption(namespaceOption())
     .addOption(cniOption())
+    .option(
+      '--cni-version <version>',
+      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
+    )
     .addOption(ipBlockPodsOption())
     .action((paths: string[], options: ExplainOptions) => {
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
@@ -248,6 +262,7 @@ interface CheckOptions extends CommonOptions {
 function reachSettings(options: CommonOptions): Settings {
   return normaliseSettings({
     cni: options.cni,
+    cniVersion: options.cniVersion,
     ipBlockPods: options.ipblockPods,
     defaultNamespace: options.namespace,
   });

@@ -56,6 +56,8 @@ export interface Settings {
   readonly rules: Readonly<Record<string, RuleSetting>>;
   readonly dns: DnsSettings;
   readonly cni: CniPlugin;
+  /** The CNI's version (`3.31`, `1.19.2`); empty: the latest, where a feature depends on it. */
+  readonly cniVersion: string;
   /** Whether ipBlocks match pods without known IPs (see {@link ipBlockPodModes}). */
   readonly ipBlockPods: IpBlockPods;
   /** Namespace of objects without metadata.namespace. */
@@ -74,6 +76,7 @@ export const defaultSettings: Settings = {
   rules: {},
   dns: { target: 'auto', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ip: '', port: 53 },
   cni: 'unknown',
+  cniVersion: '',
   ipBlockPods: 'auto',
   defaultNamespace: 'default',
   include: ['**/*.yaml', '**/*.yml', '**/*.json'],
@@ -136,6 +139,10 @@ export function normaliseSettings(raw: unknown): Settings {
     rules,
     dns,
     cni: (cniPlugins as readonly unknown[]).includes(raw.cni) ? (raw.cni as CniPlugin) : d.cni,
+    cniVersion:
+      typeof raw.cniVersion === 'string' && /^v?\d+(\.\d+){0,2}$/.test(raw.cniVersion.trim())
+        ? raw.cniVersion.trim().replace(/^v/, '')
+        : d.cniVersion,
     ipBlockPods: (ipBlockPodModes as readonly unknown[]).includes(raw.ipBlockPods)
       ? (raw.ipBlockPods as IpBlockPods)
       : d.ipBlockPods,

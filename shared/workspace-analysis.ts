@@ -38,7 +38,11 @@ export interface AnalyzeOptions {
 
 /** The reachability engine of a model under the settings that change its semantics (ipBlockPods). */
 export function engineFor(model: ClusterModel, settings: Settings): ReachabilityEngine {
-  return new ReachabilityEngine(model, { ipBlocksMatchPods: ipBlocksMatchPods(settings), cni: settings.cni });
+  return new ReachabilityEngine(model, {
+    ipBlocksMatchPods: ipBlocksMatchPods(settings),
+    cni: settings.cni,
+    cniVersion: settings.cniVersion,
+  });
 }
 
 /** The model and engine with exposure stand-ins, built once per analysis. */

@@ -43,8 +43,37 @@ const enforcedBy: Readonly<Record<CniPlugin, readonly PolicyApi[]>> = {
   flannel: [],
 };
 
-export function cniEnforces(cni: CniPlugin, api: PolicyApi): boolean {
-  return enforcedBy[cni].includes(api);
+/**
+ * The first version of a CNI that enforces an API, where support came later than the CNI's own policies:
+ * Calico AdminNetworkPolicy 3.29, ClusterNetworkPolicy 3.32; Cilium ClusterNetworkPolicy 1.20; Antrea
+ * AdminNetworkPolicy 1.13, ClusterNetworkPolicy 2.7 (see the file comment). Without a version, the latest.
+ */
+const since: Partial<Record<CniPlugin, Partial<Record<PolicyApi, string>>>> = {
+  calico: { AdminNetworkPolicy: '3.29', ClusterNetworkPolicy: '3.32' },
+  cilium: { ClusterNetworkPolicy: '1.20' },
+  antrea: { AdminNetworkPolicy: '1.13', ClusterNetworkPolicy: '2.7' },
+};
+
+/** Compares dotted versions numerically (`3.9` < `3.29`); missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function cniEnforces(cni: CniPlugin, api: PolicyApi, version = ''): boolean {
+  if (!enforcedBy[cni].includes(api)) return false;
+  const first = since[cni]?.[api];
+  return version === '' || first === undefined || compareVersions(version, first) >= 0;
+}
+
+/** The version from which a CNI enforces an API, when that came later (for messages). */
+export function enforcedSince(cni: CniPlugin, api: PolicyApi): string | undefined {
+  return since[cni]?.[api];
 }
 
 /** The APIs a CNI enforces, for messages. */

@@ -17,8 +17,12 @@ import {
   kubernetesLayer,
 } from './layers.js';
 
-export function layeredPolicies(model: ClusterModel, cni: CniPlugin): readonly CommonPolicy[] | undefined {
-  const others = (model.apiPolicies ?? []).filter((p) => cniEnforces(cni, p.api));
+export function layeredPolicies(
+  model: ClusterModel,
+  cni: CniPlugin,
+  version = '',
+): readonly CommonPolicy[] | undefined {
+  const others = (model.apiPolicies ?? []).filter((p) => cniEnforces(cni, p.api, version));
   if (others.length === 0) return undefined;
   const calico = others.some((p) => p.api === 'CalicoNetworkPolicy');
   const cilium = others.some((p) => p.api === 'CiliumNetworkPolicy');

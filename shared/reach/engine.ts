@@ -158,10 +158,15 @@ export class ReachabilityEngine {
    */
   constructor(
     model: ClusterModel,
-    readonly options: { readonly ipBlocksMatchPods?: boolean; readonly cni?: CniPlugin } = {},
+    readonly options: {
+      readonly ipBlocksMatchPods?: boolean;
+      readonly cni?: CniPlugin;
+      /** The CNI's version (settings.ts `cniVersion`); empty: the latest. */
+      readonly cniVersion?: string;
+    } = {},
   ) {
     this.policies = model.policies.filter((p) => !p.rejected);
-    this.layered = layeredPolicies(model, options.cni ?? 'unknown');
+    this.layered = layeredPolicies(model, options.cni ?? 'unknown', options.cniVersion ?? '');
     for (const set of layeredSets(this.layered ?? []))
       for (const ranges of set.ranges) this.ipBlockId(ranges, ranges.toString());
     for (const policy of this.policies) {

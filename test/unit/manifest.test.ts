@@ -49,6 +49,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
   assert.equal(properties['netpolScope.dns.port']!.default, defaultSettings.dns.port);
   assert.equal(properties['netpolScope.cni']!.default, defaultSettings.cni);
   assert.deepEqual(properties['netpolScope.cni']!.enum, [...cniPlugins]);
+  assert.equal(properties['netpolScope.cniVersion']!.default, defaultSettings.cniVersion);
   assert.equal(properties['netpolScope.ipBlockPods']!.default, defaultSettings.ipBlockPods);
   assert.deepEqual(properties['netpolScope.ipBlockPods']!.enum, [...ipBlockPodModes]);
   assert.equal(properties['netpolScope.defaultNamespace']!.default, defaultSettings.defaultNamespace);
@@ -64,6 +65,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
     'netpolScope.dns.ip',
     'netpolScope.dns.port',
     'netpolScope.cni',
+    'netpolScope.cniVersion',
     'netpolScope.ipBlockPods',
     'netpolScope.defaultNamespace',
     'netpolScope.include',

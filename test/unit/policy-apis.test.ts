@@ -412,6 +412,33 @@ spec:
   assert.equal(analyse(calico, 'calico').allowed('shop/web', 'shop/db', 5432), false);
   assert.equal(analyse(calico, 'unknown').allowed('shop/web', 'shop/db', 5432), false);
   assert.equal(analyse(calico, 'cilium').allowed('shop/web', 'shop/db', 5432), true);
+  // By version: Calico enforces ClusterNetworkPolicy from 3.32.
+  const cnp = `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: deny}
+spec:
+  tier: Admin
+  priority: 1
+  subject: {namespaces: {}}
+  ingress: [{action: Deny, from: [{namespaces: {}}]}]
+`;
+  const on = (version: string) => {
+    const workspace = buildWorkspace([new SourceFile('w.yaml', `${pods}---\n${cnp}`)]);
+    const engine = new ReachabilityEngine(workspace.model, { cni: 'calico', cniVersion: version });
+    const w = (id: string) => ({
+      kind: 'class' as const,
+      cls: engine.classOf(workspace.model.workloads.find((x) => `${x.namespace}/${x.name}` === id)!)!,
+    });
+    return engine.allowed(w('shop/web'), w('shop/db')).has('TCP', 5432);
+  };
+  assert.equal(on('3.31'), true);
+  assert.equal(on('3.32.1'), false);
+  assert.equal(on(''), false);
+  const findings = lint({ 'w.yaml': `${pods}---\n${cnp}` }, { cni: 'calico', cniVersion: '3.28' }).findings;
+  assert.match(
+    findings.find((f) => f.rule === 'policy-api-not-enforced')?.message ?? '',
+    /calico enforces from version 3\.32; the configured version 3\.28 does not/,
+  );
 });
 
 test('the migration fix rewrites AdminNetworkPolicy and BaselineAdminNetworkPolicy as ClusterNetworkPolicy with the same reachability', () => {

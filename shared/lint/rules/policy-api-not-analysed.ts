@@ -7,7 +7,7 @@
 import type { Finding } from '../../findings.js';
 import { foreignPolicyRef } from '../../model/foreign-policies.js';
 import type { LintRule } from '../rule.js';
-import { cniEnforces, enforcedApis } from '../../policy-apis/cni.js';
+import { cniEnforces, enforcedApis, enforcedSince } from '../../policy-apis/cni.js';
 import { commonPolicyName } from '../../model/rule-model.js';
 import { finding, lintIndex, listOf, workloadRef } from './support.js';
 
@@ -54,9 +54,23 @@ export const policyApiNotEnforcedRule: LintRule = {
   ids: ['policy-api-not-enforced'],
   check(ctx) {
     const cni = ctx.settings.cni;
+    const version = ctx.settings.cniVersion;
     const out: Finding[] = [];
     for (const policy of ctx.workspace.model.apiPolicies ?? []) {
-      if (cniEnforces(cni, policy.api)) continue;
+      if (cniEnforces(cni, policy.api, version)) continue;
+      const since = enforcedSince(cni, policy.api);
+      if (since !== undefined && cniEnforces(cni, policy.api)) {
+        out.push(
+          finding(
+            'policy-api-not-enforced',
+            policy.anchor,
+            `${commonPolicyName(policy)} is a ${policy.api} object, which ${cni} enforces from version ${since}; the configured ` +
+              `version ${version} does not: it does nothing on this cluster and takes no part in reachability here.`,
+            { api: policy.api, cni, version },
+          ),
+        );
+        continue;
+      }
       out.push(
         finding(
           'policy-api-not-enforced',

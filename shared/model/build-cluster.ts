@@ -22,6 +22,7 @@ import { isBuiltInGroupVersion } from '../validate/api-version.js';
 import { buildWorkloads } from './build-workload.js';
 import { foreignPolicyOf } from './foreign-policies.js';
 import { modelledPolicyFamily, readPolicyApiObjects } from '../policy-apis/index.js';
+import { requireDnsProxy } from '../policy-apis/cilium.js';
 import type { CommonPolicy } from './rule-model.js';
 import { kustomizeView } from './kustomize.js';
 import { buildService } from './build-service.js';
@@ -388,7 +389,7 @@ export function buildWorkspaceFromLoaded(
   }
 
   // Policies of the other modelled APIs (policy-apis/), each object contained on its own.
-  const apiPolicies: CommonPolicy[] = [];
+  let apiPolicies: CommonPolicy[] = [];
   for (const entry of apiObjects) {
     try {
       const read = readPolicyApiObjects([
@@ -408,6 +409,8 @@ export function buildWorkspaceFromLoaded(
       );
     }
   }
+
+  apiPolicies = requireDnsProxy(apiPolicies);
 
   const namespaces = new Map<string, NamespaceInfo>(declared);
   const reference = (name: string) => {

@@ -41,7 +41,7 @@ import { ciliumLayer } from './layers.js';
 import { rulePorts } from './ports.js';
 import type { PortSpec } from './ports.js';
 import { PolicyReader } from './reader.js';
-import { addressSet, endpointSet, everything, nothing, rangesUnion } from './sets.js';
+import { addressSet, anyOf, endpointSet, everything, nothing, rangesUnion } from './sets.js';
 
 const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 const SERVICE_ACCOUNT_LABEL = 'io.cilium.k8s.policy.serviceaccount';
@@ -518,5 +518,33 @@ function readRule(
       node,
       rulesNode !== undefined && get(rulesNode, 'dns') !== undefined,
     );
+  });
+}
+
+/**
+ * `toFQDNs` works only for pods whose DNS lookups go through Cilium's DNS proxy: "the DNS proxy must see
+ * the lookups for toFQDNs to learn the IPs" (https://docs.cilium.io/en/stable/security/dns/). So an FQDN
+ * rule applies only to the pods some Cilium policy with an egress `rules.dns` rule selects (lint rule
+ * cilium-fqdn-without-dns says so where none does). Returns the policies with that narrowing applied.
+ */
+export function requireDnsProxy(policies: readonly CommonPolicy[]): CommonPolicy[] {
+  const proxied = policies
+    .filter(
+      (p) => p.api === 'CiliumNetworkPolicy' && p.rules.some((r) => r.direction === 'egress' && r.dnsProxy),
+    )
+    .map((p) => p.subject);
+  return policies.map((policy) => {
+    if (!policy.rules.some((r) => r.fqdns)) return policy;
+    const rules: CommonRule[] = [];
+    const copy: CommonPolicy = { ...policy, rules };
+    for (const rule of policy.rules)
+      rules.push({
+        ...rule,
+        policy: copy,
+        ...(rule.fqdns
+          ? { self: anyOf(proxied, rule.origin, 'pods whose DNS lookups go through the DNS proxy') }
+          : {}),
+      });
+    return copy;
   });
 }

@@ -162,3 +162,17 @@ export function except(base: WorkloadSet, excluded: WorkloadSet, origin: Origin)
 export function rangesUnion(list: readonly IpRangeSet[]): IpRangeSet {
   return list.reduce((acc, r) => acc.union(r), IpRangeSet.empty);
 }
+
+/** Every endpoint that one of the parts matches (none for no parts). */
+export function anyOf(parts: readonly WorkloadSet[], origin: Origin, text: string): WorkloadSet {
+  return endpointSet({
+    key: `or(${parts.map((p) => p.key).join('|')})`,
+    text,
+    labelUse: parts.flatMap((p) => p.labelUse),
+    readsServiceAccount: parts.some((p) => p.readsServiceAccount),
+    ranges: parts.flatMap((p) => p.ranges),
+    origin,
+    pods: (w, c) => parts.some((p) => p.matchesWorkload(w, c)),
+    addresses: (b) => parts.some((p) => p.matchesAddresses(b)),
+  });
+}

@@ -34,7 +34,12 @@ export function completion(state: ServerState, params: CompletionParams): Comple
   const items = completionsAt(state.analysis(), file, toOffset(file, params.position));
   return items.map((item, i) => ({
     label: item.label,
-    kind: item.kind === 'labelKey' ? CompletionItemKind.Property : CompletionItemKind.Value,
+    kind:
+      item.kind === 'field'
+        ? CompletionItemKind.Field
+        : item.kind === 'labelKey'
+          ? CompletionItemKind.Property
+          : CompletionItemKind.Value,
     ...(item.detail ? { detail: item.detail } : {}),
     ...(item.documentation
       ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } }

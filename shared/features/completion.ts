@@ -21,10 +21,11 @@ import { slotAt } from './completion-slot.js';
 import type { Anchor, Slot } from './completion-slot.js';
 import { loadManifests } from '../parse/yaml-loader.js';
 import { md, plural } from './markdown.js';
+import { fieldNames, schemaAt, schemaOf } from '../policy-apis/schemas.js';
 
 export interface Completion {
   readonly label: string;
-  readonly kind: 'labelKey' | 'labelValue';
+  readonly kind: 'labelKey' | 'labelValue' | 'field';
   /** How many workloads (or namespaces) carry the key or the key=value: "3 workloads". */
   readonly detail?: string;
   /** Markdown (manifest text escaped): the values seen for a key, the carriers of a value. */
@@ -68,7 +69,8 @@ export function completionsAt(ctx: AnalysisContext, file: SourceFile, offset: nu
   let scope: () => Scope;
   if (object.kind !== 'NetworkPolicy') {
     const at = apiSelectorAt(object.kind, steps);
-    if (!at) return [];
+    // Outside a label selector: the API's field names at this level (policy-apis/schemas.ts).
+    if (!at || (slot.role === 'key' && steps.length === at.index + 1)) return fieldCompletions(object, slot);
     selectorAt = at.index;
     scope = () =>
       at.scope === 'namespaces'
@@ -199,11 +201,13 @@ function objectOf(
   const apiVersion = stringValue(get(root, 'apiVersion')) ?? '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   // NetworkPolicy v1 (not Calico's namesake), or a kind of the other APIs with LabelSelectors.
+  const calico = group === 'projectcalico.org' || group === 'crd.projectcalico.org';
+  const named = calico ? `calico:${objectKind ?? ''}` : objectKind;
   const modelled =
     objectKind === 'NetworkPolicy' && (group === '' || group === 'networking.k8s.io')
       ? 'NetworkPolicy'
-      : objectKind !== undefined && selectorKinds.has(objectKind)
-        ? objectKind
+      : named !== undefined && selectorKinds.has(named)
+        ? named
         : undefined;
   if (modelled === undefined) return undefined;
   const rest = path.slice(from + 1);
@@ -215,7 +219,46 @@ function objectOf(
   };
 }
 
+/** Field names of the other APIs where a key is typed: those of the level's schema not yet present. */
+function fieldCompletions(
+  object: { kind: string; root: SNode; steps: ReadonlyArray<string | number>; nodes: readonly SNode[] },
+  slot: Slot,
+): Completion[] {
+  if (slot.role === 'value') return [];
+  // A word typed as a new list entry (`- toF`) starts the entry's first key.
+  const steps = slot.role === 'item' ? [...object.steps, 0] : object.steps;
+  const schema = schemaAt(schemaOf(object.kind), steps);
+  if (
+    slot.role === 'item' &&
+    (slot.quoted || schema === undefined || typeof schema === 'string' || Array.isArray(schema))
+  )
+    return [];
+  const here =
+    slot.role === 'item'
+      ? undefined
+      : object.nodes.length > 0
+        ? object.nodes[object.nodes.length - 1]
+        : object.root;
+  const present = new Set(
+    isMap(here)
+      ? here.pairs.filter((p) => !overlaps(p.key.span, slot.replace)).map((p) => String(p.key.value))
+      : [],
+  );
+  return fieldNames(schema)
+    .filter((name) => !present.has(name))
+    .map((name) => ({
+      label: name,
+      kind: 'field' as const,
+      detail: `${object.kind} field`,
+      replace: slot.replace,
+      insertText: slot.role === 'key' && slot.colonFollows ? name : `${name}: `,
+    }));
+}
+
 const selectorKinds: ReadonlySet<string> = new Set([
+  'calico:NetworkPolicy',
+  'calico:GlobalNetworkPolicy',
+  'calico:Tier',
   'ClusterNetworkPolicy',
   'AdminNetworkPolicy',
   'BaselineAdminNetworkPolicy',
@@ -233,6 +276,7 @@ function apiSelectorAt(
   kind: string,
   steps: ReadonlyArray<string | number>,
 ): { index: number; scope: 'namespaces' | 'pods' | 'policy-namespace' } | undefined {
+  if (kind.startsWith('calico:')) return undefined;
   for (let i = steps.length - 1; i >= 1; i--) {
     const step = steps[i];
     if (kind.startsWith('Cilium')) {

@@ -46,6 +46,7 @@ import { calicoDefaultTierOrder, calicoTier } from './layers.js';
 import { rulePorts } from './ports.js';
 import type { PortSpec } from './ports.js';
 import { PolicyReader } from './reader.js';
+import { schemaOf } from './schemas.js';
 import { allOf, endpointSet, everything, except, nothing, rangesUnion } from './sets.js';
 
 export const calicoGroups = ['projectcalico.org', 'crd.projectcalico.org'];
@@ -84,9 +85,9 @@ export function readCalicoTier(object: KubeObject): {
   reader: PolicyReader;
 } {
   const name = object.name ?? '<unnamed>';
-  const r = new PolicyReader(object, `Tier ${name}`);
+  const r = new PolicyReader(object, `Tier ${name}`, false, schemaOf('calico:Tier'));
   const spec = r.map(get(object.node, 'spec'), 'spec');
-  r.fields(spec, 'spec', ['order', 'defaultAction']);
+  r.fields(spec, 'spec');
   const order = r.number(get(spec, 'order'), 'spec.order');
   const action = r.oneOf(get(spec, 'defaultAction'), 'spec.defaultAction', ['Deny', 'Pass'] as const);
   return {
@@ -132,20 +133,14 @@ export function readCalicoPolicy(
   const global = kind === 'GlobalNetworkPolicy';
   const name = object.name ?? '<unnamed>';
   const policyNamespace = global ? undefined : (object.namespace ?? namespace);
-  const r = new PolicyReader(object, `Calico ${kind} ${global ? name : `${policyNamespace}/${name}`}`);
+  const r = new PolicyReader(
+    object,
+    `Calico ${kind} ${global ? name : `${policyNamespace}/${name}`}`,
+    false,
+    schemaOf(`calico:${kind}`),
+  );
   const spec = r.map(get(object.node, 'spec'), 'spec') ?? object.node;
-  const fields = [
-    'order',
-    'tier',
-    'selector',
-    'types',
-    'ingress',
-    'egress',
-    'serviceAccountSelector',
-    'performanceHints',
-    ...(global ? ['namespaceSelector', 'doNotTrack', 'preDNAT', 'applyOnForward'] : []),
-  ];
-  r.fields(spec, 'spec', fields);
+  r.fields(spec, 'spec');
   for (const flag of ['doNotTrack', 'preDNAT', 'applyOnForward']) {
     const node = get(spec, flag);
     if (isScalar(node) && node.value === true)
@@ -274,18 +269,7 @@ function readRule(
     r.invalid(node, path, 'must be an object.');
     return undefined;
   }
-  r.fields(node, path, [
-    'action',
-    'protocol',
-    'notProtocol',
-    'icmp',
-    'notICMP',
-    'ipVersion',
-    'source',
-    'destination',
-    'http',
-    'metadata',
-  ]);
+  r.fields(node, path);
   const actionText = r.oneOf(get(node, 'action'), `${path}.action`, [
     'Allow',
     'Deny',
@@ -401,17 +385,7 @@ function readEntity(
   if (node === undefined) return empty;
   const map = r.map(node, path);
   if (!map) return empty;
-  r.fields(map, path, [
-    'nets',
-    'notNets',
-    'selector',
-    'notSelector',
-    'namespaceSelector',
-    'ports',
-    'notPorts',
-    'serviceAccounts',
-    'services',
-  ]);
+  r.fields(map, path);
   const origin = r.origin(map);
   const parts: WorkloadSet[] = [];
   const exclusions: WorkloadSet[] = [];
@@ -479,7 +453,7 @@ function readEntity(
     exclusions.push(endpoints('notsel', notSelector, `endpoints matching ${notSelector.text}`));
   const sa = r.map(get(map, 'serviceAccounts'), `${path}.serviceAccounts`);
   if (sa) {
-    r.fields(sa, `${path}.serviceAccounts`, ['names', 'selector']);
+    r.fields(sa, `${path}.serviceAccounts`);
     const names = r.list(get(sa, 'names'), `${path}.serviceAccounts.names`).map((n) => r.string(n, '') ?? '');
     const saSelector = readSelector(r, get(sa, 'selector'), `${path}.serviceAccounts.selector`);
     parts.push(

@@ -41,6 +41,7 @@ import { ciliumLayer } from './layers.js';
 import { rulePorts } from './ports.js';
 import type { PortSpec } from './ports.js';
 import { PolicyReader } from './reader.js';
+import { schemaOf } from './schemas.js';
 import { addressSet, anyOf, endpointSet, everything, nothing, rangesUnion } from './sets.js';
 
 const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
@@ -185,8 +186,13 @@ export function readCiliumPolicy(
   const clusterwide = kind === 'CiliumClusterwideNetworkPolicy';
   const name = object.name ?? '<unnamed>';
   const policyNamespace = clusterwide ? undefined : (object.namespace ?? namespace);
-  const r = new PolicyReader(object, `${kind} ${clusterwide ? name : `${policyNamespace}/${name}`}`, true);
-  r.fields(object.node, '', ['apiVersion', 'kind', 'metadata', 'spec', 'specs', 'status']);
+  const r = new PolicyReader(
+    object,
+    `${kind} ${clusterwide ? name : `${policyNamespace}/${name}`}`,
+    true,
+    schemaOf(kind),
+  );
+  r.fields(object.node, '');
   const specNodes: Array<{ node: SNode; path: string }> = [];
   const spec = get(object.node, 'spec');
   if (spec !== undefined) specNodes.push({ node: spec, path: 'spec' });
@@ -215,18 +221,7 @@ function readSpec(
     r.invalid(spec, path, 'must be an object.');
     return undefined;
   }
-  r.fields(spec, path, [
-    'description',
-    'endpointSelector',
-    'nodeSelector',
-    'ingress',
-    'ingressDeny',
-    'egress',
-    'egressDeny',
-    'labels',
-    'enableDefaultDeny',
-    'log',
-  ]);
+  r.fields(spec, path);
   const file = object.file;
   const endpointNode = get(spec, 'endpointSelector');
   const nodeNode = get(spec, 'nodeSelector');
@@ -245,7 +240,7 @@ function readSpec(
   const subjectSelector = normaliseSelector(buildSelector(file, endpointNode));
   const subject = endpointsBySelector(subjectSelector, policyNamespace, r.origin(endpointNode));
   const enable = r.map(get(spec, 'enableDefaultDeny'), `${path}.enableDefaultDeny`);
-  r.fields(enable, `${path}.enableDefaultDeny`, ['ingress', 'egress']);
+  r.fields(enable, `${path}.enableDefaultDeny`);
   const defaultDeny = (d: Direction) => {
     const v = get(enable, d);
     return !(isScalar(v) && v.value === false);
@@ -291,35 +286,6 @@ function readSpec(
   return policy;
 }
 
-const ruleFields = {
-  ingress: [
-    'fromEndpoints',
-    'fromEntities',
-    'fromCIDR',
-    'fromCIDRSet',
-    'fromRequires',
-    'fromGroups',
-    'fromNodes',
-    'toPorts',
-    'icmps',
-    'authentication',
-  ],
-  egress: [
-    'toEndpoints',
-    'toEntities',
-    'toCIDR',
-    'toCIDRSet',
-    'toRequires',
-    'toGroups',
-    'toNodes',
-    'toFQDNs',
-    'toServices',
-    'toPorts',
-    'icmps',
-    'authentication',
-  ],
-} as const;
-
 function readRule(
   r: PolicyReader,
   policy: CommonPolicy,
@@ -334,8 +300,7 @@ function readRule(
     r.invalid(node, path, 'must be an object.');
     return [];
   }
-  const fields: readonly string[] = ruleFields[direction];
-  r.fields(node, path, deny ? fields.filter((f) => f !== 'toFQDNs' && f !== 'authentication') : fields);
+  r.fields(node, path);
   const file = r.object.file;
   const prefix = direction === 'ingress' ? 'from' : 'to';
   const peers: WorkloadSet[] = [];
@@ -367,7 +332,7 @@ function readRule(
   r.list(get(node, `${prefix}CIDRSet`), `${path}.${prefix}CIDRSet`).forEach((item, i) => {
     peerFieldSeen = true;
     const at = `${path}.${prefix}CIDRSet[${i}]`;
-    r.fields(item, at, ['cidr', 'except', 'cidrGroupRef', 'cidrGroupSelector']);
+    r.fields(item, at);
     const cidr = r.string(get(item, 'cidr'), `${at}.cidr`);
     const exceptions = r
       .list(get(item, 'except'), `${at}.except`)
@@ -443,12 +408,12 @@ function readRule(
   }
   return toPortsItems.map((item, i) => {
     const at = `${path}.toPorts[${i}]`;
-    r.fields(item, at, ['ports', 'rules', 'terminatingTLS', 'originatingTLS', 'serverNames', 'listener']);
+    r.fields(item, at);
     const specs: PortSpec[] = [];
     const portItems = r.list(get(item, 'ports'), `${at}.ports`);
     portItems.forEach((p, j) => {
       const pat = `${at}.ports[${j}]`;
-      r.fields(p, pat, ['port', 'endPort', 'protocol']);
+      r.fields(p, pat);
       const protocolText = r.oneOf(get(p, 'protocol'), `${pat}.protocol`, [
         'TCP',
         'UDP',
@@ -478,7 +443,7 @@ function readRule(
     const rulesNode = r.map(get(item, 'rules'), `${at}.rules`);
     let http: HttpMatch[] | undefined;
     if (rulesNode) {
-      r.fields(rulesNode, `${at}.rules`, ['http', 'dns', 'kafka', 'l7proto', 'l7']);
+      r.fields(rulesNode, `${at}.rules`);
       const httpItems = r.list(get(rulesNode, 'http'), `${at}.rules.http`);
       // "L7 rules can only apply to TCP (not UDP) except for DNS rules" (Cilium's rule sanitizer).
       if (httpItems.length > 0 && specs.some((spec) => !spec.protocols.includes('TCP')))
@@ -492,7 +457,7 @@ function readRule(
       if (httpItems.length > 0)
         http = httpItems.map((h, k) => {
           const hat = `${at}.rules.http[${k}]`;
-          r.fields(h, hat, ['method', 'path', 'host', 'headers', 'headerMatches']);
+          r.fields(h, hat);
           const headers = r
             .list(get(h, 'headers'), `${hat}.headers`)
             .map((x) => r.string(x, `${hat}.headers`) ?? '');

@@ -34,6 +34,7 @@ import { adminTier, baselineTier } from './layers.js';
 import { rulePorts } from './ports.js';
 import type { PortSpec } from './ports.js';
 import { PolicyReader } from './reader.js';
+import { schemaOf } from './schemas.js';
 import { addressSet, nothing, podsBySelectors, rangesUnion } from './sets.js';
 
 export const networkPolicyApiGroup = 'policy.networking.k8s.io';
@@ -58,7 +59,7 @@ export function readNetworkPolicyApi(object: KubeObject): Translated {
   const version = object.apiVersion?.split('/')[1];
   const v2 = kind === 'ClusterNetworkPolicy';
   const name = object.name ?? '<unnamed>';
-  const r = new PolicyReader(object, `${kind} ${name}`);
+  const r = new PolicyReader(object, `${kind} ${name}`, false, schemaOf(kind));
   const expected = v2 ? 'v1alpha2' : 'v1alpha1';
   if (version !== expected) {
     r.invalid(
@@ -67,7 +68,7 @@ export function readNetworkPolicyApi(object: KubeObject): Translated {
       `${kind} is served as ${networkPolicyApiGroup}/${expected}, not ${object.apiVersion ?? '(none)'}.`,
     );
   }
-  r.fields(object.node, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+  r.fields(object.node, '');
   if (!v2)
     r.findings.push({
       rule: 'policy-api-superseded',
@@ -84,12 +85,7 @@ export function readNetworkPolicyApi(object: KubeObject): Translated {
     r.invalid(object.node, 'spec', 'is required.');
     return { policy: undefined, reader: r };
   }
-  const specFields = v2
-    ? ['tier', 'priority', 'subject', 'ingress', 'egress']
-    : kind === 'AdminNetworkPolicy'
-      ? ['priority', 'subject', 'ingress', 'egress']
-      : ['subject', 'ingress', 'egress'];
-  r.fields(spec, 'spec', specFields);
+  r.fields(spec, 'spec');
 
   let layer = adminTier;
   if (v2) {
@@ -118,7 +114,7 @@ export function readNetworkPolicyApi(object: KubeObject): Translated {
   const subjectNode = r.map(get(spec, 'subject'), 'spec.subject');
   let subject: WorkloadSet = nothing(r.origin(spec), 'no pods');
   if (!subjectNode) r.invalid(spec, 'spec.subject', 'is required.');
-  else subject = readPodsOrNamespaces(r, subjectNode, 'spec.subject', ['namespaces', 'pods']);
+  else subject = readPodsOrNamespaces(r, subjectNode, 'spec.subject');
 
   const actions: readonly string[] = v2
     ? ['Accept', 'Deny', 'Pass']
@@ -160,12 +156,8 @@ export function readNetworkPolicyApi(object: KubeObject): Translated {
   return { policy: r.rejected ? undefined : policy, reader: r };
 }
 
-function readPodsOrNamespaces(
-  r: PolicyReader,
-  node: SNode,
-  path: string,
-  allowed: readonly string[],
-): WorkloadSet {
+function readPodsOrNamespaces(r: PolicyReader, node: SNode, path: string): WorkloadSet {
+  const allowed = r.fieldsAt(path);
   r.fields(node, path, allowed);
   const present = isMap(node) ? node.pairs.filter((p) => allowed.includes(String(p.key.value))) : [];
   if (present.length !== 1) {
@@ -180,7 +172,7 @@ function readPodsOrNamespaces(
     return podsBySelectors(ns, undefined, r.origin(value));
   }
   if (field === 'pods') {
-    r.fields(value, `${path}.pods`, ['namespaceSelector', 'podSelector']);
+    r.fields(value, `${path}.pods`);
     const nsNode = get(value, 'namespaceSelector');
     const podNode = get(value, 'podSelector');
     if (nsNode === undefined) r.invalid(value, `${path}.pods.namespaceSelector`, 'is required.');
@@ -231,21 +223,15 @@ function readRule(
     r.invalid(node, path, 'must be an object.');
     return undefined;
   }
-  r.fields(node, path, ['name', 'action', peersKey, portsKey]);
+  r.fields(node, path);
   const name = r.string(get(node, 'name'), `${path}.name`);
   const actionText = r.oneOf(get(node, 'action'), `${path}.action`, actions);
   if (get(node, 'action') === undefined)
     r.invalid(node, `${path}.action`, `is required (${actions.join(', ')}).`);
   const action: RuleAction = actionText === 'Deny' ? 'deny' : actionText === 'Pass' ? 'pass' : 'allow';
-  const peerFields =
-    direction === 'ingress'
-      ? ['namespaces', 'pods']
-      : v2
-        ? ['namespaces', 'pods', 'nodes', 'networks', 'domainNames']
-        : ['namespaces', 'pods', 'nodes', 'networks'];
   const peerItems = r.list(get(node, peersKey), `${path}.${peersKey}`);
   if (peerItems.length === 0) r.invalid(node, `${path}.${peersKey}`, 'needs at least one peer.');
-  const peers = peerItems.map((p, i) => readPodsOrNamespaces(r, p, `${path}.${peersKey}[${i}]`, peerFields));
+  const peers = peerItems.map((p, i) => readPodsOrNamespaces(r, p, `${path}.${peersKey}[${i}]`));
   const portsNode = get(node, portsKey);
   const specs = portsNode === undefined ? 'all' : readPorts(r, portsNode, `${path}.${portsKey}`, v2);
   const ports = rulePorts(specs);
@@ -287,13 +273,13 @@ function readPorts(r: PolicyReader, node: SNode, path: string, v2: boolean): Por
     }
     if (v2) {
       const protocol = protocolKeys.find(([k]) => k === field)![1];
-      r.fields(value, `${at}.${field}`, ['destinationPort']);
+      r.fields(value, `${at}.${field}`);
       const dest = get(value, 'destinationPort');
       if (dest === undefined) {
         out.push({ protocols: [protocol] });
         return;
       }
-      r.fields(dest, `${at}.${field}.destinationPort`, ['number', 'range']);
+      r.fields(dest, `${at}.${field}.destinationPort`);
       const numberNode = get(dest, 'number');
       const rangeNode = get(dest, 'range');
       if ((numberNode === undefined) === (rangeNode === undefined)) {
@@ -317,12 +303,12 @@ function readPorts(r: PolicyReader, node: SNode, path: string, v2: boolean): Por
     ] as const);
     const protocol: Protocol = protocolText ?? 'TCP';
     if (field === 'portNumber') {
-      r.fields(value, `${at}.portNumber`, ['protocol', 'port']);
+      r.fields(value, `${at}.portNumber`);
       const port = portNumber(r, get(value, 'port'), `${at}.portNumber.port`);
       if (port !== undefined) out.push({ protocols: [protocol], port });
       return;
     }
-    r.fields(value, `${at}.portRange`, ['protocol', 'start', 'end']);
+    r.fields(value, `${at}.portRange`);
     const range = readRange(r, value, `${at}.portRange`);
     if (range) out.push({ protocols: [protocol], port: range[0], endPort: range[1] });
   });

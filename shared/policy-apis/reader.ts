@@ -11,6 +11,8 @@ import type { SNode } from '../parse/snode.js';
 import type { Span } from '../source/source-file.js';
 import { editDistance } from '../validate/suggest.js';
 import type { Origin } from '../model/types.js';
+import { fieldNames, schemaAt } from './schemas.js';
+import type { FieldSchema } from './schemas.js';
 
 export class PolicyReader {
   readonly findings: Finding[] = [];
@@ -27,7 +29,14 @@ export class PolicyReader {
      * are info (docs/rules.md, severity policy) while the policy still takes no part.
      */
     readonly versionDependent = false,
+    /** The fields of the API at every level (schemas.ts): what `fields` accepts. */
+    readonly schema?: FieldSchema,
   ) {}
+
+  /** The field names the API defines at a path (`spec.ingress[0].from[1]`). */
+  fieldsAt(path: string): string[] {
+    return fieldNames(schemaAt(this.schema, path));
+  }
 
   origin(node: SNode | undefined): Origin {
     return { file: this.object.file, span: (node ?? this.object.node).span };
@@ -63,8 +72,8 @@ export class PolicyReader {
    * resource (kubectl's strict field validation refuses them instead), so the object is read without
    * them: a warning (info where the schema depends on the version), not a rejection.
    */
-  fields(node: SNode | undefined, path: string, allowed: readonly string[]): void {
-    if (!isMap(node)) return;
+  fields(node: SNode | undefined, path: string, allowed: readonly string[] = this.fieldsAt(path)): void {
+    if (!isMap(node) || allowed.length === 0) return;
     for (const pair of node.pairs) {
       const key = pair.key.value;
       if (typeof key !== 'string' || allowed.includes(key)) continue;

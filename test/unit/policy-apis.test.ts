@@ -742,3 +742,53 @@ spec:
   );
   assert.deepEqual(values.sort(), ['db', 'web']);
 });
+
+test('completion of field names in the other APIs, from their schemas', () => {
+  const cases = [
+    [
+      `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: guard}
+spec:
+  tier: Admin
+  ingress:
+  - name: x
+    act
+`,
+      'act',
+      ['action', 'from', 'protocols'],
+    ],
+    [
+      `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: g}
+spec:
+  selector: all()
+  ord
+`,
+      'ord',
+      ['order', 'tier', 'namespaceSelector', 'doNotTrack'],
+    ],
+    [
+      `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: c, namespace: shop}
+spec:
+  endpointSelector: {}
+  egress:
+  - toF
+`,
+      'toF',
+      ['toFQDNs', 'toEndpoints', 'toPorts'],
+    ],
+  ] as const;
+  for (const [text, word, expected] of cases) {
+    const { ctx } = lint({ 'w.yaml': text });
+    const file = ctx.workspace.files[0]!.file;
+    const items = completionsAt(ctx, file, text.lastIndexOf(word) + word.length);
+    const labels = items.map((c) => c.label);
+    for (const e of expected) assert.ok(labels.includes(e), `${e} in ${labels.join(', ')}`);
+    assert.ok(items.every((c) => c.kind === 'field'));
+    assert.ok(!labels.includes('name') || word !== 'act', 'present fields are not offered again');
+  }
+});

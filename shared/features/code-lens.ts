@@ -12,6 +12,7 @@ import type { Direction, NetworkPolicy, PolicyRule, Workload } from '../model/ty
 import { lintIndex } from '../lint/rules/support.js';
 import type { LintIndex } from '../lint/rules/support.js';
 import type { SourceFile, Span } from '../source/source-file.js';
+import { enforcedPolicies, workloadsIn } from '../policy-apis/workspace.js';
 
 export interface CodeLens {
   /** The first line of the policy object. */
@@ -53,13 +54,13 @@ function apiPolicyLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
     const text = origin.file.text;
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
-    const enforced = ctx.engine.layered?.includes(policy) ?? false;
+    const enforced = enforcedPolicies(ctx.workspace.model, ctx.settings).includes(policy);
     const rules = (d: Direction) => policy.rules.filter((r) => r.direction === d).length;
     const title = enforced
       ? [
           policy.layer.title,
           ...(policy.orderName ? [`${policy.orderName} ${policy.order}`] : []),
-          `applies to ${count(ctx.engine.workloadsIn(policy.subject).length, 'workload')}`,
+          `applies to ${count(workloadsIn(ctx.workspace.model, policy.subject).length, 'workload')}`,
           `${count(rules('ingress'), 'ingress rule')}, ${count(rules('egress'), 'egress rule')}`,
         ].join(' · ')
       : `not enforced by the configured CNI (${ctx.settings.cni}): takes no part`;

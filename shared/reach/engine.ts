@@ -326,19 +326,6 @@ export class ReachabilityEngine {
     }
   }
 
-  /** The workloads of the workspace an endpoint set of the common rule model matches (for hovers and lint). */
-  workloadsIn(set: WorkloadSet): Workload[] {
-    const out: Workload[] = [];
-    for (const cls of this.classes)
-      if (set.matchesWorkload(cls.representative, this.matchContext)) out.push(...cls.members);
-    return out;
-  }
-
-  /** Whether an endpoint set matches some address outside the cluster. */
-  matchesExternal(set: WorkloadSet): boolean {
-    return this.externals.some((block) => set.matchesAddresses(block.ranges));
-  }
-
   /** The endpoint ids a set matches (classes by their representative, external blocks by range). */
   private setMatches(set: WorkloadSet): Int32Array {
     let ids = this.setCache.get(set.key);

@@ -10,6 +10,8 @@ import { commonPolicyName } from '../../model/rule-model.js';
 import type { SourceFile, Span } from '../../source/source-file.js';
 import { commonRuleRef } from '../../explain/explain.js';
 import { blocks, boundedList, md, plural, whereMd, workloadMd } from '../markdown.js';
+import { enforcedPolicies, workloadsIn } from '../../policy-apis/workspace.js';
+import { IpRangeSet } from '../../semantics/ip-set.js';
 
 interface Candidate {
   readonly span: Span;
@@ -24,8 +26,8 @@ const actionWords = {
 } as const;
 
 function setLines(ctx: AnalysisContext, set: WorkloadSet): string[] {
-  const workloads = ctx.engine.workloadsIn(set);
-  const external = ctx.engine.matchesExternal(set);
+  const workloads = workloadsIn(ctx.workspace.model, set);
+  const external = set.matchesAddresses(IpRangeSet.all) || set.ranges.some((r) => set.matchesAddresses(r));
   const lines = [`Selects ${md(set.text)}.`];
   if (workloads.length === 0 && !external) lines.push('It matches no workload of the workspace.');
   else {
@@ -48,7 +50,7 @@ function policyMarkdown(ctx: AnalysisContext, policy: CommonPolicy): string {
     policy.isolatesIngress || policy.isolatesEgress
       ? `The pods it applies to are isolated for ${directions} in this layer: what no rule allows is denied.`
       : 'It isolates nothing: what its rules do not decide goes on to the next layer.';
-  const enforced = ctx.engine.layered?.includes(policy) ?? false;
+  const enforced = enforcedPolicies(ctx.workspace.model, ctx.settings).includes(policy);
   return blocks(
     `**${md(commonPolicyName(policy))}**: ${md(policy.layer.title)}${md(order)} (${whereMd(policy.anchor)}).`,
     enforced ? undefined : 'It takes no part in reachability: the configured CNI does not enforce this API.',

@@ -25,11 +25,25 @@ import type { Workload } from '../../model/types.js';
 import { commonRuleRef } from '../../explain/explain.js';
 import type { LintRule } from '../rule.js';
 import { finding } from './support.js';
+import {
+  enforcedPolicies,
+  matchContextOf,
+  sharesAddresses,
+  workloadsIn,
+} from '../../policy-apis/workspace.js';
+
+/**
+ * Whether the workspace holds policies of the other APIs: without them these rules have nothing to read,
+ * and they must not build the reachability engine on every edit of a NetworkPolicy-only workspace.
+ */
+function hasOtherApis(ctx: Parameters<LintRule['check']>[0]): boolean {
+  return (ctx.workspace.model.apiPolicies?.length ?? 0) > 0;
+}
 
 const actionName = { allow: 'Accept/Allow', deny: 'Deny', pass: 'Pass', log: 'Log' } as const;
 
 function workloadSetOf(ctx: Parameters<LintRule['check']>[0], set: WorkloadSet): Set<Workload> {
-  return new Set(ctx.engine.workloadsIn(set));
+  return new Set(workloadsIn(ctx.workspace.model, set));
 }
 
 function peersOverlap(
@@ -49,7 +63,7 @@ function peersOverlap(
       if (pa.key === pb.key) return true;
       const wa = of(pa);
       for (const w of of(pb)) if (wa.has(w)) return true;
-      if (ctx.engine.matchesExternal(pa) && ctx.engine.matchesExternal(pb)) return true;
+      if (sharesAddresses(pa, pb)) return true;
     }
   return false;
 }
@@ -67,7 +81,8 @@ export const adminPriorityOverlapRule: LintRule = {
   ids: ['admin-priority-overlap'],
   check(ctx) {
     const out: Finding[] = [];
-    const policies = (ctx.engine.layered ?? []).filter(isTier);
+    if (!hasOtherApis(ctx)) return out;
+    const policies = enforcedPolicies(ctx.workspace.model, ctx.settings).filter(isTier);
     const cache = new Map<WorkloadSet, Set<Workload>>();
     const reported = new Set<string>();
     for (let i = 0; i < policies.length; i++)
@@ -104,16 +119,18 @@ export const passUndecidedRule: LintRule = {
   ids: ['pass-undecided'],
   check(ctx) {
     const out: Finding[] = [];
-    const engine = ctx.engine;
-    for (const policy of engine.layered ?? []) {
+    if (!hasOtherApis(ctx)) return out;
+    const model = ctx.workspace.model;
+    const enforced = enforcedPolicies(model, ctx.settings);
+    for (const policy of enforced) {
       if (policy.layer.id !== 'admin') continue;
       for (const rule of policy.rules) {
         if (rule.action !== 'pass') continue;
-        const subjects = engine.workloadsIn(policy.subject);
+        const subjects = workloadsIn(model, policy.subject);
         if (subjects.length === 0) continue;
         // Does any lower layer decide what this rule passes for some pod of the subject?
-        const match = contextOf(ctx);
-        const lower = (engine.layered ?? []).filter(
+        const match = matchContextOf(model);
+        const lower = enforced.filter(
           (p) =>
             p.layer.order > policy.layer.order &&
             (rule.direction === 'ingress' ? p.affectsIngress : p.affectsEgress) &&
@@ -138,17 +155,6 @@ export const passUndecidedRule: LintRule = {
   },
 };
 
-/** A match context for lint (the engine's own is private): namespace labels and pod addresses. */
-function contextOf(ctx: Parameters<LintRule['check']>[0]) {
-  const namespaces = ctx.workspace.model.namespaces;
-  return {
-    namespaces,
-    namespaceLabels: (ns: string) => namespaces.get(ns)?.labels ?? {},
-    hasAddressIn: (w: Workload, ranges: { containsAddress(a: string): boolean }) =>
-      w.ips.some((ip) => ranges.containsAddress(ip)),
-  };
-}
-
 /** True when `earlier` decides everything `later` could: every peer of `later`, on a superset of its ports. */
 function covers(earlier: CommonRule, later: CommonRule): boolean {
   if (earlier.action === 'log' || earlier.self || later.self) return false;
@@ -172,7 +178,10 @@ export const policyRuleShadowedRule: LintRule = {
   ids: ['policy-rule-shadowed'],
   check(ctx) {
     const out: Finding[] = [];
-    const policies = (ctx.engine.layered ?? []).filter((p) => p.layer.mode === 'ordered' && !p.v1);
+    if (!hasOtherApis(ctx)) return out;
+    const policies = enforcedPolicies(ctx.workspace.model, ctx.settings).filter(
+      (p) => p.layer.mode === 'ordered' && !p.v1,
+    );
     for (const policy of policies) {
       // Earlier rules: this policy's, and those of policies before it in the layer with the same subject.
       const before = policies.filter(
@@ -210,11 +219,11 @@ export const ciliumFqdnWithoutDnsRule: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     const cilium = (ctx.workspace.model.apiPolicies ?? []).filter((p) => p.api === 'CiliumNetworkPolicy');
-    const match = contextOf(ctx);
+    const match = matchContextOf(ctx.workspace.model);
     for (const policy of cilium) {
       for (const rule of policy.rules) {
         if (!rule.fqdns || rule.direction !== 'egress') continue;
-        const pods = ctx.engine.workloadsIn(policy.subject);
+        const pods = workloadsIn(ctx.workspace.model, policy.subject);
         // The DNS rule may sit in any Cilium policy that selects the same pods (or in this one).
         const proxied = cilium.some(
           (p) =>

@@ -209,6 +209,7 @@ export function buildWorkspaceFromLoaded(
   const foreignPolicies: ForeignPolicy[] = [];
   const services: Service[] = [];
   const apiObjects: Array<{ object: KubeObject; namespace: string }> = [];
+  const serviceAccounts = new Map<string, Record<string, string>>();
 
   for (const object of objects) {
     const namespace = object.namespace ?? defaultNamespace;
@@ -225,6 +226,13 @@ export function buildWorkspaceFromLoaded(
         origin: { file: object.file, span: objectAnchor(object) },
       });
       namespaceObjects.set(object.name, object);
+      continue;
+    }
+    if (object.kind === 'ServiceAccount' && object.name !== undefined) {
+      serviceAccounts.set(
+        `${namespace}/${object.name}`,
+        stringMap(get(get(object.node, 'metadata'), 'labels')),
+      );
       continue;
     }
     if (object.kind === 'Service') {
@@ -424,7 +432,13 @@ export function buildWorkspaceFromLoaded(
   return {
     files,
     objects,
-    model: { namespaces, workloads: representedWorkloads, policies: effectivePolicies, apiPolicies },
+    model: {
+      namespaces,
+      workloads: representedWorkloads,
+      policies: effectivePolicies,
+      apiPolicies,
+      serviceAccounts,
+    },
     findings,
     policyObjects,
     workloadObjects,

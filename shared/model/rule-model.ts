@@ -39,6 +39,8 @@ export type LabelUse = ReadonlyArray<readonly [key: string, values: readonly str
 export interface MatchContext {
   readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
   namespaceLabels(namespace: string): Readonly<Record<string, string>>;
+  /** The labels of a ServiceAccount object of the workspace (empty when it is not declared). */
+  serviceAccountLabels(namespace: string, name: string): Readonly<Record<string, string>>;
   /** True when an address of the workload lies in `ranges` (as the engine places pod IPs in blocks). */
   hasAddressIn(workload: Workload, ranges: IpRangeSet): boolean;
 }

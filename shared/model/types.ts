@@ -161,4 +161,6 @@ export interface ClusterModel {
    * Calico), in the common rule model (model/rule-model.ts); absent or empty: NetworkPolicy v1 only.
    */
   readonly apiPolicies?: readonly CommonPolicy[];
+  /** Labels of the ServiceAccount objects, by `namespace/name` (Calico's service-account selectors read them). */
+  readonly serviceAccounts?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }

@@ -20,19 +20,30 @@
  *   `serviceAccounts` (`names`, `selector`), `ports` / `notPorts` (destination ports: a number, a
  *   `"start:end"` range or a named port; they need `protocol` TCP, UDP or SCTP). No criterion: anything.
  * - Endpoint labels seen by selectors: the pod's labels plus `projectcalico.org/namespace`,
- *   `projectcalico.org/orchestrator: k8s`, `projectcalico.org/serviceaccount`, and the namespace's labels
- *   as `pcns.<key>`; namespace selectors read the namespace's labels plus `projectcalico.org/name`.
+ *   `projectcalico.org/orchestrator: k8s`, `projectcalico.org/serviceaccount`, the namespace's labels as
+ *   `pcns.<key>` and the ServiceAccount's as `pcsa.<key>`; namespace selectors read the namespace's labels
+ *   plus `projectcalico.org/name`, service-account selectors the ServiceAccount object's labels plus
+ *   `projectcalico.org/name` (an account the workspace does not declare has only its name).
  * - Host-network pods are not workload endpoints: policies do not apply to them, and selectors do not
  *   match them (their addresses are matched by `nets`).
+ * - Criteria on the policy's own side of a rule (`destination` of an ingress rule, `source` of an egress
+ *   rule: selectors, nets, service accounts) narrow the rule to the policy's pods that match them.
  * Parsed and reported as not modelled: `doNotTrack`, `preDNAT`, `applyOnForward` (host endpoint
- * policy), `http` rules (application layer), `source.ports` (source ports), `services`, `icmp`,
- * service-account labels (the workspace's ServiceAccount objects are not read) and staged policies.
+ * policy), `http` rules (application layer), `source.ports` (source ports) and `services`; ICMP rules
+ * match no TCP, UDP or SCTP port; staged policies are other kinds (not analysed).
  */
 import type { KubeObject } from '../parse/kube-objects.js';
 import { objectAnchor } from '../parse/kube-objects.js';
 import { get, isMap, isScalar } from '../parse/snode.js';
 import type { SNode } from '../parse/snode.js';
-import type { CommonPolicy, CommonRule, Layer, RuleAction, WorkloadSet } from '../model/rule-model.js';
+import type {
+  CommonPolicy,
+  CommonRule,
+  Layer,
+  MatchContext,
+  RuleAction,
+  WorkloadSet,
+} from '../model/rule-model.js';
 import type { Direction, Protocol, Workload } from '../model/types.js';
 import { IpRangeSet } from '../semantics/ip-set.js';
 import {
@@ -62,9 +73,11 @@ export interface CalicoTierInfo {
 export function calicoEndpointLabels(
   w: Workload,
   namespaceLabels: Readonly<Record<string, string>>,
+  serviceAccountLabels: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(namespaceLabels)) out[`pcns.${k}`] = v;
+  for (const [k, v] of Object.entries(serviceAccountLabels)) out[`pcsa.${k}`] = v;
   Object.assign(out, w.labels);
   out['projectcalico.org/namespace'] = w.namespace;
   out['projectcalico.org/orchestrator'] = 'k8s';
@@ -215,9 +228,9 @@ export function readCalicoPolicy(
         !evaluateCalicoSelector(nsSelector.selector, namespaceSelectorLabels(w.namespace, nsLabels))
       )
         return false;
-      if (selector && !evaluateCalicoSelector(selector.selector, calicoEndpointLabels(w, nsLabels)))
+      if (selector && !evaluateCalicoSelector(selector.selector, endpointLabels(w, c))) return false;
+      if (saSelector && !evaluateCalicoSelector(saSelector.selector, serviceAccountLabels(w, c)))
         return false;
-      if (saSelector && !evaluateCalicoSelector(saSelector.selector, serviceAccountLabels(w))) return false;
       return true;
     },
   });
@@ -251,9 +264,26 @@ export function readCalicoPolicy(
   return { policy: r.rejected ? undefined : policy, reader: r };
 }
 
-/** The labels a service-account selector reads: only the name is known (`projectcalico.org/name`). */
-function serviceAccountLabels(w: Workload): Record<string, string> {
-  return { 'projectcalico.org/name': w.serviceAccount ?? 'default' };
+/** Whether an endpoint selector reads the pod's service account (its name or its labels). */
+function readsAccount(selector: CalicoSelector): boolean {
+  return calicoLabelUse(selector).some(
+    ([key]) => key === 'projectcalico.org/serviceaccount' || key.startsWith('pcsa.'),
+  );
+}
+
+/** The labels a service-account selector reads: the ServiceAccount's labels and `projectcalico.org/name`. */
+function serviceAccountLabels(w: Workload, c: MatchContext): Record<string, string> {
+  const name = w.serviceAccount ?? 'default';
+  return { ...c.serviceAccountLabels(w.namespace, name), 'projectcalico.org/name': name };
+}
+
+/** The labels Calico's endpoint selectors see on a pod, with the context's namespace and account labels. */
+function endpointLabels(w: Workload, c: MatchContext): Record<string, string> {
+  return calicoEndpointLabels(
+    w,
+    c.namespaceLabels(w.namespace),
+    c.serviceAccountLabels(w.namespace, w.serviceAccount ?? 'default'),
+  );
 }
 
 function readRule(
@@ -425,13 +455,13 @@ function readEntity(
       key: `calico-${kind}\u0000${policyNamespace ?? '*'}\u0000${nsSelector?.text ?? ''}\u0000${chosen?.text ?? ''}`,
       text,
       labelUse: chosen ? calicoLabelUse(chosen.selector) : [],
+      readsServiceAccount: chosen !== undefined && readsAccount(chosen.selector),
       origin,
       pods: (w, c) => {
         if (w.hostNetwork) return false;
         const nsLabels = c.namespaceLabels(w.namespace);
         return (
-          scope(w, nsLabels) &&
-          (!chosen || evaluateCalicoSelector(chosen.selector, calicoEndpointLabels(w, nsLabels)))
+          scope(w, nsLabels) && (!chosen || evaluateCalicoSelector(chosen.selector, endpointLabels(w, c)))
         );
       },
     });
@@ -466,7 +496,7 @@ function readEntity(
           !w.hostNetwork &&
           scope(w, c.namespaceLabels(w.namespace)) &&
           (names.length === 0 || names.includes(w.serviceAccount ?? 'default')) &&
-          (!saSelector || evaluateCalicoSelector(saSelector.selector, serviceAccountLabels(w))),
+          (!saSelector || evaluateCalicoSelector(saSelector.selector, serviceAccountLabels(w, c))),
       }),
     );
   }

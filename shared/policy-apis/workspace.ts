@@ -25,6 +25,7 @@ function memoOf(model: ClusterModel): Memo {
       context: {
         namespaces,
         namespaceLabels: (ns) => namespaces.get(ns)?.labels ?? { 'kubernetes.io/metadata.name': ns },
+        serviceAccountLabels: (ns, name) => model.serviceAccounts?.get(`${ns}/${name}`) ?? {},
         hasAddressIn: (w, ranges) => w.ips.some((ip) => ranges.containsAddress(ip)),
       },
       sets: new Map(),

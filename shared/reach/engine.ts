@@ -224,6 +224,7 @@ export class ReachabilityEngine {
     this.matchContext = {
       namespaces: model.namespaces,
       namespaceLabels: (ns) => namespaceLabels(model.namespaces, ns),
+      serviceAccountLabels: (ns, name) => model.serviceAccounts?.get(`${ns}/${name}`) ?? {},
       hasAddressIn: (w, ranges) => {
         const index = this.ipBlockIndex.get(ranges.key);
         const cls = this.classOfWorkload.get(w);

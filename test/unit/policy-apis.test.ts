@@ -792,3 +792,36 @@ spec:
     assert.ok(!labels.includes('name') || word !== 'act', 'present fields are not offered again');
   }
 });
+
+test('Calico service-account selectors read the ServiceAccount objects of the workspace', () => {
+  const a = analyse(`apiVersion: v1
+kind: ServiceAccount
+metadata: {name: db-sa, namespace: shop, labels: {role: database}}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: by-account, namespace: shop}
+spec:
+  serviceAccountSelector: role == 'database'
+  ingress:
+  - action: Allow
+    source:
+      serviceAccounts: {names: [default]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: pcsa}
+spec:
+  selector: pcsa.role == 'database'
+  egress: [{action: Deny}]
+`);
+  // db (service account db-sa, labelled role=database) is selected: only pods of account default get in.
+  assert.equal(a.allowed('shop/web', 'shop/db', 5432), true);
+  // Service accounts in a namespaced policy are those of its namespace: mon (ops, default) does not match.
+  assert.equal(a.allowed('ops/mon', 'shop/db', 5432), false);
+  // The GlobalNetworkPolicy selects db by its account's labels (pcsa.): its egress is denied.
+  assert.equal(a.allowed('shop/db', 'shop/web', 80), false);
+  assert.equal(a.allowed('shop/web', 'ops/mon', 80), true);
+  // web is not selected by the account selector: its ingress stays open.
+  assert.equal(a.allowed('shop/db', 'ops/mon', 80), false);
+});

@@ -43,7 +43,8 @@ export function isDns(node: ReachNodeJson): boolean {
 
 function groupKind(node: ReachNodeJson): GroupKind {
   if (isDns(node)) return 'dns';
-  if (node.description !== undefined && !node.group) return 'exposure';
+  // Exposure stand-ins carry a description; so do external names (Cilium toFQDNs), which are external.
+  if (node.description !== undefined && !node.group && node.kind !== 'External') return 'exposure';
   return node.kind === 'External' || node.group?.kind === 'external' ? 'external' : 'namespace';
 }
 
@@ -98,8 +99,9 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     if (n.group?.kind === 'namespaces')
       return `${n.name} ${n.namespace} (${countText(n.group.nodes, graph.level)})`;
     if (n.group) return n.namespace ? `${n.namespace}/${n.name}` : n.name;
+    if (n.kind === 'External') return n.name || n.id;
     if (n.description !== undefined) return n.description;
-    return n.kind === 'External' ? n.name || n.id : `${n.namespace}/${n.name}`;
+    return `${n.namespace}/${n.name}`;
   };
   const labelCount = new Map<string, number>();
   for (const n of graph.nodes) labelCount.set(plainLabel(n), (labelCount.get(plainLabel(n)) ?? 0) + 1);

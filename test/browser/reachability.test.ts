@@ -948,6 +948,16 @@ metadata: {name: db, namespace: shop}
 spec:
   podSelector: {matchLabels: {app: db}}
   ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toFQDNs: [{matchName: api.github.com}]
+  - toEntities: [cluster]
+    toPorts: [{ports: [{port: "53", protocol: ANY}], rules: {dns: [{matchPattern: "*"}]}}]
 `,
     };
     const host = FakeHost.ofFiles(files);
@@ -967,9 +977,12 @@ spec:
       assert.match(passed, /Admin tier: .*"pass-shop".* passes to the next layer/);
       assert.match(
         passed,
-        /NetworkPolicy: NetworkPolicy shop\/db denies: isolated, and no rule of the layer allows it/,
+        /Cilium policies and NetworkPolicies: NetworkPolicy shop\/db denies: isolated, and no rule of the layer allows it/,
       );
       assert.equal(await page.locator('#explain img').count(), 0);
+      // A toFQDNs name is a node of its own, labelled by the name, among the external nodes.
+      const matrix = (await page.locator('#panel-matrix').textContent()) ?? '';
+      assert.ok(matrix.includes('api.github.com'), matrix.slice(0, 400));
     });
   });
 });

@@ -26,6 +26,9 @@ import { formatSarif } from './format/sarif.js';
 import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
 import { formatReachSummary, formatTimings, PhaseTimer } from './format/summary.js';
 import { EndpointError, resolveEndpoint } from './endpoints.js';
+import { importFlows } from '../shared/flows/import.js';
+import { verifyFlows } from '../shared/flows/verify.js';
+import { flowsJson, flowsMarkdown, flowsText } from './format/flows.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;
 const version = typeof NETPOL_SCOPE_VERSION === 'string' ? NETPOL_SCOPE_VERSION : '0.0.0-dev';
@@ -248,7 +251,69 @@ export function buildProgram(): Command {
       out(explanation.text + '\n');
     });
 
+  const flows = program
+    .command('flows')
+    .description('observed traffic: dry-run the policies against flow records');
+  flows
+    .command('verify')
+    .description(
+      'compare observed flows (Hubble JSON, the plain CSV/JSON format) with what the policies allow: what would break on enforce, and what is allowed but never observed',
+    )
+    .argument('<paths...>', 'manifest files or directories (recursive)')
+    .requiredOption('--flows <files...>', 'flow files (the format is detected from the content)')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'markdown'])
+        .default('text'),
+    )
+    .addOption(
+      new Option('--fail-on <what>', 'exit 1 when an observed flow would break on enforce')
+        .choices(['would-break', 'never'])
+        .default('never'),
+    )
+    .addOption(namespaceOption())
+    .addOption(cniOption())
+    .option(
+      '--cni-version <version>',
+      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
+    )
+    .addOption(ipBlockPodsOption())
+    .action((paths: string[], options: FlowsOptions) => {
+      const settings = reachSettings(options);
+      const analysis = load(paths, options, undefined, settings);
+      reportRejected(analysis.workspace.model.policies);
+      const imports = options.flows.map((file) => {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (error) {
+          throw new InputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const result = importFlows(text);
+        if (!result)
+          throw new InputError(
+            `${file}: not a flow file of a known format (Hubble JSON lines or arrays, or the plain CSV/JSON format)`,
+          );
+        return result;
+      });
+      const report = verifyFlows(analysis.workspace.model, analysis.engine, imports);
+      out(
+        options.format === 'json'
+          ? flowsJson(report)
+          : options.format === 'markdown'
+            ? flowsMarkdown(report)
+            : flowsText(report),
+      );
+      if (options.failOn === 'would-break' && report.wouldBreak.length > 0) process.exitCode = 1;
+    });
+
   return program;
+}
+
+interface FlowsOptions extends CommonOptions {
+  flows: string[];
+  format: string;
+  failOn: string;
 }
 
 interface CheckOptions extends CommonOptions {

@@ -1,0 +1,43 @@
+/**
+ * Observed traffic as the analysis reads it: one record per observed connection attempt (or an
+ * aggregate of several), in the request direction, whatever the source format. Importers
+ * (flows/hubble.ts, flows/plain.ts) produce these and say which input records they skipped and why.
+ */
+import type { Protocol } from '../model/types.js';
+
+export interface FlowEndpoint {
+  readonly namespace?: string;
+  /** The pod's name (`deathstar-7848d6c4d5-th9v2`) or a workload's name. */
+  readonly pod?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly ip?: string;
+  /** A name the record gives for an address outside the cluster (DNS, L7 host). */
+  readonly name?: string;
+}
+
+export type FlowVerdict = 'allowed' | 'denied' | 'unknown';
+
+export interface FlowRecord {
+  readonly source: FlowEndpoint;
+  readonly destination: FlowEndpoint;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly verdict: FlowVerdict;
+  /** How many observations the record stands for. */
+  readonly count: number;
+  /** ISO time of the observation, when the format has one. */
+  readonly time?: string;
+  readonly http?: { readonly method?: string; readonly path?: string };
+}
+
+export interface ImportResult {
+  /** `hubble`, `plain-csv`, `plain-json`. */
+  readonly format: string;
+  readonly records: readonly FlowRecord[];
+  /** Input records left out, by reason ("reply", "ICMP", "no L4 port", ...). */
+  readonly skipped: ReadonlyMap<string, number>;
+}
+
+export function countSkip(skipped: Map<string, number>, reason: string): void {
+  skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+}

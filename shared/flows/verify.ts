@@ -1,0 +1,263 @@
+/**
+ * The dry run: observed flows against the workspace's policies, decided by the same engine as `reach`
+ * (observed traffic is another input to the model, not a second evaluator).
+ *
+ * Each record's endpoints are resolved to workloads of the workspace (flows/resolve.ts) and aggregated
+ * into edges (source node, destination node, port, protocol) with counts, first and last time and the
+ * verdicts the records carry. An edge the policies deny *would break on enforce*; its reason names the
+ * side that denies and the deciding rule or the isolating policies. Connections the policies allow at
+ * workload level that no flow shows are *allowed but never observed*, broadest first.
+ */
+import type { ClusterModel, Protocol } from '../model/types.js';
+import { commonPolicyName } from '../model/rule-model.js';
+import { qualifiedName } from '../model/types.js';
+import type { Endpoint, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
+import { edgesOf, graphLayout } from '../reach/graph.js';
+import type { GraphNode } from '../reach/graph.js';
+import { PortSet } from '../semantics/port-set.js';
+import { commonRuleRef } from '../explain/explain.js';
+import type { FlowRecord, ImportResult } from './records.js';
+import { resolveEndpoint } from './resolve.js';
+
+export interface ObservedEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  count: number;
+  first: string | undefined;
+  last: string | undefined;
+  /** Verdicts the flow records carry (what the cluster did when they were observed). */
+  readonly observedVerdicts: Set<string>;
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+}
+
+export interface VerifyReport {
+  readonly summary: {
+    readonly records: number;
+    readonly resolved: number;
+    readonly skipped: number;
+    readonly edges: number;
+    readonly allowed: number;
+    readonly denied: number;
+  };
+  readonly wouldBreak: ReadonlyArray<{
+    readonly from: string;
+    readonly to: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly count: number;
+    readonly reason: string;
+  }>;
+  readonly unobserved: ReadonlyArray<{
+    readonly from: string;
+    readonly to: string;
+    readonly ports: ReadonlyArray<{
+      readonly protocol: string;
+      readonly port: number;
+      readonly endPort: number;
+    }>;
+  }>;
+  /** Every observed connection, with its records' count, time range and verdicts. */
+  readonly observed: ReadonlyArray<{
+    readonly from: string;
+    readonly to: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly count: number;
+    readonly first?: string;
+    readonly last?: string;
+    readonly verdicts: readonly string[];
+    readonly allowed: boolean;
+  }>;
+  /** Input records left out by the importers, by reason. */
+  readonly skippedReasons: Readonly<Record<string, number>>;
+  /** Endpoints that matched no workload of the workspace, with how many records named them. */
+  readonly unresolved: ReadonlyArray<{
+    readonly endpoint: string;
+    readonly records: number;
+    readonly why: string;
+  }>;
+}
+
+/** Why one side denies a port: the deciding Deny rule, or the isolation with no rule that allows it. */
+function sideReason(side: SideVerdict, protocol: Protocol, port: number, self: string): string | undefined {
+  if (side.ports.has(protocol, port)) return undefined;
+  const label = side.direction === 'egress' ? `egress of ${self}` : `ingress of ${self}`;
+  const layered = side.layered;
+  if (layered) {
+    const deny = layered.decisions.find((d) => d.action === 'deny' && d.ports.has(protocol, port));
+    if (deny) return `${label}: denied by ${commonRuleRef(deny.rule)}`;
+    const ended = layered.endDenied.find((e) => e.ports.has(protocol, port));
+    if (ended)
+      return `${label}: isolated by ${ended.layer.isolating.map(commonPolicyName).join(', ')}, and no rule allows it`;
+  }
+  const policies = side.isolatingPolicies.map((p) => `NetworkPolicy ${qualifiedName(p)}`).join(', ');
+  return `${label}: isolated by ${policies || 'its policies'}, and no rule allows ${protocol} ${port}`;
+}
+
+export function verifyFlows(
+  model: ClusterModel,
+  engine: ReachabilityEngine,
+  imports: readonly ImportResult[],
+): VerifyReport {
+  const layout = graphLayout(engine, model, 'workload');
+  const nodeOfWorkload = new Map(layout.nodes.flatMap((n) => n.workloads.map((w) => [w, n] as const)));
+  const edges = new Map<string, ObservedEdge>();
+  const unresolved = new Map<string, { records: number; why: string }>();
+  const skippedReasons: Record<string, number> = {};
+  let records = 0;
+  let resolved = 0;
+  let skipped = 0;
+  const nodeAndEndpoint = (
+    end: FlowRecord['source'],
+  ): { node: GraphNode; endpoint: Endpoint } | { why: string } => {
+    const r = resolveEndpoint(model, engine, end);
+    if ('why' in r) return r;
+    if (r.kind === 'workload') {
+      const node = nodeOfWorkload.get(r.workload);
+      const cls = engine.classOf(r.workload);
+      if (!node || !cls) return { why: 'a workload the reachability graph does not show' };
+      return { node, endpoint: { kind: 'class', cls } };
+    }
+    const node = layout.externalNodes.get(r.block);
+    return node ? { node, endpoint: { kind: 'external', block: r.block } } : { why: 'an unknown address' };
+  };
+  for (const result of imports) {
+    for (const [reason, n] of result.skipped) {
+      skippedReasons[reason] = (skippedReasons[reason] ?? 0) + n;
+      skipped += n;
+      records += n;
+    }
+    for (const record of result.records) {
+      records += 1;
+      const src = nodeAndEndpoint(record.source);
+      const dst = nodeAndEndpoint(record.destination);
+      if ('why' in src || 'why' in dst) {
+        for (const [end, r] of [
+          [record.source, src],
+          [record.destination, dst],
+        ] as const) {
+          if (!('why' in r)) continue;
+          const key = describe(end);
+          const entry = unresolved.get(key) ?? { records: 0, why: r.why };
+          entry.records += 1;
+          unresolved.set(key, entry);
+        }
+        continue;
+      }
+      if (src.endpoint.kind === 'external' && dst.endpoint.kind === 'external') {
+        skippedReasons['both ends outside the cluster'] =
+          (skippedReasons['both ends outside the cluster'] ?? 0) + 1;
+        skipped += 1;
+        continue;
+      }
+      resolved += 1;
+      const key = `${src.node.id}\u0000${dst.node.id}\u0000${record.protocol}\u0000${record.port}`;
+      let edge = edges.get(key);
+      if (!edge) {
+        edge = {
+          from: src.node.id,
+          to: dst.node.id,
+          port: record.port,
+          protocol: record.protocol,
+          count: 0,
+          first: undefined,
+          last: undefined,
+          observedVerdicts: new Set(),
+          src: src.endpoint,
+          dst: dst.endpoint,
+        };
+        edges.set(key, edge);
+      }
+      edge.count += record.count;
+      edge.observedVerdicts.add(record.verdict);
+      if (record.time) {
+        if (!edge.first || record.time < edge.first) edge.first = record.time;
+        if (!edge.last || record.time > edge.last) edge.last = record.time;
+      }
+    }
+  }
+
+  const wouldBreak: Array<VerifyReport['wouldBreak'][number]> = [];
+  const observed: Array<VerifyReport['observed'][number]> = [];
+  let allowed = 0;
+  const observedPorts = new Map<string, PortSet>();
+  for (const edge of edges.values()) {
+    const pair = `${edge.from}\u0000${edge.to}`;
+    observedPorts.set(
+      pair,
+      (observedPorts.get(pair) ?? PortSet.none).union(PortSet.range(edge.protocol, edge.port)),
+    );
+    const isAllowed = engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
+    observed.push({
+      from: edge.from,
+      to: edge.to,
+      port: edge.port,
+      protocol: edge.protocol,
+      count: edge.count,
+      ...(edge.first ? { first: edge.first, last: edge.last } : {}),
+      verdicts: [...edge.observedVerdicts].sort(),
+      allowed: isAllowed,
+    });
+    if (isAllowed) {
+      allowed++;
+      continue;
+    }
+    const verdict = engine.verdict(edge.src, edge.dst);
+    const reason =
+      sideReason(verdict.egress, edge.protocol, edge.port, edge.from) ??
+      sideReason(verdict.ingress, edge.protocol, edge.port, edge.to) ??
+      'denied';
+    wouldBreak.push({
+      from: edge.from,
+      to: edge.to,
+      port: edge.port,
+      protocol: edge.protocol,
+      count: edge.count,
+      reason,
+    });
+  }
+  wouldBreak.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : b.count - a.count));
+
+  // Allowed at workload level but never observed: broadest first (every port, the internet, then by size).
+  const unobserved: Array<VerifyReport['unobserved'][number] & { score: number; size: number }> = [];
+  for (const edge of edgesOf(layout)) {
+    const seen = observedPorts.get(`${edge.from.id}\u0000${edge.to.id}`) ?? PortSet.none;
+    const rest = edge.ports.subtract(seen);
+    if (rest.isEmpty) continue;
+    const ranges = rest.toRanges();
+    const size = ranges.reduce((n, r) => n + r.endPort - r.port + 1, 0);
+    const external = edge.from.kind === 'External' || edge.to.kind === 'External';
+    unobserved.push({
+      from: edge.from.id,
+      to: edge.to.id,
+      ports: ranges.map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort })),
+      score: (rest.isAll ? 2 : 0) + (external ? 1 : 0),
+      size,
+    });
+  }
+  unobserved.sort(
+    (a, b) => b.score - a.score || b.size - a.size || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0),
+  );
+
+  return {
+    summary: { records, resolved, skipped, edges: edges.size, allowed, denied: wouldBreak.length },
+    wouldBreak,
+    unobserved: unobserved.map(({ from, to, ports }) => ({ from, to, ports })),
+    observed: observed.sort((a, b) =>
+      a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.port - b.port,
+    ),
+    skippedReasons,
+    unresolved: [...unresolved]
+      .map(([endpoint, v]) => ({ endpoint, records: v.records, why: v.why }))
+      .sort((a, b) => b.records - a.records),
+  };
+}
+
+function describe(end: FlowRecord['source']): string {
+  if (end.namespace && end.pod) return `${end.namespace}/${end.pod}`;
+  if (end.namespace) return `${end.namespace}/?`;
+  return end.ip ?? end.name ?? '?';
+}

@@ -1,0 +1,142 @@
+/**
+ * Observed flows (shared/flows): the importers, endpoint resolution and the dry run, on fixtures of our
+ * own (test/fixtures/cli/flows) and on the samples in ../shared/peer-suites/flows (read in place; skipped
+ * when absent): Star Wars (the flow the CiliumNetworkPolicy drops) and Bookinfo (real Hubble flows).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SourceFile } from '../../shared/source/source-file.js';
+import { analyze } from '../../shared/analysis.js';
+import { importFlows } from '../../shared/flows/import.js';
+import { verifyFlows } from '../../shared/flows/verify.js';
+import { repoRoot } from '../support/cli.js';
+import { peerPath, peerSuitesAbsentMessage, peerSuitesPresent } from '../support/peer-suites.js';
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'cli', 'flows');
+const read = (path: string) => readFileSync(path, 'utf8');
+
+function verify(manifests: readonly string[], flowFiles: readonly string[], namespace = 'default') {
+  const analysis = analyze(
+    manifests.map((p) => new SourceFile(p, read(p))),
+    { defaultNamespace: namespace },
+  );
+  const imports = flowFiles.map((p) => {
+    const result = importFlows(read(p));
+    assert.ok(result, `${p}: a known format`);
+    return result;
+  });
+  return { imports, report: verifyFlows(analysis.workspace.model, analysis.engine, imports) };
+}
+
+test('the plain CSV: records resolved by pod name patterns and IP; what would break, with the reason', () => {
+  const { imports, report } = verify([join(fixtures, 'shop.yaml')], [join(fixtures, 'observed.csv')]);
+  assert.equal(imports[0]!.format, 'plain-csv');
+  assert.deepEqual(Object.fromEntries(imports[0]!.skipped), { 'protocol ICMP (not TCP, UDP or SCTP)': 1 });
+  assert.deepEqual(report.summary, { records: 5, resolved: 4, skipped: 1, edges: 4, allowed: 3, denied: 1 });
+  assert.deepEqual(report.wouldBreak, [
+    {
+      from: 'shop/web[Deployment]',
+      to: 'shop/db[StatefulSet]',
+      port: 5432,
+      protocol: 'TCP',
+      count: 3,
+      reason:
+        'ingress of shop/db[StatefulSet]: isolated by NetworkPolicy shop/db, and no rule allows TCP 5432',
+    },
+  ]);
+  // Allowed but never observed: broadest first; the observed ports of a pair are taken off.
+  assert.deepEqual(report.unobserved[0]!.ports.length, 3);
+  const webToApi = report.unobserved.find(
+    (u) => u.from === 'shop/web[Deployment]' && u.to === 'shop/api[Deployment]',
+  );
+  assert.deepEqual(
+    webToApi?.ports.filter((p) => p.protocol === 'TCP'),
+    [
+      { protocol: 'TCP', port: 1, endPort: 8079 },
+      { protocol: 'TCP', port: 8081, endPort: 65535 },
+    ],
+  );
+  assert.ok(
+    !report.unobserved.some((u) => u.from === 'shop/api[Deployment]' && u.to === 'shop/db[StatefulSet]'),
+  );
+});
+
+test('Hubble JSON lines: replies are skipped, endpoints resolve by pod name or by labels', () => {
+  const { imports, report } = verify(
+    [join(fixtures, 'shop.yaml')],
+    [join(fixtures, 'observed-hubble.jsonl')],
+  );
+  assert.equal(imports[0]!.format, 'hubble');
+  assert.deepEqual(Object.fromEntries(imports[0]!.skipped), { reply: 1 });
+  assert.equal(report.summary.edges, 2);
+  // The labels-only source (namespace from k8s:io.kubernetes.pod.namespace) is web: it would break at db.
+  assert.deepEqual(
+    report.wouldBreak.map((b) => `${b.from} -> ${b.to} ${b.port}`),
+    ['shop/web[Deployment] -> shop/db[StatefulSet] 5432'],
+  );
+});
+
+test('a text of no known format is not read as flows', () => {
+  assert.equal(importFlows('hello\nworld\n'), undefined);
+  assert.equal(importFlows(read(join(fixtures, 'shop.yaml'))), undefined);
+});
+
+test(
+  'Star Wars: the flow the CiliumNetworkPolicy drops would break, with rule1 as the reason',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const app = peerPath('flows', 'paired-apps', 'starwars');
+    const { report } = verify(
+      [join(app, 'http-sw-app.yaml'), join(app, 'sw_l3_l4_policy.yaml')],
+      [peerPath('flows', 'hubble', 'cilium-docs', 'exporter-fieldmask-starwars.jsonl')],
+    );
+    assert.deepEqual(report.wouldBreak, [
+      {
+        from: 'default/xwing[Pod]',
+        to: 'default/deathstar[Deployment]',
+        port: 80,
+        protocol: 'TCP',
+        count: 1,
+        reason:
+          'ingress of default/deathstar[Deployment]: isolated by CiliumNetworkPolicy default/rule1, and no rule allows it',
+      },
+    ]);
+  },
+);
+
+test(
+  'Bookinfo: real Hubble flows resolve to the application workloads; no policy, nothing would break',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const flows = ['tcp', 'udp', 'l7-redirected'].map((k) =>
+      peerPath('flows', 'hubble', 'hubble-otel-bookinfo', `basic-sample-400-${k}-flows.json`),
+    );
+    const { report } = verify(
+      [peerPath('flows', 'paired-apps', 'bookinfo', 'bookinfo.yaml')],
+      flows,
+      'bookinfo',
+    );
+    assert.equal(report.summary.records, 1200);
+    assert.equal(report.skippedReasons.reply, 280);
+    assert.equal(report.wouldBreak.length, 0);
+    // The application's request edges (README of paired-apps: productpage -> details and reviews, reviews
+    // -> ratings, and the getting-started check ratings -> productpage), all on 9080/TCP.
+    assert.deepEqual(
+      report.observed.filter((e) => e.port === 9080).map((e) => `${e.from} -> ${e.to}`),
+      [
+        'bookinfo/productpage-v1[Deployment] -> bookinfo/details-v1[Deployment]',
+        'bookinfo/productpage-v1[Deployment] -> bookinfo/reviews-v1[Deployment]',
+        'bookinfo/productpage-v1[Deployment] -> bookinfo/reviews-v2[Deployment]',
+        'bookinfo/productpage-v1[Deployment] -> bookinfo/reviews-v3[Deployment]',
+        'bookinfo/ratings-v1[Deployment] -> bookinfo/productpage-v1[Deployment]',
+        'bookinfo/reviews-v2[Deployment] -> bookinfo/ratings-v1[Deployment]',
+        'bookinfo/reviews-v3[Deployment] -> bookinfo/ratings-v1[Deployment]',
+      ],
+    );
+    // kube-dns and the collectors are not in the workspace: named as unresolved, never guessed.
+    assert.ok(report.unresolved.some((u) => u.endpoint.startsWith('kube-system/coredns-')));
+    assert.ok(report.unresolved.every((u) => u.why.length > 0));
+  },
+);

@@ -2,7 +2,8 @@
  * netpol-scope command line: `check`, `reach` and `explain` over the analysis core in shared/.
  * Exit codes: 0 success; 1 a finding reached --fail-on (check); 2 usage or I/O error; 3 internal error.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeLoaded } from '../shared/analysis.js';
 import type { Analysis } from '../shared/analysis.js';
@@ -26,8 +27,8 @@ import { formatSarif } from './format/sarif.js';
 import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
 import { formatReachSummary, formatTimings, PhaseTimer } from './format/summary.js';
 import { EndpointError, resolveEndpoint } from './endpoints.js';
-import { importFlows } from '../shared/flows/import.js';
-import { verifyFlows } from '../shared/flows/verify.js';
+import { detectLineFormat, importFlows, recordOfLine } from '../shared/flows/import.js';
+import { FlowAggregator } from '../shared/flows/verify.js';
 import { flowsJson, flowsMarkdown, flowsText } from './format/flows.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;
@@ -278,25 +279,13 @@ export function buildProgram(): Command {
       "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
     )
     .addOption(ipBlockPodsOption())
-    .action((paths: string[], options: FlowsOptions) => {
+    .action(async (paths: string[], options: FlowsOptions) => {
       const settings = reachSettings(options);
       const analysis = load(paths, options, undefined, settings);
       reportRejected(analysis.workspace.model.policies);
-      const imports = options.flows.map((file) => {
-        let text: string;
-        try {
-          text = readFileSync(file, 'utf8');
-        } catch (error) {
-          throw new InputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        const result = importFlows(text);
-        if (!result)
-          throw new InputError(
-            `${file}: not a flow file of a known format (Hubble JSON lines or arrays, or the plain CSV/JSON format)`,
-          );
-        return result;
-      });
-      const report = verifyFlows(analysis.workspace.model, analysis.engine, imports);
+      const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+      for (const file of options.flows) await readFlowFile(file, aggregator);
+      const report = aggregator.report();
       out(
         options.format === 'json'
           ? flowsJson(report)
@@ -308,6 +297,42 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/**
+ * Reads one flow file into the aggregator: formats of one record per line are streamed line by line
+ * (memory independent of the number of records); a JSON array is read whole.
+ */
+async function readFlowFile(file: string, aggregator: FlowAggregator): Promise<void> {
+  let head: string;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new InputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const format = detectLineFormat(head);
+  if (format) {
+    const skipped = new Map<string, number>();
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) {
+      const record = recordOfLine(format, line, skipped);
+      if (record) aggregator.add(record);
+    }
+    for (const [reason, n] of skipped) aggregator.skip(reason, n);
+    return;
+  }
+  const result = importFlows(readFileSync(file, 'utf8'));
+  if (!result)
+    throw new InputError(
+      `${file}: not a flow file of a known format (Hubble JSON lines or arrays, or the plain CSV/JSON format)`,
+    );
+  aggregator.addImport(result);
 }
 
 interface FlowsOptions extends CommonOptions {

@@ -88,57 +88,87 @@ export function isHubble(text: string): boolean {
   return flowObjects(text) !== undefined;
 }
 
+/** One Hubble object (a flow or `{"flow": ...}`) as a record; undefined (and counted) when skipped. */
+export function hubbleRecord(value: unknown, skipped: Map<string, number>): FlowRecord | undefined {
+  if (!isObject(value)) {
+    countSkip(skipped, 'not a flow object');
+    return undefined;
+  }
+  const flow = isObject(value.flow) ? value.flow : value;
+  if (flow.is_reply === true) {
+    countSkip(skipped, 'reply');
+    return undefined;
+  }
+  const l4 = isObject(flow.l4) ? flow.l4 : {};
+  const found = protocolKeys.find(([key]) => isObject(l4[key]));
+  if (!found) {
+    countSkip(
+      skipped,
+      Object.keys(l4).some((k) => k.startsWith('ICMP')) ? 'ICMP' : 'no TCP, UDP or SCTP port',
+    );
+    return undefined;
+  }
+  const port = (l4[found[0]] as Json).destination_port;
+  if (typeof port !== 'number' || port < 1 || port > 65535) {
+    countSkip(skipped, 'no destination port');
+    return undefined;
+  }
+  const verdictText = str(flow.verdict) ?? '';
+  const drop = str(flow.drop_reason_desc);
+  if (verdictText === 'DROPPED' && drop !== undefined && drop !== 'POLICY_DENIED') {
+    countSkip(skipped, `dropped for ${drop}, not by policy`);
+    return undefined;
+  }
+  const verdict: FlowVerdict = allowedVerdicts.has(verdictText)
+    ? 'allowed'
+    : verdictText === 'DROPPED' || verdictText === 'ERROR'
+      ? 'denied'
+      : 'unknown';
+  const ip = isObject(flow.IP) ? flow.IP : {};
+  const l7 = isObject(flow.l7) ? flow.l7 : undefined;
+  const http = l7 && isObject(l7.http) ? l7.http : undefined;
+  const path = str(http?.url)?.replace(/^[a-z]+:\/\/[^/]+/, '');
+  return {
+    source: endpointOf(flow.source, str(ip.source)),
+    destination: endpointOf(flow.destination, str(ip.destination)),
+    port,
+    protocol: found[1],
+    verdict,
+    count: 1,
+    ...(str(flow.time) ? { time: str(flow.time) } : {}),
+    ...(http
+      ? { http: { ...(str(http.method) ? { method: str(http.method) } : {}), ...(path ? { path } : {}) } }
+      : {}),
+  };
+}
+
+const allowedVerdicts: ReadonlySet<string> = new Set([
+  'FORWARDED',
+  'REDIRECTED',
+  'AUDIT',
+  'TRACED',
+  'TRANSLATED',
+]);
+
+/** One line of `hubble observe -o json[pb]` output. */
+export function hubbleLine(line: string, skipped: Map<string, number>): FlowRecord | undefined {
+  if (line.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    countSkip(skipped, 'a line that is not JSON');
+    return undefined;
+  }
+  return hubbleRecord(value, skipped);
+}
+
 export function importHubble(text: string): ImportResult {
   const skipped = new Map<string, number>();
   const records: FlowRecord[] = [];
   for (const flow of flowObjects(text) ?? []) {
-    if (flow.is_reply === true) {
-      countSkip(skipped, 'reply');
-      continue;
-    }
-    const l4 = isObject(flow.l4) ? flow.l4 : {};
-    const found = protocolKeys.find(([key]) => isObject(l4[key]));
-    if (!found) {
-      countSkip(
-        skipped,
-        Object.keys(l4).some((k) => k.startsWith('ICMP')) ? 'ICMP' : 'no TCP, UDP or SCTP port',
-      );
-      continue;
-    }
-    const port = (l4[found[0]] as Json).destination_port;
-    if (typeof port !== 'number' || port < 1 || port > 65535) {
-      countSkip(skipped, 'no destination port');
-      continue;
-    }
-    const verdictText = str(flow.verdict) ?? '';
-    const drop = str(flow.drop_reason_desc);
-    if (verdictText === 'DROPPED' && drop !== undefined && drop !== 'POLICY_DENIED') {
-      countSkip(skipped, `dropped for ${drop}, not by policy`);
-      continue;
-    }
-    const verdict: FlowVerdict = ['FORWARDED', 'REDIRECTED', 'AUDIT', 'TRACED', 'TRANSLATED'].includes(
-      verdictText,
-    )
-      ? 'allowed'
-      : verdictText === 'DROPPED' || verdictText === 'ERROR'
-        ? 'denied'
-        : 'unknown';
-    const ip = isObject(flow.IP) ? flow.IP : {};
-    const l7 = isObject(flow.l7) ? flow.l7 : undefined;
-    const http = l7 && isObject(l7.http) ? l7.http : undefined;
-    const path = str(http?.url)?.replace(/^[a-z]+:\/\/[^/]+/, '');
-    records.push({
-      source: endpointOf(flow.source, str(ip.source)),
-      destination: endpointOf(flow.destination, str(ip.destination)),
-      port,
-      protocol: found[1],
-      verdict,
-      count: 1,
-      ...(str(flow.time) ? { time: str(flow.time) } : {}),
-      ...(http
-        ? { http: { ...(str(http.method) ? { method: str(http.method) } : {}), ...(path ? { path } : {}) } }
-        : {}),
-    });
+    const record = hubbleRecord(flow, skipped);
+    if (record) records.push(record);
   }
   return { format: 'hubble', records, skipped };
 }

@@ -3,8 +3,8 @@
  * JSON array, the plain CSV), never from the name. A text of no known format is an error the caller
  * reports, not an empty result.
  */
-import { importHubble, isHubble } from './hubble.js';
-import { importPlainCsv, importPlainJson, isPlainCsv } from './plain.js';
+import { hubbleLine, importHubble, isHubble } from './hubble.js';
+import { importPlainCsv, importPlainJson, isPlainCsv, plainCsvLine } from './plain.js';
 import type { ImportResult } from './records.js';
 
 export function importFlows(text: string): ImportResult | undefined {
@@ -13,4 +13,28 @@ export function importFlows(text: string): ImportResult | undefined {
   if (isHubble(text)) return importHubble(text);
   if (isPlainCsv(text)) return importPlainCsv(text);
   return undefined;
+}
+
+/** Formats read one line at a time (streaming: memory independent of the number of records). */
+export type LineFormat = 'hubble' | 'plain-csv';
+
+/**
+ * The line format of a file from its first lines, or undefined when the file must be read whole (a
+ * JSON array) or is of no known format.
+ */
+export function detectLineFormat(head: string): LineFormat | undefined {
+  const trimmed = head.trimStart();
+  if (trimmed.startsWith('[')) return undefined;
+  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const first = lines[0];
+  if (first === undefined) return undefined;
+  if (first.startsWith('{')) {
+    // The first complete line must be a flow object (a partial last line of the head is not judged).
+    return lines.length > 1 || head.endsWith('\n') ? (isHubble(first) ? 'hubble' : undefined) : undefined;
+  }
+  return isPlainCsv(first) ? 'plain-csv' : undefined;
+}
+
+export function recordOfLine(format: LineFormat, line: string, skipped: Map<string, number>) {
+  return format === 'hubble' ? hubbleLine(line, skipped) : plainCsvLine(line, skipped);
 }

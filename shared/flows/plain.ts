@@ -77,14 +77,19 @@ export function isPlainCsv(text: string): boolean {
   );
 }
 
+/** One CSV line (blank lines, comments and the header give nothing). */
+export function plainCsvLine(line: string, skipped: Map<string, number>): FlowRecord | undefined {
+  if (line.trim() === '' || line.startsWith('#')) return undefined;
+  const [source, destination, port, protocol, verdict, count] = line.split(',').map((c) => c.trim());
+  if (source === 'source' && destination === 'destination') return undefined;
+  return record({ source, destination, port, protocol, verdict, count }, skipped);
+}
+
 export function importPlainCsv(text: string): ImportResult {
   const skipped = new Map<string, number>();
   const records: FlowRecord[] = [];
   for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const [source, destination, port, protocol, verdict, count] = line.split(',').map((c) => c.trim());
-    if (source === 'source' && destination === 'destination') continue;
-    const r = record({ source, destination, port, protocol, verdict, count }, skipped);
+    const r = plainCsvLine(line, skipped);
     if (r) records.push(r);
   }
   return { format: 'plain-csv', records, skipped };

@@ -8,7 +8,7 @@
  * side that denies and the deciding rule or the isolating policies. Connections the policies allow at
  * workload level that no flow shows are *allowed but never observed*, broadest first.
  */
-import type { ClusterModel, Protocol } from '../model/types.js';
+import type { ClusterModel, Protocol, Workload } from '../model/types.js';
 import { commonPolicyName } from '../model/rule-model.js';
 import { qualifiedName } from '../model/types.js';
 import type { Endpoint, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
@@ -97,163 +97,209 @@ function sideReason(side: SideVerdict, protocol: Protocol, port: number, self: s
   return `${label}: isolated by ${policies || 'its policies'}, and no rule allows ${protocol} ${port}`;
 }
 
+/**
+ * Observed records in, one at a time (streaming: memory grows with the distinct connections and
+ * endpoints, not with the records), the dry-run report out.
+ */
+export class FlowAggregator {
+  private readonly layout;
+  private readonly nodeOfWorkload: Map<Workload, GraphNode>;
+  private readonly edges = new Map<string, ObservedEdge>();
+  private readonly unresolved = new Map<string, { records: number; why: string }>();
+  private readonly resolved = new Map<string, { node: GraphNode; endpoint: Endpoint } | { why: string }>();
+  private readonly skippedReasons: Record<string, number> = {};
+  private records = 0;
+  private resolvedRecords = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly model: ClusterModel,
+    private readonly engine: ReachabilityEngine,
+  ) {
+    this.layout = graphLayout(engine, model, 'workload');
+    this.nodeOfWorkload = new Map(this.layout.nodes.flatMap((n) => n.workloads.map((w) => [w, n] as const)));
+  }
+
+  /** Counts input records an importer left out. */
+  skip(reason: string, count = 1): void {
+    this.skippedReasons[reason] = (this.skippedReasons[reason] ?? 0) + count;
+    this.skipped += count;
+    this.records += count;
+  }
+
+  addImport(result: ImportResult): void {
+    for (const [reason, n] of result.skipped) this.skip(reason, n);
+    for (const record of result.records) this.add(record);
+  }
+
+  add(record: FlowRecord): void {
+    this.records += 1;
+    const src = this.resolve(record.source);
+    const dst = this.resolve(record.destination);
+    if ('why' in src || 'why' in dst) {
+      for (const [end, r] of [
+        [record.source, src],
+        [record.destination, dst],
+      ] as const) {
+        if (!('why' in r)) continue;
+        const key = describe(end);
+        const entry = this.unresolved.get(key) ?? { records: 0, why: r.why };
+        entry.records += 1;
+        this.unresolved.set(key, entry);
+      }
+      return;
+    }
+    if (src.endpoint.kind === 'external' && dst.endpoint.kind === 'external') {
+      this.records -= 1;
+      this.skip('both ends outside the cluster');
+      return;
+    }
+    this.resolvedRecords += 1;
+    const key = `${src.node.id}\u0000${dst.node.id}\u0000${record.protocol}\u0000${record.port}`;
+    let edge = this.edges.get(key);
+    if (!edge) {
+      edge = {
+        from: src.node.id,
+        to: dst.node.id,
+        port: record.port,
+        protocol: record.protocol,
+        count: 0,
+        first: undefined,
+        last: undefined,
+        observedVerdicts: new Set(),
+        src: src.endpoint,
+        dst: dst.endpoint,
+      };
+      this.edges.set(key, edge);
+    }
+    edge.count += record.count;
+    edge.observedVerdicts.add(record.verdict);
+    if (record.time) {
+      if (!edge.first || record.time < edge.first) edge.first = record.time;
+      if (!edge.last || record.time > edge.last) edge.last = record.time;
+    }
+  }
+
+  /** An endpoint's node, memoised by what identifies it. */
+  private resolve(end: FlowRecord['source']): { node: GraphNode; endpoint: Endpoint } | { why: string } {
+    const key =
+      end.pod !== undefined || end.labels === undefined
+        ? `${end.namespace ?? ''}\u0000${end.pod ?? ''}\u0000${end.ip ?? ''}`
+        : `${end.namespace ?? ''}\u0000\u0000${end.ip ?? ''}\u0000${JSON.stringify(end.labels)}`;
+    let out = this.resolved.get(key);
+    if (!out) {
+      const r = resolveEndpoint(this.model, this.engine, end);
+      if ('why' in r) out = r;
+      else if (r.kind === 'workload') {
+        const node = this.nodeOfWorkload.get(r.workload);
+        const cls = this.engine.classOf(r.workload);
+        out =
+          node && cls
+            ? { node, endpoint: { kind: 'class', cls } }
+            : { why: 'a workload the reachability graph does not show' };
+      } else {
+        const node = this.layout.externalNodes.get(r.block);
+        out = node ? { node, endpoint: { kind: 'external', block: r.block } } : { why: 'an unknown address' };
+      }
+      this.resolved.set(key, out);
+    }
+    return out;
+  }
+
+  report(): VerifyReport {
+    const engine = this.engine;
+    const wouldBreak: Array<VerifyReport['wouldBreak'][number]> = [];
+    const observed: Array<VerifyReport['observed'][number]> = [];
+    let allowed = 0;
+    const observedPorts = new Map<string, PortSet>();
+    for (const edge of this.edges.values()) {
+      const pair = `${edge.from}\u0000${edge.to}`;
+      observedPorts.set(
+        pair,
+        (observedPorts.get(pair) ?? PortSet.none).union(PortSet.range(edge.protocol, edge.port)),
+      );
+      const isAllowed = engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
+      observed.push({
+        from: edge.from,
+        to: edge.to,
+        port: edge.port,
+        protocol: edge.protocol,
+        count: edge.count,
+        ...(edge.first ? { first: edge.first, last: edge.last } : {}),
+        verdicts: [...edge.observedVerdicts].sort(),
+        allowed: isAllowed,
+      });
+      if (isAllowed) {
+        allowed++;
+        continue;
+      }
+      const verdict = engine.verdict(edge.src, edge.dst);
+      const reason =
+        sideReason(verdict.egress, edge.protocol, edge.port, edge.from) ??
+        sideReason(verdict.ingress, edge.protocol, edge.port, edge.to) ??
+        'denied';
+      wouldBreak.push({
+        from: edge.from,
+        to: edge.to,
+        port: edge.port,
+        protocol: edge.protocol,
+        count: edge.count,
+        reason,
+      });
+    }
+    wouldBreak.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : b.count - a.count));
+
+    // Allowed at workload level but never observed: broadest first (every port, the internet, then by size).
+    const unobserved: Array<VerifyReport['unobserved'][number] & { score: number; size: number }> = [];
+    for (const edge of edgesOf(this.layout)) {
+      const seen = observedPorts.get(`${edge.from.id}\u0000${edge.to.id}`) ?? PortSet.none;
+      const rest = edge.ports.subtract(seen);
+      if (rest.isEmpty) continue;
+      const ranges = rest.toRanges();
+      const size = ranges.reduce((n, r) => n + r.endPort - r.port + 1, 0);
+      const external = edge.from.kind === 'External' || edge.to.kind === 'External';
+      unobserved.push({
+        from: edge.from.id,
+        to: edge.to.id,
+        ports: ranges.map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort })),
+        score: (rest.isAll ? 2 : 0) + (external ? 1 : 0),
+        size,
+      });
+    }
+    unobserved.sort(
+      (a, b) => b.score - a.score || b.size - a.size || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0),
+    );
+
+    return {
+      summary: {
+        records: this.records,
+        resolved: this.resolvedRecords,
+        skipped: this.skipped,
+        edges: this.edges.size,
+        allowed,
+        denied: wouldBreak.length,
+      },
+      wouldBreak,
+      unobserved: unobserved.map(({ from, to, ports }) => ({ from, to, ports })),
+      observed: observed.sort((a, b) =>
+        a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.port - b.port,
+      ),
+      skippedReasons: { ...this.skippedReasons },
+      unresolved: [...this.unresolved]
+        .map(([endpoint, v]) => ({ endpoint, records: v.records, why: v.why }))
+        .sort((a, b) => b.records - a.records),
+    };
+  }
+}
+
 export function verifyFlows(
   model: ClusterModel,
   engine: ReachabilityEngine,
   imports: readonly ImportResult[],
 ): VerifyReport {
-  const layout = graphLayout(engine, model, 'workload');
-  const nodeOfWorkload = new Map(layout.nodes.flatMap((n) => n.workloads.map((w) => [w, n] as const)));
-  const edges = new Map<string, ObservedEdge>();
-  const unresolved = new Map<string, { records: number; why: string }>();
-  const skippedReasons: Record<string, number> = {};
-  let records = 0;
-  let resolved = 0;
-  let skipped = 0;
-  const nodeAndEndpoint = (
-    end: FlowRecord['source'],
-  ): { node: GraphNode; endpoint: Endpoint } | { why: string } => {
-    const r = resolveEndpoint(model, engine, end);
-    if ('why' in r) return r;
-    if (r.kind === 'workload') {
-      const node = nodeOfWorkload.get(r.workload);
-      const cls = engine.classOf(r.workload);
-      if (!node || !cls) return { why: 'a workload the reachability graph does not show' };
-      return { node, endpoint: { kind: 'class', cls } };
-    }
-    const node = layout.externalNodes.get(r.block);
-    return node ? { node, endpoint: { kind: 'external', block: r.block } } : { why: 'an unknown address' };
-  };
-  for (const result of imports) {
-    for (const [reason, n] of result.skipped) {
-      skippedReasons[reason] = (skippedReasons[reason] ?? 0) + n;
-      skipped += n;
-      records += n;
-    }
-    for (const record of result.records) {
-      records += 1;
-      const src = nodeAndEndpoint(record.source);
-      const dst = nodeAndEndpoint(record.destination);
-      if ('why' in src || 'why' in dst) {
-        for (const [end, r] of [
-          [record.source, src],
-          [record.destination, dst],
-        ] as const) {
-          if (!('why' in r)) continue;
-          const key = describe(end);
-          const entry = unresolved.get(key) ?? { records: 0, why: r.why };
-          entry.records += 1;
-          unresolved.set(key, entry);
-        }
-        continue;
-      }
-      if (src.endpoint.kind === 'external' && dst.endpoint.kind === 'external') {
-        skippedReasons['both ends outside the cluster'] =
-          (skippedReasons['both ends outside the cluster'] ?? 0) + 1;
-        skipped += 1;
-        continue;
-      }
-      resolved += 1;
-      const key = `${src.node.id}\u0000${dst.node.id}\u0000${record.protocol}\u0000${record.port}`;
-      let edge = edges.get(key);
-      if (!edge) {
-        edge = {
-          from: src.node.id,
-          to: dst.node.id,
-          port: record.port,
-          protocol: record.protocol,
-          count: 0,
-          first: undefined,
-          last: undefined,
-          observedVerdicts: new Set(),
-          src: src.endpoint,
-          dst: dst.endpoint,
-        };
-        edges.set(key, edge);
-      }
-      edge.count += record.count;
-      edge.observedVerdicts.add(record.verdict);
-      if (record.time) {
-        if (!edge.first || record.time < edge.first) edge.first = record.time;
-        if (!edge.last || record.time > edge.last) edge.last = record.time;
-      }
-    }
-  }
-
-  const wouldBreak: Array<VerifyReport['wouldBreak'][number]> = [];
-  const observed: Array<VerifyReport['observed'][number]> = [];
-  let allowed = 0;
-  const observedPorts = new Map<string, PortSet>();
-  for (const edge of edges.values()) {
-    const pair = `${edge.from}\u0000${edge.to}`;
-    observedPorts.set(
-      pair,
-      (observedPorts.get(pair) ?? PortSet.none).union(PortSet.range(edge.protocol, edge.port)),
-    );
-    const isAllowed = engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
-    observed.push({
-      from: edge.from,
-      to: edge.to,
-      port: edge.port,
-      protocol: edge.protocol,
-      count: edge.count,
-      ...(edge.first ? { first: edge.first, last: edge.last } : {}),
-      verdicts: [...edge.observedVerdicts].sort(),
-      allowed: isAllowed,
-    });
-    if (isAllowed) {
-      allowed++;
-      continue;
-    }
-    const verdict = engine.verdict(edge.src, edge.dst);
-    const reason =
-      sideReason(verdict.egress, edge.protocol, edge.port, edge.from) ??
-      sideReason(verdict.ingress, edge.protocol, edge.port, edge.to) ??
-      'denied';
-    wouldBreak.push({
-      from: edge.from,
-      to: edge.to,
-      port: edge.port,
-      protocol: edge.protocol,
-      count: edge.count,
-      reason,
-    });
-  }
-  wouldBreak.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : b.count - a.count));
-
-  // Allowed at workload level but never observed: broadest first (every port, the internet, then by size).
-  const unobserved: Array<VerifyReport['unobserved'][number] & { score: number; size: number }> = [];
-  for (const edge of edgesOf(layout)) {
-    const seen = observedPorts.get(`${edge.from.id}\u0000${edge.to.id}`) ?? PortSet.none;
-    const rest = edge.ports.subtract(seen);
-    if (rest.isEmpty) continue;
-    const ranges = rest.toRanges();
-    const size = ranges.reduce((n, r) => n + r.endPort - r.port + 1, 0);
-    const external = edge.from.kind === 'External' || edge.to.kind === 'External';
-    unobserved.push({
-      from: edge.from.id,
-      to: edge.to.id,
-      ports: ranges.map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort })),
-      score: (rest.isAll ? 2 : 0) + (external ? 1 : 0),
-      size,
-    });
-  }
-  unobserved.sort(
-    (a, b) => b.score - a.score || b.size - a.size || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0),
-  );
-
-  return {
-    summary: { records, resolved, skipped, edges: edges.size, allowed, denied: wouldBreak.length },
-    wouldBreak,
-    unobserved: unobserved.map(({ from, to, ports }) => ({ from, to, ports })),
-    observed: observed.sort((a, b) =>
-      a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.port - b.port,
-    ),
-    skippedReasons,
-    unresolved: [...unresolved]
-      .map(([endpoint, v]) => ({ endpoint, records: v.records, why: v.why }))
-      .sort((a, b) => b.records - a.records),
-  };
+  const aggregator = new FlowAggregator(model, engine);
+  for (const result of imports) aggregator.addImport(result);
+  return aggregator.report();
 }
 
 function describe(end: FlowRecord['source']): string {

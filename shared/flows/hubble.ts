@@ -26,22 +26,31 @@ function str(value: unknown): string | undefined {
 
 function endpointOf(raw: unknown, ip: string | undefined): FlowEndpoint {
   const e = isObject(raw) ? raw : {};
-  const labels: Record<string, string> = {};
-  if (Array.isArray(e.labels)) {
+  // Built field by field (this runs twice per record): no spreads, labels only when there are some.
+  const out: { namespace?: string; pod?: string; labels?: Record<string, string>; ip?: string } = {};
+  let namespace = str(e.namespace);
+  if (Array.isArray(e.labels) && e.labels.length > 0) {
+    const labels: Record<string, string> = {};
+    let any = false;
     for (const l of e.labels) {
       if (typeof l !== 'string') continue;
       const body = l.startsWith('k8s:') ? l.slice(4) : l.includes(':') && !l.includes('=') ? '' : l;
       const eq = body.indexOf('=');
-      if (eq > 0) labels[body.slice(0, eq)] = body.slice(eq + 1);
+      if (eq > 0) {
+        labels[body.slice(0, eq)] = body.slice(eq + 1);
+        any = true;
+      }
+    }
+    if (any) {
+      out.labels = labels;
+      namespace ??= labels['io.kubernetes.pod.namespace'];
     }
   }
-  const namespace = str(e.namespace) ?? labels['io.kubernetes.pod.namespace'];
-  return {
-    ...(namespace ? { namespace } : {}),
-    ...(str(e.pod_name) ? { pod: str(e.pod_name) } : {}),
-    ...(Object.keys(labels).length > 0 ? { labels } : {}),
-    ...(ip ? { ip } : {}),
-  };
+  if (namespace !== undefined) out.namespace = namespace;
+  const pod = str(e.pod_name);
+  if (pod !== undefined) out.pod = pod;
+  if (ip !== undefined) out.ip = ip;
+  return out;
 }
 
 const protocolKeys: ReadonlyArray<readonly [string, Protocol]> = [
@@ -128,18 +137,32 @@ export function hubbleRecord(value: unknown, skipped: Map<string, number>): Flow
   const l7 = isObject(flow.l7) ? flow.l7 : undefined;
   const http = l7 && isObject(l7.http) ? l7.http : undefined;
   const path = str(http?.url)?.replace(/^[a-z]+:\/\/[^/]+/, '');
-  return {
+  const record: {
+    source: FlowEndpoint;
+    destination: FlowEndpoint;
+    port: number;
+    protocol: FlowRecord['protocol'];
+    verdict: FlowVerdict;
+    count: number;
+    time?: string;
+    http?: { method?: string; path?: string };
+  } = {
     source: endpointOf(flow.source, str(ip.source)),
     destination: endpointOf(flow.destination, str(ip.destination)),
     port,
     protocol: found[1],
     verdict,
     count: 1,
-    ...(str(flow.time) ? { time: str(flow.time) } : {}),
-    ...(http
-      ? { http: { ...(str(http.method) ? { method: str(http.method) } : {}), ...(path ? { path } : {}) } }
-      : {}),
   };
+  const time = str(flow.time);
+  if (time !== undefined) record.time = time;
+  if (http) {
+    const method = str(http.method);
+    record.http = {};
+    if (method !== undefined) record.http.method = method;
+    if (path) record.http.path = path;
+  }
+  return record;
 }
 
 const allowedVerdicts: ReadonlySet<string> = new Set([

@@ -17,6 +17,7 @@ import type { ReachabilityEngine } from '../reach/engine.js';
 import type { ExternalBlock } from '../reach/externals.js';
 import { isStandIn } from '../reach/exposure.js';
 import type { FlowEndpoint } from './records.js';
+import { pushTo } from '../collections.js';
 
 export type Resolved =
   | { readonly kind: 'workload'; readonly workload: Workload }
@@ -43,14 +44,37 @@ const privateRanges = [
   /^fe80:/i,
 ];
 
+interface WorkloadIndex {
+  readonly byNamespace: ReadonlyMap<string, readonly Workload[]>;
+  readonly byIp: ReadonlyMap<string, Workload>;
+}
+
+const indexes = new WeakMap<ClusterModel, WorkloadIndex>();
+
+/** The model's workloads by namespace and by IP (built once per model). */
+function indexOf(model: ClusterModel): WorkloadIndex {
+  let index = indexes.get(model);
+  if (!index) {
+    const byNamespace = new Map<string, Workload[]>();
+    const byIp = new Map<string, Workload>();
+    for (const w of model.workloads) {
+      if (isStandIn(w)) continue;
+      pushTo(byNamespace, w.namespace, w);
+      for (const ip of w.ips) if (!byIp.has(ip)) byIp.set(ip, w);
+    }
+    indexes.set(model, (index = { byNamespace, byIp }));
+  }
+  return index;
+}
+
 export function resolveEndpoint(
   model: ClusterModel,
   engine: ReachabilityEngine,
   end: FlowEndpoint,
 ): Resolved {
-  const workloads = model.workloads.filter((w) => !isStandIn(w));
+  const index = indexOf(model);
   if (end.namespace !== undefined) {
-    const inNamespace = workloads.filter((w) => w.namespace === end.namespace);
+    const inNamespace = index.byNamespace.get(end.namespace) ?? [];
     if (end.pod !== undefined) {
       const pod = end.pod;
       const exact = inNamespace.find((w) => w.name === pod && (w.kind === 'Pod' || !(w.kind in patterns)));
@@ -79,7 +103,7 @@ export function resolveEndpoint(
     }
   }
   if (end.ip !== undefined) {
-    const byIp = workloads.find((w) => w.ips.includes(end.ip!));
+    const byIp = index.byIp.get(end.ip);
     if (byIp) return { kind: 'workload', workload: byIp };
     const identity = end.namespace !== undefined || (end.labels && Object.keys(end.labels).length > 0);
     if (!identity && !privateRanges.some((r) => r.test(end.ip!))) {

@@ -182,10 +182,11 @@ export class FlowAggregator {
 
   /** An endpoint's node, memoised by what identifies it. */
   private resolve(end: FlowRecord['source']): { node: GraphNode; endpoint: Endpoint } | { why: string } {
+    // A pod is identified by namespace and name; without a name, by its labels or address.
     const key =
-      end.pod !== undefined || end.labels === undefined
-        ? `${end.namespace ?? ''}\u0000${end.pod ?? ''}\u0000${end.ip ?? ''}`
-        : `${end.namespace ?? ''}\u0000\u0000${end.ip ?? ''}\u0000${JSON.stringify(end.labels)}`;
+      end.pod !== undefined && end.namespace !== undefined
+        ? `${end.namespace}/${end.pod}`
+        : `\u0000${end.namespace ?? ''}\u0000${end.pod ?? ''}\u0000${end.ip ?? ''}\u0000${end.labels ? JSON.stringify(end.labels) : ''}`;
     let out = this.resolved.get(key);
     if (!out) {
       const r = resolveEndpoint(this.model, this.engine, end);

@@ -1,22 +1,32 @@
 /**
- * Reading a flow file: the format is told from the content (Hubble JSON lines or arrays, the plain
- * JSON array, the plain CSV), never from the name. A text of no known format is an error the caller
+ * Reading a flow file: the format is told from the content (Hubble JSON lines or arrays, Calico flow
+ * logs, Antrea Flow Aggregator CSV, the plain JSON array, the plain CSV), never from the name. A text of no known format is an error the caller
  * reports, not an empty result.
  */
 import { hubbleLine, importHubble, isHubble } from './hubble.js';
+import { calicoLine, importCalico, isCalicoFlow } from './calico.js';
+import { antreaLine, isAntreaCsvLine } from './antrea.js';
 import { importPlainCsv, importPlainJson, isPlainCsv, plainCsvLine } from './plain.js';
 import type { ImportResult } from './records.js';
 
 export function importFlows(text: string): ImportResult | undefined {
   const plainJson = text.trim().startsWith('[') ? importPlainJson(text) : undefined;
   if (plainJson) return plainJson;
+  const calico = /"dest_port"/.test(text) && /"reporter"/.test(text) ? importCalico(text) : undefined;
+  if (calico) return calico;
   if (isHubble(text)) return importHubble(text);
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (first !== undefined && isAntreaCsvLine(first)) {
+    const skipped = new Map<string, number>();
+    const records = text.split(/\r?\n/).flatMap((line) => antreaLine(line, skipped) ?? []);
+    return { format: 'antrea-csv', records, skipped };
+  }
   if (isPlainCsv(text)) return importPlainCsv(text);
   return undefined;
 }
 
 /** Formats read one line at a time (streaming: memory independent of the number of records). */
-export type LineFormat = 'hubble' | 'plain-csv';
+export type LineFormat = 'hubble' | 'calico' | 'antrea-csv' | 'plain-csv';
 
 /**
  * The line format of a file from its first lines, or undefined when the file must be read whole (a
@@ -30,11 +40,27 @@ export function detectLineFormat(head: string): LineFormat | undefined {
   if (first === undefined) return undefined;
   if (first.startsWith('{')) {
     // The first complete line must be a flow object (a partial last line of the head is not judged).
-    return lines.length > 1 || head.endsWith('\n') ? (isHubble(first) ? 'hubble' : undefined) : undefined;
+    if (lines.length <= 1 && !head.endsWith('\n')) return undefined;
+    try {
+      if (isCalicoFlow(JSON.parse(first))) return 'calico';
+    } catch {
+      return undefined;
+    }
+    return isHubble(first) ? 'hubble' : undefined;
   }
+  if (isAntreaCsvLine(first)) return 'antrea-csv';
   return isPlainCsv(first) ? 'plain-csv' : undefined;
 }
 
 export function recordOfLine(format: LineFormat, line: string, skipped: Map<string, number>) {
-  return format === 'hubble' ? hubbleLine(line, skipped) : plainCsvLine(line, skipped);
+  switch (format) {
+    case 'hubble':
+      return hubbleLine(line, skipped);
+    case 'calico':
+      return calicoLine(line, skipped);
+    case 'antrea-csv':
+      return antreaLine(line, skipped);
+    case 'plain-csv':
+      return plainCsvLine(line, skipped);
+  }
 }

@@ -140,3 +140,53 @@ test(
     assert.ok(report.unresolved.every((u) => u.why.length > 0));
   },
 );
+
+test(
+  'Calico flow logs and Antrea Flow Aggregator CSV: fields, verdicts and protocols',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const calico = importFlows(
+      read(peerPath('flows', 'calico', 'tigera-docs', 'ce-flowlog-no-aggregation.repaired.json')),
+    );
+    assert.equal(calico?.format, 'calico');
+    assert.deepEqual(calico.records, [
+      {
+        source: {
+          namespace: 'policy-demo',
+          pod: 'access-6b687c8dcb-zn5s2',
+          labels: { 'pod-template-hash': '6b687c8dcb', app: 'access' },
+          ip: '192.168.47.9',
+        },
+        destination: {
+          namespace: 'policy-demo',
+          pod: 'nginx-86c57db685-h6792',
+          labels: { 'pod-template-hash': '86c57db685', app: 'nginx' },
+          ip: '192.168.138.79',
+        },
+        port: 80,
+        protocol: 'TCP',
+        verdict: 'allowed',
+        count: 1,
+        time: '2020-08-11T17:14:43.000Z',
+      },
+    ]);
+    // The docs' original is not valid JSON (a trailing comma): not read as flows.
+    assert.equal(
+      importFlows(read(peerPath('flows', 'calico', 'tigera-docs', 'ce-flowlog-no-aggregation.doc.json'))),
+      undefined,
+    );
+    const antrea = importFlows(read(peerPath('flows', 'antrea', 'flow-aggregator-flowlogger.golden.csv')));
+    assert.equal(antrea?.format, 'antrea-csv');
+    // The pretty-printed and the raw variant of one record: TCP 5201, dropped by the ingress rule.
+    assert.deepEqual(
+      antrea.records.map(
+        (r) =>
+          `${r.source.namespace}/${r.source.pod} -> ${r.destination.namespace}/${r.destination.pod} ${r.protocol} ${r.port} ${r.verdict}`,
+      ),
+      [
+        'antrea-test/perftest-a -> antrea-test-b/perftest-b TCP 5201 denied',
+        'antrea-test/perftest-a -> antrea-test-b/perftest-b TCP 5201 denied',
+      ],
+    );
+  },
+);

@@ -10,6 +10,7 @@ export function flowsJson(report: VerifyReport): string {
       summary: report.summary,
       wouldBreak: report.wouldBreak,
       unobserved: report.unobserved,
+      flags: report.flags,
       observed: report.observed,
       skipped: report.skippedReasons,
       unresolved: report.unresolved,

@@ -106,7 +106,9 @@ export function resolveEndpoint(
     const byIp = index.byIp.get(end.ip);
     if (byIp) return { kind: 'workload', workload: byIp };
     const identity = end.namespace !== undefined || (end.labels && Object.keys(end.labels).length > 0);
-    if (!identity && !privateRanges.some((r) => r.test(end.ip!))) {
+    // The cloud metadata endpoint is link-local, yet outside the cluster: resolved like the internet.
+    const metadata = end.ip === '169.254.169.254' || end.ip === 'fd00:ec2::254';
+    if (!identity && (metadata || !privateRanges.some((r) => r.test(end.ip!)))) {
       const block = engine.externalOf(end.ip);
       if (block) return { kind: 'external', block };
     }

@@ -29,6 +29,8 @@ export interface ObservedEdge {
   last: string | undefined;
   /** Verdicts the flow records carry (what the cluster did when they were observed). */
   readonly observedVerdicts: Set<string>;
+  /** Some record went to a cloud metadata address. */
+  metadata: boolean;
   readonly src: Endpoint;
   readonly dst: Endpoint;
 }
@@ -70,6 +72,16 @@ export interface VerifyReport {
     readonly last?: string;
     readonly verdicts: readonly string[];
     readonly allowed: boolean;
+  }>;
+  /** Observed connections worth a second look, each with its reason (see {@link flagsOf}). */
+  readonly flags: ReadonlyArray<{
+    readonly kind: 'metadata-endpoint' | 'kube-system' | 'undeclared-port' | 'skips-a-tier';
+    readonly from: string;
+    readonly to: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly count: number;
+    readonly reason: string;
   }>;
   /** Input records left out by the importers, by reason. */
   readonly skippedReasons: Readonly<Record<string, number>>;
@@ -167,11 +179,14 @@ export class FlowAggregator {
         first: undefined,
         last: undefined,
         observedVerdicts: new Set(),
+        metadata: false,
         src: src.endpoint,
         dst: dst.endpoint,
       };
       this.edges.set(key, edge);
     }
+    if (record.destination.ip !== undefined && metadataAddresses.has(record.destination.ip))
+      edge.metadata = true;
     edge.count += record.count;
     edge.observedVerdicts.add(record.verdict);
     if (record.time) {
@@ -282,6 +297,7 @@ export class FlowAggregator {
       },
       wouldBreak,
       unobserved: unobserved.map(({ from, to, ports }) => ({ from, to, ports })),
+      flags: flagsOf([...this.edges.values()]),
       observed: observed.sort((a, b) =>
         a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.port - b.port,
       ),
@@ -301,6 +317,63 @@ export function verifyFlows(
   const aggregator = new FlowAggregator(model, engine);
   for (const result of imports) aggregator.addImport(result);
   return aggregator.report();
+}
+
+/** Cloud instance metadata endpoints (AWS, GCP, Azure, OpenStack; AWS over IPv6). */
+const metadataAddresses: ReadonlySet<string> = new Set(['169.254.169.254', 'fd00:ec2::254']);
+
+/**
+ * Observed connections worth a second look:
+ * - `metadata-endpoint`: to the cloud metadata endpoint, which hands out the node's credentials;
+ * - `kube-system`: into kube-system on anything but DNS (53);
+ * - `undeclared-port`: to a port no container of the destination declares, while it declares others
+ *   (a debug port, a sidecar the manifests do not show, or a scan);
+ * - `skips-a-tier`: A → C observed while A → B and B → C are too (frontend → api → db, and frontend → db):
+ *   a client bypassing the tier in between. DNS and kube-system are left out.
+ */
+export function flagsOf(edges: readonly ObservedEdge[]): VerifyReport['flags'] {
+  const out: Array<VerifyReport['flags'][number]> = [];
+  const flag = (kind: VerifyReport['flags'][number]['kind'], e: ObservedEdge, reason: string) =>
+    out.push({ kind, from: e.from, to: e.to, port: e.port, protocol: e.protocol, count: e.count, reason });
+  const workload = (e: Endpoint) => (e.kind === 'class' ? e.cls.representative : undefined);
+  const peersOf = new Map<string, Set<string>>();
+  const tiered = edges.filter(
+    (e) =>
+      e.port !== 53 &&
+      e.src.kind === 'class' &&
+      e.dst.kind === 'class' &&
+      workload(e.dst)?.namespace !== 'kube-system',
+  );
+  for (const e of tiered) {
+    let set = peersOf.get(e.from);
+    if (!set) peersOf.set(e.from, (set = new Set()));
+    set.add(e.to);
+  }
+  for (const e of edges) {
+    const dst = workload(e.dst);
+    if (e.metadata)
+      flag('metadata-endpoint', e, "to the cloud metadata endpoint, which hands out the node's credentials");
+    if (dst?.namespace === 'kube-system' && e.port !== 53)
+      flag('kube-system', e, `into kube-system on ${e.protocol} ${e.port}, which is not DNS`);
+    if (dst && dst.ports.length > 0 && !dst.ports.some((p) => p.port === e.port && p.protocol === e.protocol))
+      flag(
+        'undeclared-port',
+        e,
+        `to ${e.protocol} ${e.port}, which no container of ${e.to} declares (it declares ${dst.ports.map((p) => `${p.protocol} ${p.port}`).join(', ')})`,
+      );
+  }
+  for (const e of tiered) {
+    const middle = [...(peersOf.get(e.from) ?? [])].find(
+      (b) => b !== e.to && b !== e.from && (peersOf.get(b)?.has(e.to) ?? false),
+    );
+    if (middle)
+      flag(
+        'skips-a-tier',
+        e,
+        `${e.from} also reaches ${e.to} through ${middle}: this connection bypasses it`,
+      );
+  }
+  return out;
 }
 
 function describe(end: FlowRecord['source']): string {

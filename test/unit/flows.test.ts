@@ -190,3 +190,19 @@ test(
     );
   },
 );
+
+test('flags: the metadata endpoint, an undeclared port, a connection that skips a tier', () => {
+  const { report } = verify(
+    [join(fixtures, 'shop.yaml')],
+    [join(fixtures, 'observed.csv'), join(fixtures, 'observed-flags.csv')],
+  );
+  assert.deepEqual(
+    report.flags.map((f) => `${f.kind} ${f.from} -> ${f.to} ${f.protocol} ${f.port}`),
+    [
+      'metadata-endpoint shop/web[Deployment] -> 0.0.0.0/0,::/0 TCP 80',
+      'undeclared-port shop/web[Deployment] -> shop/api[Deployment] TCP 9090',
+      'skips-a-tier shop/web[Deployment] -> shop/db[StatefulSet] TCP 5432',
+    ],
+  );
+  assert.match(report.flags[2]!.reason, /reaches shop\/db\[StatefulSet\] through shop\/api\[Deployment\]/);
+});

@@ -2,7 +2,7 @@
  * netpol-scope command line: `check`, `reach` and `explain` over the analysis core in shared/.
  * Exit codes: 0 success; 1 a finding reached --fail-on (check); 2 usage or I/O error; 3 internal error.
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeLoaded } from '../shared/analysis.js';
@@ -30,6 +30,8 @@ import { EndpointError, resolveEndpoint } from './endpoints.js';
 import { detectLineFormat, importFlows, recordOfLine } from '../shared/flows/import.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
 import { flowsJson, flowsMarkdown, flowsText } from './format/flows.js';
+import { generatePolicies } from '../shared/flows/generate.js';
+import { SourceFile } from '../shared/source/source-file.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;
 const version = typeof NETPOL_SCOPE_VERSION === 'string' ? NETPOL_SCOPE_VERSION : '0.0.0-dev';
@@ -296,7 +298,62 @@ export function buildProgram(): Command {
       if (options.failOn === 'would-break' && report.wouldBreak.length > 0) process.exitCode = 1;
     });
 
+  flows
+    .command('generate')
+    .description(
+      'least-privilege NetworkPolicies from observed flows: a default deny and DNS per namespace, one ingress and one egress policy per workload with exactly the observed peers and ports',
+    )
+    .argument('[paths...]', 'the manifests the flows belong to (files or directories)')
+    .requiredOption('--flows <files...>', 'flow files (the format is detected from the content)')
+    .option('-o, --output <file>', 'write the policies to a file (default: standard output)')
+    .addOption(namespaceOption())
+    .addOption(cniOption())
+    .option(
+      '--cni-version <version>',
+      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
+    )
+    .addOption(ipBlockPodsOption())
+    .action(async (paths: string[], options: GenerateOptions) => {
+      const settings = reachSettings(options);
+      const analysis = load(paths, options, undefined, settings);
+      const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+      for (const file of options.flows) await readFlowFile(file, aggregator);
+      const generated = generatePolicies(
+        analysis.workspace.model,
+        analysis.engine,
+        aggregator.observedEdges(),
+        settings,
+      );
+      if (options.output) writeFileSync(options.output, generated.yaml);
+      else out(generated.yaml);
+      // Checked by construction: the workspace with the generated policies, against the same flows.
+      const sources = collectSources(paths, readStdin);
+      const checked = analyzeLoaded(
+        [...sources, new SourceFile(options.output ?? 'generated.yaml', generated.yaml)].map((s) =>
+          loadManifests(s),
+        ),
+        { defaultNamespace: options.namespace, settings },
+      );
+      const check = new FlowAggregator(checked.workspace.model, checked.engine);
+      for (const file of options.flows) await readFlowFile(file, check);
+      const report = check.report();
+      const observedDenied = report.observed.filter(
+        (o) => !o.allowed && o.verdicts.every((v) => v === 'denied'),
+      ).length;
+      process.stderr.write(
+        `netpol-scope: ${generated.policies} policies generated; checked against the same flows: ` +
+          `${report.summary.edges} observed connections, ${report.wouldBreak.length - observedDenied} would break` +
+          `${observedDenied > 0 ? ` (and ${observedDenied} the cluster denied when observed, left denied)` : ''}` +
+          `${generated.unselectable.length > 0 ? `; no exact label selector for ${generated.unselectable.join(', ')} (their flows got no rule)` : ''}\n`,
+      );
+    });
+
   return program;
+}
+
+interface GenerateOptions extends CommonOptions {
+  flows: string[];
+  output?: string;
 }
 
 /**

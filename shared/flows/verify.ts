@@ -31,6 +31,8 @@ export interface ObservedEdge {
   readonly observedVerdicts: Set<string>;
   /** Some record went to a cloud metadata address. */
   metadata: boolean;
+  /** The addresses of an external end, as the records give them (at most 32 kept). */
+  readonly addresses: Set<string>;
   readonly src: Endpoint;
   readonly dst: Endpoint;
 }
@@ -180,6 +182,7 @@ export class FlowAggregator {
         last: undefined,
         observedVerdicts: new Set(),
         metadata: false,
+        addresses: new Set(),
         src: src.endpoint,
         dst: dst.endpoint,
       };
@@ -187,6 +190,13 @@ export class FlowAggregator {
     }
     if (record.destination.ip !== undefined && metadataAddresses.has(record.destination.ip))
       edge.metadata = true;
+    const externalIp =
+      dst.endpoint.kind === 'external'
+        ? record.destination.ip
+        : src.endpoint.kind === 'external'
+          ? record.source.ip
+          : undefined;
+    if (externalIp !== undefined && edge.addresses.size < 32) edge.addresses.add(externalIp);
     edge.count += record.count;
     edge.observedVerdicts.add(record.verdict);
     if (record.time) {
@@ -220,6 +230,11 @@ export class FlowAggregator {
       this.resolved.set(key, out);
     }
     return out;
+  }
+
+  /** The observed connections (for the generator). */
+  observedEdges(): readonly ObservedEdge[] {
+    return [...this.edges.values()];
   }
 
   report(): VerifyReport {

@@ -290,14 +290,19 @@ function podNodes(workloads: readonly Workload[]): NodeBuilder[] {
 /** The kinds that own pods: every workload kind but Pod itself. */
 const ownerKinds: ReadonlySet<string> = new Set(workloadKinds.filter((k) => k !== 'Pod'));
 
+/** The workload-level node of a workload: its controller's (a Pod's owner) or its own; id `ns/name[Kind]`. */
+export function workloadNode(w: Workload): { id: string; kind: string; name: string } {
+  const owner = w.kind === 'Pod' && w.owner && ownerKinds.has(w.owner.kind) ? w.owner : undefined;
+  const kind = owner?.kind ?? w.kind;
+  const name = owner?.name ?? w.name;
+  // A stand-in has the same id at both levels: it is no object of the workspace.
+  return { id: isStandIn(w) ? qualifiedName(w) : `${w.namespace}/${name}[${kind}]`, kind, name };
+}
+
 function workloadNodes(workloads: readonly Workload[]): NodeBuilder[] {
   const byId = new Map<string, NodeBuilder>();
   for (const w of workloads) {
-    const owner = w.kind === 'Pod' && w.owner && ownerKinds.has(w.owner.kind) ? w.owner : undefined;
-    const kind = owner?.kind ?? w.kind;
-    const name = owner?.name ?? w.name;
-    // A stand-in has the same id at both levels: it is no object of the workspace.
-    const id = isStandIn(w) ? qualifiedName(w) : `${w.namespace}/${name}[${kind}]`;
+    const { id, kind, name } = workloadNode(w);
     let b = byId.get(id);
     if (!b) {
       b = {

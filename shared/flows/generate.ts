@@ -1,0 +1,278 @@
+/**
+ * Least-privilege NetworkPolicies from observed traffic (issue 11, "Generate least-privilege policies"):
+ * - per namespace with observed workloads, a default deny of ingress and egress (unless the workspace
+ *   already has one) and DNS egress to the configured cluster DNS on UDP and TCP 53;
+ * - per destination workload one ingress policy, per source workload one egress policy, with exactly the
+ *   observed peers and ports: peers of the same namespace by `podSelector`, of another namespace with
+ *   `namespaceSelector` on `kubernetes.io/metadata.name`, addresses outside the cluster as `/32` (`/128`)
+ *   ipBlocks; a workload is selected by the smallest set of its labels that selects exactly its pods in
+ *   its namespace (never a broader selector);
+ * - a connection the workspace's policies already allow on an isolated side needs no new rule on that
+ *   side; observed flows the cluster denied are not turned into rules;
+ * - every rule carries a comment with the flows that justify it (count and time range).
+ * The output is YAML text; `verifyGenerated` re-runs the dry run with it to check it by construction.
+ */
+import type { ClusterModel, Workload } from '../model/types.js';
+import type { ReachabilityEngine } from '../reach/engine.js';
+import type { Settings } from '../settings.js';
+import { formatScalar } from '../fixes/yaml-edit.js';
+import type { ObservedEdge } from './verify.js';
+import { workloadNode } from '../reach/graph.js';
+
+/** Labels that identify one pod or one revision: never used to select a workload. */
+const volatile = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+]);
+
+/** The smallest label subset of `w` that selects exactly the pods of its node among its namespace's workloads. */
+export function minimalLabels(
+  w: Workload,
+  members: ReadonlySet<Workload>,
+  inNamespace: readonly Workload[],
+): Record<string, string> | undefined {
+  const candidates = Object.entries(w.labels).filter(([k]) => !volatile.has(k));
+  const exact = (subset: ReadonlyArray<readonly [string, string]>) =>
+    subset.length > 0 &&
+    inNamespace.every((o) => subset.every(([k, v]) => o.labels[k] === v) === members.has(o));
+  for (let size = 1; size <= Math.min(3, candidates.length); size++) {
+    const found = combinations(candidates, size).find(exact);
+    if (found) return Object.fromEntries(found);
+  }
+  return exact(candidates) ? Object.fromEntries(candidates) : undefined;
+}
+
+function combinations<T>(items: readonly T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  const out: T[][] = [];
+  items.forEach((item, i) => {
+    for (const rest of combinations(items.slice(i + 1), size - 1)) out.push([item, ...rest]);
+  });
+  return out;
+}
+
+interface Peer {
+  readonly key: string;
+  readonly lines: readonly string[];
+}
+
+interface RuleAcc {
+  readonly peer: Peer;
+  readonly ports: Set<string>;
+  count: number;
+  first: string | undefined;
+  last: string | undefined;
+}
+
+export interface GenerateResult {
+  readonly yaml: string;
+  readonly policies: number;
+  /** Workloads that could not be selected exactly by their labels (their flows got no rule). */
+  readonly unselectable: readonly string[];
+}
+
+const q = (v: string) => formatScalar(v);
+
+export function generatePolicies(
+  model: ClusterModel,
+  engine: ReachabilityEngine,
+  edges: readonly ObservedEdge[],
+  settings: Settings,
+): GenerateResult {
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of model.workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
+  // The pods a node stands for: the members of the observed endpoint's class that share its node id.
+  const selectorOf = new Map<string, Record<string, string> | undefined>();
+  const unselectable = new Set<string>();
+  const selector = (id: string, w: Workload): Record<string, string> | undefined => {
+    if (!selectorOf.has(id)) {
+      const inNamespace = byNamespace.get(w.namespace) ?? [];
+      const members = new Set(inNamespace.filter((o) => workloadNode(o).id === id));
+      const labels = minimalLabels(w, members, inNamespace);
+      if (!labels) unselectable.add(id);
+      selectorOf.set(id, labels);
+    }
+    return selectorOf.get(id);
+  };
+  const labelLines = (labels: Record<string, string>, indent: string) =>
+    Object.entries(labels).map(([k, v]) => `${indent}${q(k)}: ${q(v)}`);
+
+  const ingress = new Map<string, { w: Workload; rules: Map<string, RuleAcc> }>();
+  const egress = new Map<string, { w: Workload; rules: Map<string, RuleAcc> }>();
+  const namespaces = new Set<string>();
+  const add = (table: typeof ingress, self: Workload, selfId: string, peer: Peer, e: ObservedEdge) => {
+    let entry = table.get(selfId);
+    if (!entry) table.set(selfId, (entry = { w: self, rules: new Map() }));
+    let rule = entry.rules.get(peer.key);
+    if (!rule)
+      entry.rules.set(
+        peer.key,
+        (rule = { peer, ports: new Set(), count: 0, first: undefined, last: undefined }),
+      );
+    rule.ports.add(`${e.protocol}/${e.port}`);
+    rule.count += e.count;
+    if (e.first && (!rule.first || e.first < rule.first)) rule.first = e.first;
+    if (e.last && (!rule.last || e.last > rule.last)) rule.last = e.last;
+  };
+  const peerOf = (
+    self: Workload,
+    otherId: string,
+    other: Workload | undefined,
+    addresses: ReadonlySet<string>,
+  ): Peer | undefined => {
+    if (!other) {
+      const cidrs = [...addresses].sort().map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`);
+      if (cidrs.length === 0) return undefined;
+      return { key: `ip:${cidrs.join(',')}`, lines: cidrs.map((c) => `- ipBlock:\n    cidr: ${q(c)}`) };
+    }
+    const labels = selector(otherId, other);
+    if (!labels) return undefined;
+    const pod = ['  podSelector:', '    matchLabels:', ...labelLines(labels, '      ')];
+    if (other.namespace === self.namespace)
+      return { key: `pod:${otherId}`, lines: [`- ${pod.join('\n').slice(2)}`] };
+    return {
+      key: `pod:${otherId}`,
+      lines: [
+        [
+          '- namespaceSelector:',
+          '    matchLabels:',
+          `      kubernetes.io/metadata.name: ${q(other.namespace)}`,
+          ...pod,
+        ].join('\n'),
+      ],
+    };
+  };
+
+  // A node's own workload (a class's representative may be another workload that behaves alike).
+  const workloadOfNode = new Map<string, Workload>();
+  for (const w of model.workloads) {
+    const id = workloadNode(w).id;
+    if (!workloadOfNode.has(id)) workloadOfNode.set(id, w);
+  }
+  for (const e of edges) {
+    if (e.observedVerdicts.size === 1 && e.observedVerdicts.has('denied')) continue;
+    const src = e.src.kind === 'class' ? workloadOfNode.get(e.from) : undefined;
+    const dst = e.dst.kind === 'class' ? workloadOfNode.get(e.to) : undefined;
+    const verdict = engine.verdict(e.src, e.dst);
+    // Ingress of the destination: unless its existing policies isolate it and already allow the flow.
+    if (dst && !(verdict.ingress.isolated && verdict.ingress.ports.has(e.protocol, e.port))) {
+      const peer = peerOf(dst, e.from, src, e.addresses);
+      if (peer && selector(e.to, dst)) {
+        add(ingress, dst, e.to, peer, e);
+        namespaces.add(dst.namespace);
+      }
+    }
+    if (src && !(verdict.egress.isolated && verdict.egress.ports.has(e.protocol, e.port))) {
+      const peer = peerOf(src, e.to, dst, e.addresses);
+      if (peer && selector(e.from, src)) {
+        add(egress, src, e.from, peer, e);
+        namespaces.add(src.namespace);
+      }
+    }
+  }
+
+  const docs: string[] = [];
+  const dns = settings.dns;
+  for (const ns of [...namespaces].sort()) {
+    const hasDefaultDeny = model.policies.some(
+      (p) =>
+        !p.rejected &&
+        p.namespace === ns &&
+        p.podSelector.requirements.length === 0 &&
+        p.affectsIngress &&
+        p.affectsEgress &&
+        p.ingress.length === 0 &&
+        p.egress.length === 0,
+    );
+    if (!hasDefaultDeny)
+      docs.push(
+        [
+          '# Default deny: every pod of the namespace is isolated; the policies below allow what was observed.',
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          '  name: default-deny',
+          `  namespace: ${q(ns)}`,
+          'spec:',
+          '  podSelector: {}',
+          '  policyTypes: [Ingress, Egress]',
+        ].join('\n'),
+      );
+    docs.push(
+      [
+        `# DNS for every pod of the namespace: the cluster DNS (${dns.namespace}) on UDP and TCP ${dns.port}.`,
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: allow-dns',
+        `  namespace: ${q(ns)}`,
+        'spec:',
+        '  podSelector: {}',
+        '  policyTypes: [Egress]',
+        '  egress:',
+        '    - to:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        `              kubernetes.io/metadata.name: ${q(dns.namespace)}`,
+        '          podSelector:',
+        '            matchLabels:',
+        ...labelLines(dns.podLabels, '              '),
+        '      ports:',
+        `        - {protocol: UDP, port: ${dns.port}}`,
+        `        - {protocol: TCP, port: ${dns.port}}`,
+      ].join('\n'),
+    );
+  }
+  const render = (table: typeof ingress, direction: 'ingress' | 'egress') => {
+    for (const [id, { w, rules }] of [...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const labels = selector(id, w)!;
+      const name = `${nameOf(id)}-${direction}`.slice(0, 253);
+      const lines = [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        `  name: ${q(name)}`,
+        `  namespace: ${q(w.namespace)}`,
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        ...labelLines(labels, '      '),
+        `  policyTypes: [${direction === 'ingress' ? 'Ingress' : 'Egress'}]`,
+        `  ${direction}:`,
+      ];
+      for (const rule of [...rules.values()].sort((a, b) => b.count - a.count)) {
+        const range = rule.first
+          ? `, ${rule.first}${rule.last && rule.last !== rule.first ? ` to ${rule.last}` : ''}`
+          : '';
+        lines.push(`    # observed: ${rule.count} flow${rule.count === 1 ? '' : 's'}${range}`);
+        lines.push(`    - ${direction === 'ingress' ? 'from' : 'to'}:`);
+        for (const peerLines of rule.peer.lines)
+          lines.push(...peerLines.split('\n').map((l) => `        ${l}`));
+        lines.push('      ports:');
+        for (const p of [...rule.ports].sort()) {
+          const [protocol, port] = p.split('/');
+          lines.push(`        - {protocol: ${protocol}, port: ${port}}`);
+        }
+      }
+      docs.push(lines.join('\n'));
+    }
+  };
+  render(ingress, 'ingress');
+  render(egress, 'egress');
+  return {
+    yaml: docs.length > 0 ? `${docs.join('\n---\n')}\n` : '',
+    policies: docs.length,
+    unselectable: [...unselectable].sort(),
+  };
+}
+
+/** `ns/name[Kind]` -> `name`, as a policy name. */
+function nameOf(id: string): string {
+  const slash = id.indexOf('/');
+  const bracket = id.lastIndexOf('[');
+  return (id.slice(slash + 1, bracket < 0 ? undefined : bracket) || 'workload')
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-');
+}

@@ -1,17 +1,21 @@
 /**
  * Reading a flow file: the format is told from the content (Hubble JSON lines or arrays, Calico flow
- * logs, Antrea Flow Aggregator CSV, the plain JSON array, the plain CSV), never from the name. A text of no known format is an error the caller
+ * logs, Antrea Flow Aggregator CSV, Kubescape NetworkNeighborhoods, the plain JSON array, the plain CSV),
+ * never from the name. A text of no known format is an error the caller
  * reports, not an empty result.
  */
 import { hubbleLine, importHubble, isHubble } from './hubble.js';
 import { calicoLine, importCalico, isCalicoFlow } from './calico.js';
 import { antreaLine, isAntreaCsvLine } from './antrea.js';
+import { importKubescape } from './kubescape.js';
 import { importPlainCsv, importPlainJson, isPlainCsv, plainCsvLine } from './plain.js';
 import type { ImportResult } from './records.js';
 
 export function importFlows(text: string): ImportResult | undefined {
   const plainJson = text.trim().startsWith('[') ? importPlainJson(text) : undefined;
   if (plainJson) return plainJson;
+  const kubescape = /"NetworkNeighbo/.test(text) ? importKubescape(text) : undefined;
+  if (kubescape) return kubescape;
   const calico = /"dest_port"/.test(text) && /"reporter"/.test(text) ? importCalico(text) : undefined;
   if (calico) return calico;
   if (isHubble(text)) return importHubble(text);

@@ -13,6 +13,10 @@ export interface FlowEndpoint {
   readonly ip?: string;
   /** A name the record gives for an address outside the cluster (DNS, L7 host). */
   readonly name?: string;
+  /** A workload named by kind and name (Kubescape, Inspektor Gadget), not by one of its pods. */
+  readonly workload?: { readonly kind: string; readonly name: string };
+  /** `labels` is a selector the peer's pod labels match (Kubescape), not the pod's own labels. */
+  readonly labelsSelect?: boolean;
 }
 
 export type FlowVerdict = 'allowed' | 'denied' | 'unknown';

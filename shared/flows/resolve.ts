@@ -75,6 +75,23 @@ export function resolveEndpoint(
   const index = indexOf(model);
   if (end.namespace !== undefined) {
     const inNamespace = index.byNamespace.get(end.namespace) ?? [];
+    if (end.workload !== undefined) {
+      const named = inNamespace.find((w) => w.kind === end.workload!.kind && w.name === end.workload!.name);
+      if (named) return { kind: 'workload', workload: named };
+    }
+    if (end.labelsSelect && end.labels) {
+      const selector = end.labels;
+      const matched = inNamespace.filter(
+        (w) => !w.hostNetwork && Object.entries(selector).every(([k, v]) => w.labels[k] === v),
+      );
+      if (matched.length === 1) return { kind: 'workload', workload: matched[0]! };
+      return {
+        why:
+          matched.length === 0
+            ? `no workload of namespace ${end.namespace} matches the selector`
+            : `the selector matches ${matched.length} workloads of namespace ${end.namespace}`,
+      };
+    }
     if (end.pod !== undefined) {
       const pod = end.pod;
       const exact = inNamespace.find((w) => w.name === pod && (w.kind === 'Pod' || !(w.kind in patterns)));

@@ -206,3 +206,50 @@ test('flags: the metadata endpoint, an undeclared port, a connection that skips 
   );
   assert.match(report.flags[2]!.reason, /reaches shop\/db\[StatefulSet\] through shop\/api\[Deployment\]/);
 });
+
+test(
+  'Kubescape NetworkNeighborhood: the workload by kind and name, neighbours by selector, everything observed is allowed',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const nn = importFlows(
+      read(peerPath('flows', 'kubescape-networkneighborhood', 'storage-v2', 'nn-operator.json')),
+    );
+    assert.equal(nn?.format, 'kubescape');
+    const egress = nn.records.filter((r) => r.source.workload?.name === 'operator');
+    assert.ok(
+      egress.some((r) => r.destination.ip === '35.186.253.219' && r.port === 443 && r.protocol === 'TCP'),
+    );
+    assert.ok(egress.some((r) => r.destination.labels?.app === 'otel-collector' && r.port === 4317));
+    assert.ok(nn.records.every((r) => r.verdict === 'allowed'));
+    // Against a workspace with the operator and its collector: the internal neighbour resolves by selector.
+    const workspace = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: operator, namespace: kubescape}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: operator}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: operator, app.kubernetes.io/instance: kubescape, tier: ks-control-plane}}
+    spec: {containers: [{name: operator, image: operator}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: otel-collector, namespace: kubescape}
+spec:
+  selector: {matchLabels: {app: otel-collector}}
+  template:
+    metadata: {labels: {app: otel-collector}}
+    spec: {containers: [{name: otel, image: otel, ports: [{containerPort: 4317}]}]}
+`;
+    const analysis = analyze([new SourceFile('ks.yaml', workspace)]);
+    const report = verifyFlows(analysis.workspace.model, analysis.engine, [nn]);
+    assert.ok(
+      report.observed.some(
+        (e) =>
+          e.from === 'kubescape/operator[Deployment]' &&
+          e.to === 'kubescape/otel-collector[Deployment]' &&
+          e.port === 4317,
+      ),
+      JSON.stringify(report.observed),
+    );
+  },
+);

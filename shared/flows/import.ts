@@ -1,6 +1,7 @@
 /**
  * Reading a flow file: the format is told from the content (Hubble JSON lines or arrays, Calico flow
- * logs, Antrea Flow Aggregator CSV, Kubescape NetworkNeighborhoods, the plain JSON array, the plain CSV),
+ * logs, Antrea Flow Aggregator CSV, Kubescape NetworkNeighborhoods, Inspektor Gadget traces, the plain JSON
+ * array, the plain CSV),
  * never from the name. A text of no known format is an error the caller
  * reports, not an empty result.
  */
@@ -8,6 +9,7 @@ import { hubbleLine, importHubble, isHubble } from './hubble.js';
 import { calicoLine, importCalico, isCalicoFlow } from './calico.js';
 import { antreaLine, isAntreaCsvLine } from './antrea.js';
 import { importKubescape } from './kubescape.js';
+import { gadgetLine, gadgetRecord, isGadgetTrace } from './gadget.js';
 import { importPlainCsv, importPlainJson, isPlainCsv, plainCsvLine } from './plain.js';
 import type { ImportResult } from './records.js';
 
@@ -16,6 +18,20 @@ export function importFlows(text: string): ImportResult | undefined {
   if (plainJson) return plainJson;
   const kubescape = /"NetworkNeighbo/.test(text) ? importKubescape(text) : undefined;
   if (kubescape) return kubescape;
+  if (/"pktType"/.test(text)) {
+    const skipped = new Map<string, number>();
+    let values: unknown[] | undefined;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      values = Array.isArray(parsed) ? parsed : [parsed];
+    } catch {
+      values = undefined;
+    }
+    const records = values
+      ? values.flatMap((v) => gadgetRecord(v, skipped) ?? [])
+      : text.split(/\r?\n/).flatMap((line) => gadgetLine(line, skipped) ?? []);
+    if (records.length > 0 || skipped.size > 0) return { format: 'inspektor-gadget', records, skipped };
+  }
   const calico = /"dest_port"/.test(text) && /"reporter"/.test(text) ? importCalico(text) : undefined;
   if (calico) return calico;
   if (isHubble(text)) return importHubble(text);
@@ -30,7 +46,7 @@ export function importFlows(text: string): ImportResult | undefined {
 }
 
 /** Formats read one line at a time (streaming: memory independent of the number of records). */
-export type LineFormat = 'hubble' | 'calico' | 'antrea-csv' | 'plain-csv';
+export type LineFormat = 'hubble' | 'calico' | 'inspektor-gadget' | 'antrea-csv' | 'plain-csv';
 
 /**
  * The line format of a file from its first lines, or undefined when the file must be read whole (a
@@ -46,7 +62,9 @@ export function detectLineFormat(head: string): LineFormat | undefined {
     // The first complete line must be a flow object (a partial last line of the head is not judged).
     if (lines.length <= 1 && !head.endsWith('\n')) return undefined;
     try {
-      if (isCalicoFlow(JSON.parse(first))) return 'calico';
+      const value: unknown = JSON.parse(first);
+      if (isCalicoFlow(value)) return 'calico';
+      if (isGadgetTrace(value)) return 'inspektor-gadget';
     } catch {
       return undefined;
     }
@@ -62,6 +80,8 @@ export function recordOfLine(format: LineFormat, line: string, skipped: Map<stri
       return hubbleLine(line, skipped);
     case 'calico':
       return calicoLine(line, skipped);
+    case 'inspektor-gadget':
+      return gadgetLine(line, skipped);
     case 'antrea-csv':
       return antreaLine(line, skipped);
     case 'plain-csv':

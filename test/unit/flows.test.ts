@@ -253,3 +253,24 @@ spec:
     );
   },
 );
+
+test(
+  'Inspektor Gadget traces, 2023 and 2022 shapes: the local pod, the remote pod or Service selector, the direction',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    for (const file of ['connect-to-svc.input', 'connect-to-svc.v2022-flat.input']) {
+      const trace = importFlows(read(peerPath('flows', 'inspektor-gadget', 'advisor-testdata', file)));
+      assert.equal(trace?.format, 'inspektor-gadget', file);
+      const dns = trace.records.find((r) => r.port === 53);
+      assert.deepEqual(
+        dns?.destination,
+        { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, labelsSelect: true },
+        file,
+      );
+      assert.equal(dns?.protocol, 'UDP');
+      assert.equal(dns?.source.pod, 'test-pod');
+      // The API server's Service (default/kubernetes) has no selector: its records are skipped, and said so.
+      assert.ok((trace.skipped.get('a Service without a selector') ?? 0) > 0, file);
+    }
+  },
+);

@@ -107,6 +107,11 @@ export function buildProgram(): Command {
     )
       .choices([...cniPlugins])
       .default('unknown');
+  const cniVersionOption = () =>
+    new Option(
+      '--cni-version <version>',
+      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
+    );
   const ipBlockPodsOption = () =>
     new Option(
       '--ipblock-pods <mode>',
@@ -135,10 +140,7 @@ export function buildProgram(): Command {
       {},
     )
     .addOption(cniOption())
-    .option(
-      '--cni-version <version>',
-      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
-    )
+    .addOption(cniVersionOption())
     .addOption(ipBlockPodsOption())
     .addOption(
       new Option('--dns <target>', 'the cluster DNS the DNS rules expect')
@@ -186,10 +188,7 @@ export function buildProgram(): Command {
     .option('--exposure', exposureHelp)
     .addOption(namespaceOption())
     .addOption(cniOption())
-    .option(
-      '--cni-version <version>',
-      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
-    )
+    .addOption(cniVersionOption())
     .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: ReachOptions) => {
       const timer = new PhaseTimer();
@@ -227,10 +226,7 @@ export function buildProgram(): Command {
     .option('--exposure', `${exposureHelp}; --from and --to may name them by id (*/*)`)
     .addOption(namespaceOption())
     .addOption(cniOption())
-    .option(
-      '--cni-version <version>',
-      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
-    )
+    .addOption(cniVersionOption())
     .addOption(ipBlockPodsOption())
     .action((paths: string[], options: ExplainOptions) => {
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
@@ -276,10 +272,7 @@ export function buildProgram(): Command {
     )
     .addOption(namespaceOption())
     .addOption(cniOption())
-    .option(
-      '--cni-version <version>',
-      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
-    )
+    .addOption(cniVersionOption())
     .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: FlowsOptions) => {
       const settings = reachSettings(options);
@@ -308,10 +301,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write the policies to a file (default: standard output)')
     .addOption(namespaceOption())
     .addOption(cniOption())
-    .option(
-      '--cni-version <version>',
-      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
-    )
+    .addOption(cniVersionOption())
     .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: GenerateOptions) => {
       const settings = reachSettings(options);

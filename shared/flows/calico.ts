@@ -10,11 +10,11 @@
 import type { Protocol } from '../model/types.js';
 import type { FlowEndpoint, FlowRecord, ImportResult } from './records.js';
 import { countSkip } from './records.js';
+import { isObject, jsonLine, str as nonEmpty } from './json.js';
+import type { Json } from './json.js';
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v !== '' && v !== '-' ? v : undefined);
+/** Calico writes `-` for an empty field. */
+const str = (v: unknown) => (v === '-' ? undefined : nonEmpty(v));
 
 export function isCalicoFlow(value: unknown): boolean {
   return (
@@ -84,13 +84,7 @@ export function calicoRecord(value: unknown, skipped: Map<string, number>): Flow
 }
 
 export function calicoLine(line: string, skipped: Map<string, number>): FlowRecord | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    return calicoRecord(JSON.parse(line), skipped);
-  } catch {
-    countSkip(skipped, 'a line that is not JSON');
-    return undefined;
-  }
+  return jsonLine(line, skipped, calicoRecord);
 }
 
 /** A whole text: one record, an array of records, or one record per line. */

@@ -9,17 +9,7 @@
  */
 import type { FlowEndpoint, FlowRecord } from './records.js';
 import { countSkip } from './records.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-
-function labels(v: unknown): Record<string, string> | undefined {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
+import { isObject, jsonLine, str, stringEntries } from './json.js';
 
 export function isGadgetTrace(value: unknown): boolean {
   return isObject(value) && 'pktType' in value && ('k8s' in value || 'pod' in value);
@@ -35,7 +25,7 @@ export function gadgetRecord(value: unknown, skipped: Map<string, number>): Flow
     return undefined;
   }
   const k8s = isObject(value.k8s) ? value.k8s : {};
-  const localLabels = labels(value.podLabels);
+  const localLabels = stringEntries(value.podLabels);
   const local: FlowEndpoint = {
     ...((str(k8s.namespace) ?? str(value.namespace))
       ? { namespace: str(k8s.namespace) ?? str(value.namespace) }
@@ -47,7 +37,7 @@ export function gadgetRecord(value: unknown, skipped: Map<string, number>): Flow
   const kind = str(dst?.kind) ?? str(value.remoteKind);
   const remoteNamespace = str(dst?.namespace) ?? str(value.remoteNamespace);
   const remoteName = str(dst?.name) ?? str(value.remoteName);
-  const remoteLabels = labels(dst?.podLabels) ?? labels(value.remoteLabels);
+  const remoteLabels = stringEntries(dst?.podLabels) ?? stringEntries(value.remoteLabels);
   const addr = str(dst?.addr) ?? str(value.remoteAddr);
   let remote: FlowEndpoint;
   if (kind === 'pod')
@@ -94,11 +84,5 @@ export function gadgetRecord(value: unknown, skipped: Map<string, number>): Flow
 }
 
 export function gadgetLine(line: string, skipped: Map<string, number>): FlowRecord | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    return gadgetRecord(JSON.parse(line), skipped);
-  } catch {
-    countSkip(skipped, 'a line that is not JSON');
-    return undefined;
-  }
+  return jsonLine(line, skipped, gadgetRecord);
 }

@@ -18,6 +18,7 @@ import type { Settings } from '../settings.js';
 import { formatScalar } from '../fixes/yaml-edit.js';
 import type { ObservedEdge } from './verify.js';
 import { workloadNode } from '../reach/graph.js';
+import { pushTo } from '../collections.js';
 
 /** Labels that identify one pod or one revision: never used to select a workload. */
 const volatile = new Set([
@@ -82,7 +83,7 @@ export function generatePolicies(
   settings: Settings,
 ): GenerateResult {
   const byNamespace = new Map<string, Workload[]>();
-  for (const w of model.workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
+  for (const w of model.workloads) pushTo(byNamespace, w.namespace, w);
   // The pods a node stands for: the members of the observed endpoint's class that share its node id.
   const selectorOf = new Map<string, Record<string, string> | undefined>();
   const unselectable = new Set<string>();

@@ -13,16 +13,8 @@
 import type { Protocol } from '../model/types.js';
 import type { FlowEndpoint, FlowRecord, FlowVerdict, ImportResult } from './records.js';
 import { countSkip } from './records.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+import { isObject, jsonLine, str } from './json.js';
+import type { Json } from './json.js';
 
 function endpointOf(raw: unknown, ip: string | undefined): FlowEndpoint {
   const e = isObject(raw) ? raw : {};
@@ -175,15 +167,7 @@ const allowedVerdicts: ReadonlySet<string> = new Set([
 
 /** One line of `hubble observe -o json[pb]` output. */
 export function hubbleLine(line: string, skipped: Map<string, number>): FlowRecord | undefined {
-  if (line.trim() === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    countSkip(skipped, 'a line that is not JSON');
-    return undefined;
-  }
-  return hubbleRecord(value, skipped);
+  return jsonLine(line, skipped, hubbleRecord);
 }
 
 export function importHubble(text: string): ImportResult {

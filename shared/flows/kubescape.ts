@@ -11,17 +11,8 @@
 import type { Protocol } from '../model/types.js';
 import type { FlowEndpoint, FlowRecord, ImportResult } from './records.js';
 import { countSkip } from './records.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-
-function stringMap(v: unknown): Record<string, string> | undefined {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
+import { isObject, str, stringEntries } from './json.js';
+import type { Json } from './json.js';
 
 export function isNetworkNeighborhood(value: unknown): boolean {
   return isObject(value) && (value.kind === 'NetworkNeighborhood' || value.kind === 'NetworkNeighbors');
@@ -47,12 +38,12 @@ export function importKubescape(text: string): ImportResult | undefined {
   const records: FlowRecord[] = [];
   for (const nn of objects) {
     const metadata = isObject(nn.metadata) ? nn.metadata : {};
-    const labels = stringMap(metadata.labels) ?? {};
+    const labels = stringEntries(metadata.labels) ?? {};
     const spec = isObject(nn.spec) ? nn.spec : {};
     const namespace = labels['kubescape.io/workload-namespace'] ?? str(metadata.namespace);
     const kind = labels['kubescape.io/workload-kind'];
     const name = labels['kubescape.io/workload-name'];
-    const matchLabels = stringMap(spec.matchLabels);
+    const matchLabels = stringEntries(spec.matchLabels);
     const self: FlowEndpoint = {
       ...(namespace ? { namespace } : {}),
       ...(kind && name ? { workload: { kind, name } } : {}),
@@ -102,8 +93,8 @@ function neighbour(n: Json, selfNamespace: string | undefined): FlowEndpoint {
       : undefined;
     return { ...(ip ? { ip } : {}), ...(typeof dns === 'string' ? { name: dns } : {}) };
   }
-  const podLabels = stringMap(isObject(n.podSelector) ? n.podSelector.matchLabels : undefined);
-  const nsLabels = stringMap(isObject(n.namespaceSelector) ? n.namespaceSelector.matchLabels : undefined);
+  const podLabels = stringEntries(isObject(n.podSelector) ? n.podSelector.matchLabels : undefined);
+  const nsLabels = stringEntries(isObject(n.namespaceSelector) ? n.namespaceSelector.matchLabels : undefined);
   const namespace = nsLabels?.['kubernetes.io/metadata.name'] ?? (nsLabels ? undefined : selfNamespace);
   return {
     ...(namespace ? { namespace } : {}),

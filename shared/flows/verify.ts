@@ -37,6 +37,16 @@ export interface ObservedEdge {
   readonly dst: Endpoint;
 }
 
+/** One observed connection at workload level, as the report names it. */
+export interface ObservedConnection {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** How many records show it. */
+  readonly count: number;
+}
+
 export interface VerifyReport {
   readonly summary: {
     readonly records: number;
@@ -46,14 +56,7 @@ export interface VerifyReport {
     readonly allowed: number;
     readonly denied: number;
   };
-  readonly wouldBreak: ReadonlyArray<{
-    readonly from: string;
-    readonly to: string;
-    readonly port: number;
-    readonly protocol: Protocol;
-    readonly count: number;
-    readonly reason: string;
-  }>;
+  readonly wouldBreak: ReadonlyArray<ObservedConnection & { readonly reason: string }>;
   readonly unobserved: ReadonlyArray<{
     readonly from: string;
     readonly to: string;
@@ -64,27 +67,21 @@ export interface VerifyReport {
     }>;
   }>;
   /** Every observed connection, with its records' count, time range and verdicts. */
-  readonly observed: ReadonlyArray<{
-    readonly from: string;
-    readonly to: string;
-    readonly port: number;
-    readonly protocol: Protocol;
-    readonly count: number;
-    readonly first?: string;
-    readonly last?: string;
-    readonly verdicts: readonly string[];
-    readonly allowed: boolean;
-  }>;
+  readonly observed: ReadonlyArray<
+    ObservedConnection & {
+      readonly first?: string;
+      readonly last?: string;
+      readonly verdicts: readonly string[];
+      readonly allowed: boolean;
+    }
+  >;
   /** Observed connections worth a second look, each with its reason (see {@link flagsOf}). */
-  readonly flags: ReadonlyArray<{
-    readonly kind: 'metadata-endpoint' | 'kube-system' | 'undeclared-port' | 'skips-a-tier';
-    readonly from: string;
-    readonly to: string;
-    readonly port: number;
-    readonly protocol: Protocol;
-    readonly count: number;
-    readonly reason: string;
-  }>;
+  readonly flags: ReadonlyArray<
+    ObservedConnection & {
+      readonly kind: 'metadata-endpoint' | 'kube-system' | 'undeclared-port' | 'skips-a-tier';
+      readonly reason: string;
+    }
+  >;
   /** Input records left out by the importers, by reason. */
   readonly skippedReasons: Readonly<Record<string, number>>;
   /** Endpoints that matched no workload of the workspace, with how many records named them. */
@@ -147,9 +144,18 @@ export class FlowAggregator {
   }
 
   add(record: FlowRecord): void {
-    this.records += 1;
     const src = this.resolve(record.source);
     const dst = this.resolve(record.destination);
+    if (
+      !('why' in src) &&
+      !('why' in dst) &&
+      src.endpoint.kind === 'external' &&
+      dst.endpoint.kind === 'external'
+    ) {
+      this.skip('both ends outside the cluster');
+      return;
+    }
+    this.records += 1;
     if ('why' in src || 'why' in dst) {
       for (const [end, r] of [
         [record.source, src],
@@ -161,11 +167,6 @@ export class FlowAggregator {
         entry.records += 1;
         this.unresolved.set(key, entry);
       }
-      return;
-    }
-    if (src.endpoint.kind === 'external' && dst.endpoint.kind === 'external') {
-      this.records -= 1;
-      this.skip('both ends outside the cluster');
       return;
     }
     this.resolvedRecords += 1;

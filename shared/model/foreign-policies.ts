@@ -1,21 +1,13 @@
 /**
- * Policies of other APIs that the workspace holds and the analysis does not read yet (issue 10 adds
- * them): Cilium (`cilium.io`), Calico (`projectcalico.org`, `crd.projectcalico.org`), Antrea
- * (`crd.antrea.io`), the network-policy-api (`policy.networking.k8s.io`: AdminNetworkPolicy,
- * BaselineAdminNetworkPolicy, ClusterNetworkPolicy), GKE (`networking.gke.io`) and OVN-Kubernetes
- * (`k8s.ovn.org`). They can deny what NetworkPolicy v1 allows, so every result that rests on v1 alone says
- * that they exist and are not analysed, rather than overstating what is allowed.
- *
- * Where the pods a policy applies to can be told from a plain label selector, they are: Cilium's
- * `endpointSelector` is a LabelSelector over the pods' labels in the policy's namespace (cluster-wide for
- * CiliumClusterwideNetworkPolicy) (https://docs.cilium.io/en/stable/security/policy/language/#endpoint-selector).
- * Elsewhere (Calico's selector language, AdminNetworkPolicy subjects) it is left unknown.
+ * Policies of other APIs that the workspace holds and the analysis does not read: Antrea
+ * (`crd.antrea.io`), GKE (`networking.gke.io`), OVN-Kubernetes (`k8s.ovn.org`), and the kinds of the
+ * Cilium, Calico and network-policy-api groups that policy-apis/ does not model (the modelled ones never
+ * reach here: model/build-cluster.ts hands them to policy-apis/ first). They can deny what the analysed
+ * policies allow, so every result says that they exist and are not analysed, rather than overstating what
+ * is allowed. Which pods they apply to is left unknown.
  */
 import type { KubeObject } from '../parse/kube-objects.js';
 import { objectAnchor } from '../parse/kube-objects.js';
-import { get } from '../parse/snode.js';
-import { selectorMatches } from '../semantics/selector.js';
-import { buildSelector } from './build-selector.js';
 import type { Origin, Workload } from './types.js';
 
 export interface ForeignPolicy {
@@ -28,8 +20,6 @@ export interface ForeignPolicy {
   /** Undefined for cluster-wide policies. */
   readonly namespace: string | undefined;
   readonly anchor: Origin;
-  /** Whether the policy applies to a workload: undefined where that cannot be told here. */
-  appliesTo(workload: Workload): boolean | undefined;
 }
 
 const apis: ReadonlyArray<{ group: RegExp; api: string }> = [
@@ -55,14 +45,6 @@ export function foreignPolicyOf(object: KubeObject, namespace: string): ForeignP
       kind,
     );
   const policyNamespace = clusterWide ? undefined : (object.namespace ?? namespace);
-  let appliesTo: (w: Workload) => boolean | undefined = () => undefined;
-  const endpointSelector = get(get(object.node, 'spec'), 'endpointSelector');
-  if (api === 'Cilium' && endpointSelector !== undefined) {
-    const selector = buildSelector(object.file, endpointSelector);
-    appliesTo = (w) =>
-      (policyNamespace === undefined || w.namespace === policyNamespace) &&
-      selectorMatches(selector, w.labels);
-  }
   return {
     kind,
     apiVersion,
@@ -70,7 +52,6 @@ export function foreignPolicyOf(object: KubeObject, namespace: string): ForeignP
     name: object.name ?? '<unnamed>',
     namespace: policyNamespace,
     anchor: { file: object.file, span: objectAnchor(object) },
-    appliesTo,
   };
 }
 
@@ -81,39 +62,23 @@ export function foreignPolicyRef(policy: ForeignPolicy): string {
 }
 
 /**
- * What an explanation of a connection between these workloads must add: the policies of other APIs that
- * apply to either end, or may (their selection cannot be told here). Empty when there are none.
+ * What an explanation of a connection between these workloads must add: the policies not analysed that
+ * may apply to either end (those of its namespace, and cluster-wide ones). Empty when there are none.
  */
 export function foreignPolicyNotes(
   policies: readonly ForeignPolicy[],
   ends: ReadonlyArray<{ readonly label: string; readonly workload: Workload | undefined }>,
 ): string[] {
-  if (policies.length === 0) return [];
-  const notes: string[] = [];
-  const unknown = new Set<ForeignPolicy>();
-  for (const policy of policies) {
-    const selected = ends.filter((end) => end.workload && policy.appliesTo(end.workload) === true);
-    if (selected.length > 0)
-      notes.push(
-        `Not analysed: ${foreignPolicyRef(policy)} also selects ${selected.map((e) => e.label).join(' and ')}; ` +
-          `it may deny what NetworkPolicy allows here.`,
-      );
-    else if (
-      ends.some(
-        (end) =>
-          end.workload &&
-          policy.appliesTo(end.workload) === undefined &&
-          (policy.namespace === undefined || policy.namespace === end.workload.namespace),
-      )
-    )
-      unknown.add(policy);
-  }
-  if (unknown.size > 0) {
-    const list = [...unknown].slice(0, 3).map(foreignPolicyRef).join(', ');
-    notes.push(
-      `Not analysed: ${list}${unknown.size > 3 ? ` and ${unknown.size - 3} more` : ''} may apply to these pods; ` +
-        `this verdict reads NetworkPolicy v1 only and may overstate what is allowed.`,
-    );
-  }
-  return notes;
+  const may = policies.filter((policy) =>
+    ends.some(
+      (end) =>
+        end.workload && (policy.namespace === undefined || policy.namespace === end.workload.namespace),
+    ),
+  );
+  if (may.length === 0) return [];
+  const list = may.slice(0, 3).map(foreignPolicyRef).join(', ');
+  return [
+    `Not analysed: ${list}${may.length > 3 ? ` and ${may.length - 3} more` : ''} may apply to these pods; ` +
+      'this verdict reads the analysed policy APIs only and may overstate what is allowed.',
+  ];
 }

@@ -26,7 +26,7 @@
  *   UDP, SCTP or ANY (default ANY). `toPorts[].rules.http[]` (`method`, `path`, `host`, `headers`):
  *   only matching requests pass ("the proxy rejects the others with 403"); an allow of the same port
  *   without L7 rules admits every request. `rules.dns` lets the DNS proxy see lookups.
- * - `toFQDNs`: names resolved at run time: parsed, matching no endpoint of the workspace.
+ * - `toFQDNs`: names resolved at run time, external endpoints of their own (see `fqdnSet`).
  */
 import type { KubeObject } from '../parse/kube-objects.js';
 import { objectAnchor } from '../parse/kube-objects.js';
@@ -362,17 +362,16 @@ function readRule(
     r.notModelled(value, `${path}.${unmodelled}`, `${unmodelled} is not modelled; it matches nothing here.`);
     peers.push(nothing(r.origin(value), unmodelled));
   }
-  const fqdns = r
-    .list(get(node, 'toFQDNs'), `${path}.toFQDNs`)
+  // Read once: a toFQDNs that is not a list is reported once.
+  const fqdnItems = r.list(get(node, 'toFQDNs'), `${path}.toFQDNs`);
+  const fqdns = fqdnItems
     .flatMap((f) => [stringValue(get(f, 'matchName')), stringValue(get(f, 'matchPattern'))])
     .filter((x): x is string => x !== undefined);
   if (fqdns.length > 0) {
     peerFieldSeen = true;
     peers.push(fqdnSet(fqdns, r.origin(get(node, 'toFQDNs'))));
   }
-  const fqdnNames = r
-    .list(get(node, 'toFQDNs'), `${path}.toFQDNs`)
-    .some((f) => stringValue(get(f, 'matchName')) !== undefined);
+  const fqdnNames = fqdnItems.some((f) => stringValue(get(f, 'matchName')) !== undefined);
   const toPortsItems = r.list(get(node, 'toPorts'), `${path}.toPorts`);
   const icmps = get(node, 'icmps') !== undefined;
   // No peer field: an L4-only rule (toPorts) matches every peer; a rule with neither matches none.

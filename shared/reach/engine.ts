@@ -47,7 +47,7 @@ import type { CommonPolicy, CommonRule, MatchContext, WorkloadSet } from '../mod
 import type { CniPlugin } from '../settings.js';
 import { layeredPolicies } from '../policy-apis/plan.js';
 import { combineHttp, evaluateLayers, orderRules } from './layers.js';
-import type { HttpRestriction, LayeredOutcome, LayeredProfile } from './layers.js';
+import type { HttpRestriction, LayeredOutcome, LayeredProfile, ProfileTable } from './layers.js';
 import type { ExternalBlock } from './externals.js';
 
 export type Endpoint =
@@ -92,17 +92,10 @@ interface RuleEntry {
   readonly matched: ReadonlyArray<Int32Array> | 'all';
 }
 
-/**
- * A profile's rules against the endpoints: which rules match each endpoint. Endpoints matched by the
- * same rules share a signature; signature 0 is "only the rules that match everyone" (possibly none).
- */
-interface ProfileTable {
-  /** Endpoint id -> signature, for endpoints some rule with peers matches; in first-match order. */
-  readonly signatureOf: Map<number, number>;
-  /** Signature -> indexes into the profile's entries, ascending. */
-  readonly signatures: ReadonlyArray<readonly number[]>;
-  /** Signature × destination port layout -> allowed ports. */
-  readonly ports: Map<number, PortSet>;
+/** What {@link ReachabilityEngine.tableOf} reads: v1 and layered profiles alike. */
+interface TabledProfile {
+  readonly entries: ReadonlyArray<{ readonly matched: ReadonlyArray<Int32Array> | 'all' }>;
+  table: ProfileTable | undefined;
 }
 
 interface Profile {
@@ -144,10 +137,6 @@ export class ReachabilityEngine {
   private readonly layeredEgressOf: LayeredProfile[] = [];
   private readonly layeredIngressOf: LayeredProfile[] = [];
   private readonly setCache = new Map<string, Int32Array>();
-  private readonly layeredFast = new Map<
-    LayeredProfile,
-    { signatures: ReadonlyArray<readonly number[]>; signatureOf: Int32Array; ports: PortSet[] }
-  >();
   private readonly matchContext: MatchContext;
 
   /**
@@ -317,8 +306,9 @@ export class ReachabilityEngine {
             policies: members,
             layers,
             entries,
-            matchesAll: entries.some((e) => e.matched === 'all'),
+            decides: entries.length > 0 || layers.some((l) => l.isolating.length > 0),
             table: undefined,
+            fast: undefined,
           };
           profiles.set(key, profile);
         }
@@ -350,17 +340,15 @@ export class ReachabilityEngine {
 
   private layeredPorts(direction: Direction, selfId: number, otherId: number, dstId: number): PortSet {
     const profile = this.layeredProfileOf(direction, selfId);
-    if (!profile || (profile.entries.length === 0 && profile.layers.every((l) => l.isolating.length === 0)))
-      return PortSet.all;
+    if (!profile?.decides) return PortSet.all;
     // The hot path of a layered workspace: signatures by endpoint id and ports by signature and layout in
     // arrays, built on first use (the table's maps stay the reference).
-    let fast = this.layeredFast.get(profile);
+    const table = this.tableOf(profile);
+    let fast = profile.fast;
     if (!fast) {
-      const table = this.tableOf(profile as unknown as Profile);
       const signatureOf = new Int32Array(this.endpoints.length);
       for (const [id, signature] of table.signatureOf) signatureOf[id] = signature;
-      fast = { signatures: table.signatures, signatureOf, ports: [] };
-      this.layeredFast.set(profile, fast);
+      profile.fast = fast = { signatureOf, ports: [] };
     }
     const signature = fast.signatureOf[otherId]!;
     const key = signature * this.layoutCount + this.layoutOf[dstId]!;
@@ -368,7 +356,7 @@ export class ReachabilityEngine {
     if (ports === undefined) {
       ports = evaluateLayers(
         profile,
-        fast.signatures[signature]!,
+        table.signatures[signature]!,
         this.destinationPorts(dstId),
         false,
       ).allowed;
@@ -381,7 +369,7 @@ export class ReachabilityEngine {
     const profile = self.kind === 'class' ? this.layeredProfileOf(direction, self.cls.id) : undefined;
     if (!profile)
       return { direction, isolated: false, isolatingPolicies: [], grants: [], ports: PortSet.all };
-    const table = this.tableOf(profile as unknown as Profile);
+    const table = this.tableOf(profile);
     const signature = table.signatureOf.get(this.idOf(other)) ?? 0;
     const destinationPorts = this.destinationPorts(this.idOf(direction === 'egress' ? other : self));
     const outcome = evaluateLayers(profile, table.signatures[signature]!, destinationPorts, true);
@@ -511,9 +499,8 @@ export class ReachabilityEngine {
   }
 
   /** Which rules of a profile match which endpoints. */
-  private tableOf(profile: Profile): ProfileTable {
+  private tableOf(profile: TabledProfile): ProfileTable {
     if (profile.table) return profile.table;
-    // Also used for layered profiles (reach/layers.ts), which share the entries' `matched` shape.
     const everyone: number[] = [];
     const own = new Map<number, number[]>();
     profile.entries.forEach((entry, index) => {

@@ -23,13 +23,31 @@ export interface ProfileLayer {
   readonly isolating: readonly CommonPolicy[];
 }
 
+/**
+ * A profile's rules against the endpoints (reach/engine.ts builds it, for v1 and layered profiles alike):
+ * endpoints matched by the same rules share a signature; signature 0 is "only the rules that match
+ * everyone" (possibly none).
+ */
+export interface ProfileTable {
+  /** Endpoint id -> signature, for endpoints some rule with peers matches; in first-match order. */
+  readonly signatureOf: Map<number, number>;
+  /** Signature -> indexes into the profile's entries, ascending. */
+  readonly signatures: ReadonlyArray<readonly number[]>;
+  /** Signature × destination port layout -> allowed ports. */
+  readonly ports: Map<number, PortSet>;
+}
+
 export interface LayeredProfile {
   readonly direction: Direction;
   readonly policies: readonly CommonPolicy[];
   readonly layers: readonly ProfileLayer[];
   readonly entries: readonly LayeredEntry[];
-  readonly matchesAll: boolean;
-  table: unknown;
+  /** False when no rule and no isolation applies: the side allows everything. */
+  readonly decides: boolean;
+  /** Built on first use. */
+  table: ProfileTable | undefined;
+  /** The hot path's view of the table: signatures by endpoint id, ports by signature and layout. */
+  fast: { readonly signatureOf: Int32Array; readonly ports: PortSet[] } | undefined;
 }
 
 /** Ports on which only some HTTP requests pass. */
@@ -124,9 +142,8 @@ export function evaluateLayers(
       let unrestricted = PortSet.none;
       const restricted: HttpRestriction[] = [];
       let layerAllowed = PortSet.none;
-      const open = () => undecided;
       for (const entry of inLayer) {
-        const ports = entry.rule.portsOn(destinationPorts).intersect(open());
+        const ports = entry.rule.portsOn(destinationPorts).intersect(undecided);
         if (ports.isEmpty) continue;
         if (entry.rule.action === 'deny') {
           undecided = undecided.subtract(ports);

@@ -1,9 +1,8 @@
 /**
- * Figures for the peer suites that `npm run test:peer` does not hold at 100 % yet, printed, not asserted
- * (`npm run peer:measure`):
+ * Figures for peer suites, printed with every mismatch, not asserted (`npm run peer:measure`; the tests
+ * of `npm run test:peer` hold both at 100 %):
  * - `policy-apis/`: reachability cases for ClusterNetworkPolicy, AdminNetworkPolicy, Cilium and Calico
- *   (issue 10). netpol-scope reads NetworkPolicy v1 only, so a probe agrees only where those APIs do not
- *   change the answer;
+ *   (`--misses` lists the probes that disagree);
  * - `realworld/`: expert expectations on real repositories (test/support/realworld.ts; held at 100 % by
  *   test/peer/realworld.test.ts), with counts per kind and each mismatch listed. `--list [severity]`
  *   prints every finding of at least that severity (default warning) on the realworld units, for reviews.

@@ -1,41 +1,26 @@
 /**
- * policy-api-not-analysed: a policy of another API (Cilium, Calico, Antrea, AdminNetworkPolicy, ...) that
- * the analysis does not read yet (shared/model/foreign-policies.ts). It is info: nothing is wrong with the
- * object, but every reachability result and explanation here reads NetworkPolicy v1 only, and this policy
- * can deny what v1 allows. The message names the workloads it selects where that can be told.
+ * policy-api-not-analysed: a policy of an API (Antrea, GKE, OVN-Kubernetes, ...) that the analysis does not
+ * read (shared/model/foreign-policies.ts). It is info: nothing is wrong with the object, but reachability
+ * and explanations here read the analysed policy APIs only, and this policy can deny what they allow.
  */
 import type { Finding } from '../../findings.js';
 import { foreignPolicyRef } from '../../model/foreign-policies.js';
 import type { LintRule } from '../rule.js';
 import { cniEnforces, enforcedApis, enforcedSince } from '../../policy-apis/cni.js';
 import { commonPolicyName } from '../../model/rule-model.js';
-import { finding, lintIndex, listOf, workloadRef } from './support.js';
+import { finding } from './support.js';
 
 export const policyApiNotAnalysedRule: LintRule = {
   ids: ['policy-api-not-analysed'],
   check(ctx) {
-    const index = lintIndex(ctx);
     const out: Finding[] = [];
     for (const policy of ctx.workspace.foreignPolicies) {
-      const candidates =
-        policy.namespace === undefined
-          ? index.workloads
-          : (index.workloadsByNamespace.get(policy.namespace) ?? []);
-      const verdicts = candidates.map((w) => [w, policy.appliesTo(w)] as const);
-      const selected = verdicts.filter(([, v]) => v === true).map(([w]) => w);
-      const known = verdicts.every(([, v]) => v !== undefined);
-      const selects =
-        selected.length > 0
-          ? ` It selects ${listOf(selected.map(workloadRef), 3)}.`
-          : known && candidates.length > 0
-            ? ' It selects no workload of the workspace.'
-            : '';
       out.push(
         finding(
           'policy-api-not-analysed',
           policy.anchor,
-          `${foreignPolicyRef(policy)} is a ${policy.api} policy (${policy.apiVersion}), which netpol-scope does not analyse yet: ` +
-            `reachability, explanations and findings here read NetworkPolicy v1 only and may overstate what is allowed.${selects}`,
+          `${foreignPolicyRef(policy)} is a ${policy.api} policy (${policy.apiVersion}), which netpol-scope does not analyse: ` +
+            'reachability, explanations and findings here read the analysed policy APIs only and may overstate what is allowed.',
           { api: policy.api, kind: policy.kind },
         ),
       );

@@ -3,14 +3,14 @@
  *
  * Builds the bench workspace of a size (default `large`: 10,000 pods, 2,000 policies; bench/generate.ts) in
  * memory, then feeds `--records` (default 1,000,000) Hubble JSON lines, one at a time, through the same
- * path as `netpol-scope flows verify` (flows/import.ts recordOfLine → flows/verify.ts FlowAggregator), and
+ * path as `netpol-scope flows verify` (flows/reader.ts FlowTextReader in 256 KiB chunks → flows/verify.ts FlowAggregator), and
  * prints the rate, the report time and memory (heap after the run; peak RSS). The lines come from a
  * generator, so memory shows what the aggregator keeps (distinct connections and endpoints), not the input.
  * Figures only: no thresholds.
  */
 import { SourceFile } from '../shared/source/source-file.js';
 import { analyze } from '../shared/analysis.js';
-import { recordOfLine } from '../shared/flows/import.js';
+import { FlowTextReader } from '../shared/flows/reader.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
 import { Random, generateFiles, sizes } from './generate.js';
 
@@ -35,22 +35,46 @@ const pairs = Array.from({ length: 20_000 }, () => {
   const dst = pods[Math.floor(random.next() * pods.length)]!;
   return { src, dst, port: dst.ports[0]?.port ?? 8080 };
 });
-const skipped = new Map<string, number>();
-let peakRss = 0;
-const tStart = performance.now();
-for (let i = 0; i < total; i++) {
+// The input is built before timing: 60,000 lines (the pairs, 60 seconds of timestamps, every tenth line a
+// reply) in chunks of about 256 KiB, as the CLI reads a file, replayed until `total` lines went through.
+const period = 60_000;
+const chunks: Array<{ text: string; lines: number }> = [];
+let parts: string[] = [];
+let partSize = 0;
+for (let i = 0; i < period; i++) {
   const { src, dst, port } = pairs[i % pairs.length]!;
-  const reply = i % 10 === 9;
   const line =
     `{"flow":{"time":"2026-12-05T10:00:${String(i % 60).padStart(2, '0')}Z","verdict":"FORWARDED",` +
     `"IP":{"source":"10.0.0.1","destination":"10.0.0.2"},"l4":{"TCP":{"source_port":40000,"destination_port":${port}}},` +
     `"source":{"namespace":"${src.namespace}","pod_name":"${src.name}"},"destination":{"namespace":"${dst.namespace}","pod_name":"${dst.name}"},` +
-    `"traffic_direction":"EGRESS","is_reply":${reply}}}`;
-  const record = recordOfLine('hubble', line, skipped);
-  if (record) aggregator.add(record);
-  if (i % 100_000 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    `"traffic_direction":"EGRESS","is_reply":${i % 10 === 9}}}\n`;
+  parts.push(line);
+  partSize += line.length;
+  if (partSize >= 256 * 1024 || i === period - 1) {
+    chunks.push({ text: parts.join(''), lines: parts.length });
+    parts = [];
+    partSize = 0;
+  }
 }
-for (const [reason, n] of skipped) aggregator.skip(reason, n);
+const reader = new FlowTextReader(aggregator);
+let peakRss = 0;
+const tStart = performance.now();
+for (let fed = 0, c = 0; fed < total; c = (c + 1) % chunks.length) {
+  const chunk = chunks[c]!;
+  // The last chunk is cut to the lines still due.
+  const text =
+    fed + chunk.lines <= total
+      ? chunk.text
+      : chunk.text
+          .split('\n')
+          .slice(0, total - fed)
+          .map((l) => l + '\n')
+          .join('');
+  reader.push(text);
+  fed += Math.min(chunk.lines, total - fed);
+  if (c === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}
+reader.end();
 const tImported = performance.now();
 const report = aggregator.report();
 const tReport = performance.now();

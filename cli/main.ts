@@ -2,8 +2,7 @@
  * netpol-scope command line: `check`, `reach` and `explain` over the analysis core in shared/.
  * Exit codes: 0 success; 1 a finding reached --fail-on (check); 2 usage or I/O error; 3 internal error.
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeLoaded } from '../shared/analysis.js';
 import type { Analysis } from '../shared/analysis.js';
@@ -27,10 +26,11 @@ import { formatSarif } from './format/sarif.js';
 import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
 import { formatReachSummary, formatTimings, PhaseTimer } from './format/summary.js';
 import { EndpointError, resolveEndpoint } from './endpoints.js';
-import { detectLineFormat, importFlows, recordOfLine } from '../shared/flows/import.js';
+import { FlowTextReader } from '../shared/flows/reader.js';
+import type { FlowSink } from '../shared/flows/reader.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
-import { flowsJson, flowsMarkdown, flowsText } from './format/flows.js';
-import { generatePolicies } from '../shared/flows/generate.js';
+import { flowsJson, flowsMarkdown, flowsText } from '../shared/flows/report-format.js';
+import { generatedCheckText, generatePolicies } from '../shared/flows/generate.js';
 import { SourceFile } from '../shared/source/source-file.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;
@@ -326,16 +326,7 @@ export function buildProgram(): Command {
       );
       const check = new FlowAggregator(checked.workspace.model, checked.engine);
       for (const file of options.flows) await readFlowFile(file, check);
-      const report = check.report();
-      const observedDenied = report.observed.filter(
-        (o) => !o.allowed && o.verdicts.every((v) => v === 'denied'),
-      ).length;
-      process.stderr.write(
-        `netpol-scope: ${generated.policies} policies generated; checked against the same flows: ` +
-          `${report.summary.edges} observed connections, ${report.wouldBreak.length - observedDenied} would break` +
-          `${observedDenied > 0 ? ` (and ${observedDenied} the cluster denied when observed, left denied)` : ''}` +
-          `${generated.unselectable.length > 0 ? `; no exact label selector for ${generated.unselectable.join(', ')} (their flows got no rule)` : ''}\n`,
-      );
+      process.stderr.write(`netpol-scope: ${generatedCheckText(generated, check.report())}\n`);
     });
 
   return program;
@@ -347,39 +338,21 @@ interface GenerateOptions extends CommonOptions {
 }
 
 /**
- * Reads one flow file into the aggregator: formats of one record per line are streamed line by line
- * (memory independent of the number of records); a JSON array is read whole.
+ * Reads one flow file into a sink, chunk by chunk (flows/reader.ts: formats of one record per line are
+ * streamed, memory independent of the number of records; a JSON array is read whole).
  */
-async function readFlowFile(file: string, aggregator: FlowAggregator): Promise<void> {
-  let head: string;
+async function readFlowFile(file: string, sink: FlowSink): Promise<void> {
+  const reader = new FlowTextReader(sink);
   try {
-    const fd = openSync(file, 'r');
-    try {
-      const buffer = Buffer.alloc(64 * 1024);
-      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
-    } finally {
-      closeSync(fd);
-    }
+    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }))
+      reader.push(chunk as string);
   } catch (error) {
     throw new InputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const format = detectLineFormat(head);
-  if (format) {
-    const skipped = new Map<string, number>();
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const record = recordOfLine(format, line, skipped);
-      if (record) aggregator.add(record);
-    }
-    for (const [reason, n] of skipped) aggregator.skip(reason, n);
-    return;
-  }
-  const result = importFlows(readFileSync(file, 'utf8'));
-  if (!result)
+  if (reader.end() === undefined)
     throw new InputError(
-      `${file}: not a flow file of a known format (Hubble JSON lines or arrays, or the plain CSV/JSON format)`,
+      `${file}: not a flow file of a known format (Hubble JSON, Calico flow logs, Antrea CSV, Kubescape, Inspektor Gadget, or the plain CSV/JSON format)`,
     );
-  aggregator.addImport(result);
 }
 
 interface FlowsOptions extends CommonOptions {

@@ -1,13 +1,23 @@
-/** The extension's commands: reachability, explain, default deny, restart, output. */
+/** The extension's commands: reachability, explain, default deny, observed flows, restart, output. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
+  ClearFlowsRequest,
   CreateDefaultDenyRequest,
+  DryRunRequest,
   ExplainRequest,
+  GenerateFromFlowsRequest,
+  LoadFlowsRequest,
   NamespacesRequest,
   ReachabilityRequest,
 } from '../shared/protocol.js';
-import type { ExplainResult, ReachNodeJson } from '../shared/protocol.js';
+import type {
+  DryRunResult,
+  ExplainResult,
+  FlowsResult,
+  GenerateFromFlowsResult,
+  ReachNodeJson,
+} from '../shared/protocol.js';
 import { ReachabilityPanel } from './reachability-panel.js';
 import type { ExplanationDocuments } from './explanation-document.js';
 
@@ -162,6 +172,88 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         const { uri } = await ctx.client().sendRequest(CreateDefaultDenyRequest, { namespace, targetUri });
         await vscode.window.showTextDocument(vscode.Uri.parse(uri));
         return uri;
+      },
+    ),
+
+    // Without arguments it asks for the files; `(uris)` (Uris or URI strings) skips the dialog. Resolves
+    // to the flow files the server holds.
+    vscode.commands.registerCommand(
+      'netpolScope.loadFlows',
+      async (urisArg?: unknown): Promise<FlowsResult | undefined> => {
+        const uris = Array.isArray(urisArg)
+          ? urisArg.flatMap((u) =>
+              u instanceof vscode.Uri ? [u] : typeof u === 'string' ? [vscode.Uri.parse(u)] : [],
+            )
+          : await vscode.window.showOpenDialog({
+              title: 'Load Observed Flows',
+              canSelectMany: true,
+              openLabel: 'Load Flows',
+              filters: {
+                'Flow files': ['json', 'jsonl', 'ndjson', 'csv', 'log', 'txt', 'yaml', 'yml'],
+                'All files': ['*'],
+              },
+            });
+        if (!uris || uris.length === 0) return undefined;
+        const result = await ctx
+          .client()
+          .sendRequest(LoadFlowsRequest, { uris: uris.map((u) => u.toString()) });
+        const wanted = new Set(uris.map((u) => u.toString()));
+        const failed = result.files.filter((f) => wanted.has(f.uri) && f.error !== undefined);
+        const read = result.files.filter((f) => f.error === undefined);
+        const records = read.reduce((n, f) => n + f.records, 0);
+        void vscode.window.showInformationMessage(
+          `netpol-scope: ${records.toLocaleString('en-US')} flow records from ${read.length} file${read.length === 1 ? '' : 's'} (${[...new Set(read.map((f) => f.format))].join(', ')}); the policies are checked against them.`,
+        );
+        for (const f of failed)
+          void vscode.window.showWarningMessage(
+            `netpol-scope: ${vscode.workspace.asRelativePath(vscode.Uri.parse(f.uri))}: ${f.error}`,
+          );
+        return result;
+      },
+    ),
+
+    vscode.commands.registerCommand('netpolScope.clearFlows', async (): Promise<FlowsResult> => {
+      const result = await ctx.client().sendRequest(ClearFlowsRequest);
+      void vscode.window.showInformationMessage(
+        result.files.length > 0
+          ? `netpol-scope: flows loaded by command cleared; ${result.files.length} file${result.files.length === 1 ? '' : 's'} of netpolScope.flows stay.`
+          : 'netpol-scope: no observed flows are loaded.',
+      );
+      return result;
+    }),
+
+    // The report of `flows verify --format markdown`, in a new editor. Resolves to the result.
+    vscode.commands.registerCommand('netpolScope.dryRunFlows', async (): Promise<DryRunResult> => {
+      const result = await ctx.client().sendRequest(DryRunRequest);
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: result.markdown,
+      });
+      await vscode.window.showTextDocument(document, { preview: false });
+      return result;
+    }),
+
+    // Policies from the loaded flows (asking for flow files first when none are loaded), opened in an
+    // untitled YAML editor; the check against the same flows is shown as a message.
+    vscode.commands.registerCommand(
+      'netpolScope.generateFromFlows',
+      async (): Promise<GenerateFromFlowsResult | undefined> => {
+        const held = await ctx.client().sendRequest(DryRunRequest);
+        if (!held.report) {
+          const loaded = await vscode.commands.executeCommand<FlowsResult | undefined>(
+            'netpolScope.loadFlows',
+          );
+          if (!loaded) return undefined;
+        }
+        const result = await ctx.client().sendRequest(GenerateFromFlowsRequest);
+        if (result.yaml === '') {
+          void vscode.window.showInformationMessage(`netpol-scope: ${result.check}`);
+          return result;
+        }
+        const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: result.yaml });
+        await vscode.window.showTextDocument(document, { preview: false });
+        void vscode.window.showInformationMessage(`netpol-scope: ${result.check}.`);
+        return result;
       },
     ),
 

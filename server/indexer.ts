@@ -68,36 +68,52 @@ export async function readIndexedFile(
   path: string,
   settings: Settings,
 ): Promise<string | undefined> {
-  if (!isIndexedPath(relative(root, path).split(sep).join('/'), settings)) return undefined;
+  if (!isIndexedPath(relativePath(root, path), settings)) return undefined;
   return (await readCandidate(path, settings.maxFileSize))?.text;
 }
 
-export async function scanFolder(root: string, options: ScanOptions): Promise<IndexedFile[]> {
-  const matches = globMatcher(options.settings);
-  const out: IndexedFile[] = [];
+/**
+ * The directories of a folder, breadth first, each with its files (full paths); node_modules, VCS
+ * folders and build output are skipped, and unreadable directories too.
+ */
+export async function* walkFolder(
+  root: string,
+  isCancelled?: () => boolean,
+): AsyncGenerator<{ readonly dir: string; readonly files: readonly string[] }> {
   const queue = [root];
   while (queue.length > 0) {
-    if (options.isCancelled?.()) break;
+    if (isCancelled?.()) return;
     const dir = queue.shift()!;
-    options.onDirectory?.(relative(root, dir));
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
       continue; // unreadable directory: skip it
     }
-    const reads: Array<Promise<IndexedFile | undefined>> = [];
+    const files: string[] = [];
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!skippedDirectories.has(entry.name)) queue.push(path);
-        continue;
-      }
-      if (!entry.isFile()) continue;
-      const rel = relative(root, path).split(sep).join('/');
-      if (!matches(rel)) continue;
-      reads.push(readCandidate(path, options.settings.maxFileSize));
+      } else if (entry.isFile()) files.push(path);
     }
+    yield { dir, files };
+  }
+}
+
+/** A path relative to a folder, `/`-separated (what globs match). */
+export function relativePath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+export async function scanFolder(root: string, options: ScanOptions): Promise<IndexedFile[]> {
+  const matches = globMatcher(options.settings);
+  const out: IndexedFile[] = [];
+  for await (const { dir, files } of walkFolder(root, options.isCancelled)) {
+    options.onDirectory?.(relative(root, dir));
+    const reads = files
+      .filter((path) => matches(relativePath(root, path)))
+      .map((path) => readCandidate(path, options.settings.maxFileSize));
     for (const file of await Promise.all(reads)) if (file) out.push(file);
   }
   return out;

@@ -22,13 +22,15 @@ import { WorkspaceSession } from '../shared/session/workspace-session.js';
 import type { WorkspaceAnalysis } from '../shared/workspace-analysis.js';
 import type { SourceFile, TextChange } from '../shared/source/source-file.js';
 import { toDiagnostic } from './diagnostics.js';
-import { looksLikeManifest, readIndexedFile, scanFolder } from './indexer.js';
+import { looksLikeManifest, readIndexedFile, relativePath, scanFolder } from './indexer.js';
+import { FlowStore, findFlowFiles, flowMatcher } from './flow-store.js';
 import { folderFromUri, PathMap, pathToUri, uriToPath } from './uris.js';
 import type { Folder } from './uris.js';
 import { SettingsService } from './settings-service.js';
 import { featureCapabilities, registerFeatureHandlers } from './handlers/index.js';
 import { statusOf } from './handlers/custom.js';
 import { AnalysisChangedNotification, StatusNotification } from '../shared/protocol.js';
+import type { FlowFileJson } from '../shared/protocol.js';
 
 /** Coalesces bursts of edits; small enough to keep edit-to-diagnostics latency low. */
 const ANALYSIS_DELAY_MS = 8;
@@ -41,6 +43,8 @@ export interface ClientCapabilitiesSummary {
   configurationDynamic: boolean;
   documentChanges: boolean;
   workspaceFolders: boolean;
+  /** File watchers may be patterns relative to a folder (LSP 3.17). */
+  relativePatterns: boolean;
 }
 
 /** What the feature handlers need from the server. */
@@ -55,6 +59,16 @@ export interface ServerState {
   sourceOf(uri: string): SourceFile | undefined;
   /** Identifies the current analysis: it changes whenever a file or setting changes. */
   generation(): number;
+  /** Observed traffic: the flow files held, and loading or clearing them. */
+  readonly flows: ServerFlows;
+}
+
+export interface ServerFlows {
+  files(): FlowFileJson[];
+  /** Reads flow files by URI (kept until cleared) and re-analyses. */
+  load(uris: readonly string[]): Promise<FlowFileJson[]>;
+  /** Forgets the files loaded by command. */
+  clear(): void;
 }
 
 export function startServer(connection: Connection): void {
@@ -83,9 +97,11 @@ export function startServer(connection: Connection): void {
     configurationDynamic: false,
     documentChanges: false,
     workspaceFolders: false,
+    relativePatterns: false,
   };
   let folders: Folder[] = [];
   const settings = new SettingsService(connection, capabilities, () => folders);
+  const flowStore = new FlowStore();
   /** Diagnostics last sent per URI, as a signature, to send only what changed. */
   const published = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
@@ -235,6 +251,68 @@ export function startServer(connection: Connection): void {
     const { analysisSettings, settingsFor } = await settings.resolve(paths);
     session.configure(analysisSettings, settingsFor);
     scheduleAnalysis(0);
+    onDisk('loading flow files', syncFlowFiles);
+  }
+
+  function flowsChanged(): void {
+    session.setFlows(flowStore.digests());
+    scheduleAnalysis(0);
+  }
+
+  /**
+   * Holds the flow files the `netpolScope.flows` globs match in each folder (reading those not held yet;
+   * watched-file events re-read changed ones), drops those no longer matched, and watches the globs.
+   */
+  async function syncFlowFiles(): Promise<void> {
+    const found = new Set<string>();
+    const patterns: Array<{ folder: Folder; glob: string }> = [];
+    for (const folder of folders) {
+      const globs = (await settings.forFolder(folder)).flows;
+      patterns.push(...globs.map((glob) => ({ folder, glob })));
+      for (const path of await findFlowFiles(folder.path, globs)) {
+        found.add(path);
+        if (!flowStore.has(path)) {
+          const summary = await flowStore.load(path, pathToUri(path), 'setting');
+          log(
+            summary.error
+              ? `flow file ${path}: ${summary.error}`
+              : `flow file ${path}: ${summary.format}, ${summary.records} records`,
+          );
+        }
+      }
+    }
+    flowStore.retain('setting', found);
+    flowsChanged();
+    watchFlowFiles(patterns);
+  }
+
+  let flowWatcher: { dispose(): void } | undefined;
+  let watchedFlowGlobs = '';
+  function watchFlowFiles(patterns: ReadonlyArray<{ folder: Folder; glob: string }>): void {
+    if (!capabilities.watchedFilesDynamic) return;
+    const key = JSON.stringify(patterns.map((p) => [p.folder.uri, p.glob]));
+    if (key === watchedFlowGlobs) return;
+    watchedFlowGlobs = key;
+    flowWatcher?.dispose();
+    flowWatcher = undefined;
+    if (patterns.length === 0) return;
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: patterns.map((p) => ({
+          globPattern: capabilities.relativePatterns
+            ? { baseUri: p.folder.uri, pattern: p.glob }
+            : `**/${p.glob.replace(/^(\*\*\/)+/, '')}`,
+        })),
+      })
+      .then((d) => (flowWatcher = d));
+  }
+
+  /** True when a file is a flow file of its folder (matched by the folder's `netpolScope.flows`). */
+  async function isFlowFile(uri: string): Promise<boolean> {
+    const folder = uri.startsWith('file:') ? paths.folderOf(uri) : undefined;
+    if (!folder) return false;
+    const matches = flowMatcher((await settings.forFolder(folder)).flows);
+    return matches !== undefined && matches(relativePath(folder.path, uriToPath(uri)));
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -246,6 +324,7 @@ export function startServer(connection: Connection): void {
     capabilities.configurationDynamic = c.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     capabilities.documentChanges = c.workspace?.workspaceEdit?.documentChanges === true;
     capabilities.workspaceFolders = c.workspace?.workspaceFolders === true;
+    capabilities.relativePatterns = c.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
     settings.setInitializationOptions(params.initializationOptions);
 
     if (params.workspaceFolders?.length)
@@ -308,6 +387,13 @@ export function startServer(connection: Connection): void {
     // The same filters as indexing apply: the client watches every YAML/JSON file.
     onDisk('watched files', async () => {
       for (const change of params.changes) {
+        const path = change.uri.startsWith('file:') ? uriToPath(change.uri) : undefined;
+        if (path && (flowStore.has(path) || (await isFlowFile(change.uri)))) {
+          if (change.type === FileChangeType.Deleted) flowStore.drop(path);
+          else await flowStore.load(path, change.uri, 'setting');
+          flowsChanged();
+          continue;
+        }
         if (documents.get(change.uri)) continue; // the open buffer is the truth
         if (change.type === FileChangeType.Deleted) removeUri(change.uri);
         else await syncFromDisk(change.uri);
@@ -325,6 +411,24 @@ export function startServer(connection: Connection): void {
       return session.source(paths.display(uri));
     },
     generation: () => session.changes,
+    flows: {
+      files: () => flowStore.summaries(),
+      async load(uris) {
+        const out: FlowFileJson[] = [];
+        for (const uri of uris) {
+          if (!uri.startsWith('file:')) {
+            out.push({ uri, records: 0, skipped: 0, origin: 'command', error: 'not a file on disk' });
+            continue;
+          }
+          out.push(await flowStore.load(uriToPath(uri), uri, 'command'));
+        }
+        flowsChanged();
+        return out;
+      },
+      clear() {
+        if (flowStore.retain('command')) flowsChanged();
+      },
+    },
   };
   registerFeatureHandlers(state, logError);
 

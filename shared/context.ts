@@ -5,6 +5,7 @@
 import type { Workspace } from './model/build-cluster.js';
 import type { ReachabilityEngine } from './reach/engine.js';
 import type { Settings } from './settings.js';
+import type { FlowDigest } from './flows/digest.js';
 
 export interface AnalysisContext {
   readonly workspace: Workspace;
@@ -12,4 +13,9 @@ export interface AnalysisContext {
   readonly engine: ReachabilityEngine;
   /** Settings for rule behaviour (DNS target, CNI). Severities per file are applied afterwards. */
   readonly settings: Settings;
+  /**
+   * Observed traffic loaded with the workspace (flow files, flows/digest.ts): the dry run of the policies
+   * against it feeds `flow-would-drop`, hovers and the view's overlay. Absent or empty: none.
+   */
+  readonly flows?: readonly FlowDigest[];
 }

@@ -4,6 +4,7 @@
  * the webview receives the same payloads through postMessage. Positions are LSP positions.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { VerifyReport } from './flows/verify.js';
 
 export interface LspPosition {
   readonly line: number;
@@ -247,3 +248,53 @@ export interface MemoryResult {
  * `--expose-gc` the figures are taken after a full collection, which tells a leak from garbage.
  */
 export const MemoryRequest = new RequestType0<MemoryResult, void>('netpolScope/memory');
+
+/** A flow file the server holds (observed traffic the policies are dry-run against). */
+export interface FlowFileJson {
+  readonly uri: string;
+  /** `hubble`, `calico`, `plain-csv`, ...; absent when the file could not be read. */
+  readonly format?: string;
+  /** Records read (added or skipped), and how many of them were skipped. */
+  readonly records: number;
+  readonly skipped: number;
+  /** `setting`: matched by `netpolScope.flows`; `command`: loaded with "Load Observed Flows…". */
+  readonly origin: 'setting' | 'command';
+  /** Why the file was not read (not found, no known format). */
+  readonly error?: string;
+}
+
+export interface FlowsResult {
+  readonly files: readonly FlowFileJson[];
+}
+
+/** Client -> server: reads flow files (by URI) and keeps them with the workspace until cleared. */
+export const LoadFlowsRequest = new RequestType<{ readonly uris: readonly string[] }, FlowsResult, void>(
+  'netpolScope/loadFlows',
+);
+
+/** Client -> server: forgets the flow files loaded by command (those of `netpolScope.flows` stay). */
+export const ClearFlowsRequest = new RequestType0<FlowsResult, void>('netpolScope/clearFlows');
+
+export interface DryRunResult {
+  readonly files: readonly FlowFileJson[];
+  /** The report of `netpol-scope flows verify --format json`; absent without flows. */
+  readonly report?: VerifyReport;
+  /** The same as markdown (`flows verify --format markdown`), or a sentence saying that no flows are loaded. */
+  readonly markdown: string;
+}
+
+/** Client -> server: the dry run of the workspace's policies against the loaded flows. */
+export const DryRunRequest = new RequestType0<DryRunResult, void>('netpolScope/dryRun');
+
+export interface GenerateFromFlowsResult {
+  /** The generated policies (empty without flows). */
+  readonly yaml: string;
+  readonly policies: number;
+  /** How the generated set fared against the same flows (`flows generate` prints it on stderr). */
+  readonly check: string;
+}
+
+/** Client -> server: least-privilege policies from the loaded flows (`netpol-scope flows generate`). */
+export const GenerateFromFlowsRequest = new RequestType0<GenerateFromFlowsResult, void>(
+  'netpolScope/generateFromFlows',
+);

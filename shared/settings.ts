@@ -70,6 +70,11 @@ export interface Settings {
   readonly maxFileSize: number;
   /** The reachability view shows exposure stand-ins (reach/exposure.ts), as `reach --exposure` does. */
   readonly exposure: boolean;
+  /**
+   * Globs (relative to the workspace folder) of flow files loaded with the workspace: the policies are
+   * dry-run against them (`flow-would-drop`, hovers, the view's overlay).
+   */
+  readonly flows: readonly string[];
 }
 
 export const defaultSettings: Settings = {
@@ -83,6 +88,7 @@ export const defaultSettings: Settings = {
   exclude: [],
   maxFileSize: 5 * 1024 * 1024,
   exposure: false,
+  flows: [],
 };
 
 const severities: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -154,6 +160,7 @@ export function normaliseSettings(raw: unknown): Settings {
     exclude: stringArray(raw.exclude, d.exclude),
     maxFileSize: typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0 ? raw.maxFileSize : d.maxFileSize,
     exposure: typeof raw.exposure === 'boolean' ? raw.exposure : d.exposure,
+    flows: typeof raw.flows === 'string' ? [raw.flows] : stringArray(raw.flows, d.flows),
   };
 }
 

@@ -14,6 +14,7 @@ import type { ClusterModel } from './model/types.js';
 import { ReachabilityEngine } from './reach/engine.js';
 import { withExposure } from './reach/exposure.js';
 import type { Settings } from './settings.js';
+import type { FlowDigest } from './flows/digest.js';
 import { defaultSettings, ipBlocksMatchPods } from './settings.js';
 import type { SourceFile } from './source/source-file.js';
 import { runLint } from './lint/index.js';
@@ -34,6 +35,8 @@ export interface AnalyzeOptions {
   readonly settingsFor?: (file: SourceFile) => Settings;
   /** Reuses per-object results across analyses (the language server passes one). */
   readonly productCache?: ProductCache;
+  /** Observed traffic to dry-run the policies against (flows/digest.ts). */
+  readonly flows?: readonly FlowDigest[];
 }
 
 /** The reachability engine of a model under the settings that change its semantics (ipBlockPods). */
@@ -75,6 +78,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
   const context: AnalysisContext = {
     workspace,
     settings,
+    ...(options.flows && options.flows.length > 0 ? { flows: options.flows } : {}),
     get engine() {
       engine ??= engineFor(workspace.model, settings);
       return engine;
@@ -93,6 +97,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
   return {
     workspace,
     settings,
+    ...(context.flows ? { flows: context.flows } : {}),
     get engine() {
       return context.engine;
     },

@@ -2,8 +2,12 @@
 import { CodeActionKind } from 'vscode-languageserver';
 import type { ServerCapabilities } from 'vscode-languageserver';
 import {
+  ClearFlowsRequest,
   CreateDefaultDenyRequest,
+  DryRunRequest,
   ExplainRequest,
+  GenerateFromFlowsRequest,
+  LoadFlowsRequest,
   MemoryRequest,
   NamespacesRequest,
   ReachabilityRequest,
@@ -12,6 +16,7 @@ import type { ServerState } from '../server.js';
 import { codeActions, SOURCE_ACTION_KIND } from './code-actions.js';
 import { codeLens, completion, hover } from './language.js';
 import { createDefaultDeny, explain, memory, namespaces, reachability } from './custom.js';
+import { clearFlows, dryRun, generateFromFlows, loadFlows } from './flows.js';
 
 export const featureCapabilities: ServerCapabilities = {
   hoverProvider: true,
@@ -54,4 +59,8 @@ export function registerFeatureHandlers(state: ServerState, logError: LogError):
   connection.onRequest(NamespacesRequest, () => namespaces(state));
   connection.onRequest(CreateDefaultDenyRequest, (p) => createDefaultDeny(state, p));
   connection.onRequest(MemoryRequest, () => memory());
+  connection.onRequest(LoadFlowsRequest, (p) => loadFlows(state, p));
+  connection.onRequest(ClearFlowsRequest, () => clearFlows(state));
+  connection.onRequest(DryRunRequest, () => dryRun(state));
+  connection.onRequest(GenerateFromFlowsRequest, () => generateFromFlows(state));
 }

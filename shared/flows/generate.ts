@@ -16,7 +16,7 @@ import type { ClusterModel, Workload } from '../model/types.js';
 import type { ReachabilityEngine } from '../reach/engine.js';
 import type { Settings } from '../settings.js';
 import { formatScalar } from '../fixes/yaml-edit.js';
-import type { ObservedEdge } from './verify.js';
+import type { ObservedEdge, VerifyReport } from './verify.js';
 import { workloadNode } from '../reach/graph.js';
 import { pushTo } from '../collections.js';
 
@@ -75,6 +75,23 @@ export interface GenerateResult {
 }
 
 const q = (v: string) => formatScalar(v);
+
+/**
+ * How the generated policies fared against the flows they came from (checked by construction: the
+ * workspace with the generated set, dry-run against the same flows). Connections the cluster denied when
+ * they were observed are left denied, and said so.
+ */
+export function generatedCheckText(generated: GenerateResult, report: VerifyReport): string {
+  const observedDenied = report.observed.filter(
+    (o) => !o.allowed && o.verdicts.every((v) => v === 'denied'),
+  ).length;
+  return (
+    `${generated.policies} policies generated; checked against the same flows: ` +
+    `${report.summary.edges} observed connections, ${report.wouldBreak.length - observedDenied} would break` +
+    `${observedDenied > 0 ? ` (and ${observedDenied} the cluster denied when observed, left denied)` : ''}` +
+    `${generated.unselectable.length > 0 ? `; no exact label selector for ${generated.unselectable.join(', ')} (their flows got no rule)` : ''}`
+  );
+}
 
 export function generatePolicies(
   model: ClusterModel,
@@ -176,6 +193,14 @@ export function generatePolicies(
 
   const docs: string[] = [];
   const dns = settings.dns;
+  // Names the workspace already uses stay theirs: a second object of one name would replace the first.
+  const taken = new Set(model.policies.map((p) => `${p.namespace}/${p.name}`));
+  const unique = (ns: string, base: string): string => {
+    let name = base;
+    for (let i = 2; taken.has(`${ns}/${name}`); i++) name = `${base}-observed${i === 2 ? '' : `-${i - 1}`}`;
+    taken.add(`${ns}/${name}`);
+    return name;
+  };
   for (const ns of [...namespaces].sort()) {
     const hasDefaultDeny = model.policies.some(
       (p) =>
@@ -194,7 +219,7 @@ export function generatePolicies(
           'apiVersion: networking.k8s.io/v1',
           'kind: NetworkPolicy',
           'metadata:',
-          '  name: default-deny',
+          `  name: ${q(unique(ns, 'default-deny'))}`,
           `  namespace: ${q(ns)}`,
           'spec:',
           '  podSelector: {}',
@@ -207,7 +232,7 @@ export function generatePolicies(
         'apiVersion: networking.k8s.io/v1',
         'kind: NetworkPolicy',
         'metadata:',
-        '  name: allow-dns',
+        `  name: ${q(unique(ns, 'allow-dns'))}`,
         `  namespace: ${q(ns)}`,
         'spec:',
         '  podSelector: {}',
@@ -229,7 +254,7 @@ export function generatePolicies(
   const render = (table: typeof ingress, direction: 'ingress' | 'egress') => {
     for (const [id, { w, rules }] of [...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const labels = selector(id, w)!;
-      const name = `${nameOf(id)}-${direction}`.slice(0, 253);
+      const name = unique(w.namespace, `${nameOf(id)}-${direction}`.slice(0, 240));
       const lines = [
         'apiVersion: networking.k8s.io/v1',
         'kind: NetworkPolicy',

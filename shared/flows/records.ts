@@ -29,8 +29,12 @@ export interface FlowRecord {
   readonly verdict: FlowVerdict;
   /** How many observations the record stands for. */
   readonly count: number;
-  /** ISO time of the observation, when the format has one. */
+  /** How many input records it aggregates (flows/digest.ts); absent: one. */
+  readonly records?: number;
+  /** ISO time of the observation (the first one, when the record stands for several), when the format has one. */
   readonly time?: string;
+  /** The last observation's time, when the record stands for several observed at different times. */
+  readonly until?: string;
   readonly http?: { readonly method?: string; readonly path?: string };
 }
 

@@ -8,7 +8,7 @@
  * side that denies and the deciding rule or the isolating policies. Connections the policies allow at
  * workload level that no flow shows are *allowed but never observed*, broadest first.
  */
-import type { ClusterModel, Protocol, Workload } from '../model/types.js';
+import type { ClusterModel, Origin, Protocol, Workload } from '../model/types.js';
 import { commonPolicyName } from '../model/rule-model.js';
 import { qualifiedName } from '../model/types.js';
 import type { Endpoint, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
@@ -92,20 +92,45 @@ export interface VerifyReport {
   }>;
 }
 
+/** Why an observed connection is denied: the words, and where in the workspace the denial is decided. */
+export interface DenialCause {
+  readonly reason: string;
+  /** The deciding Deny rule, or the policies that isolate the side with no rule that allows the port. */
+  readonly at: readonly Origin[];
+}
+
 /** Why one side denies a port: the deciding Deny rule, or the isolation with no rule that allows it. */
-function sideReason(side: SideVerdict, protocol: Protocol, port: number, self: string): string | undefined {
+function sideCause(
+  side: SideVerdict,
+  protocol: Protocol,
+  port: number,
+  self: string,
+): DenialCause | undefined {
   if (side.ports.has(protocol, port)) return undefined;
   const label = side.direction === 'egress' ? `egress of ${self}` : `ingress of ${self}`;
   const layered = side.layered;
   if (layered) {
     const deny = layered.decisions.find((d) => d.action === 'deny' && d.ports.has(protocol, port));
-    if (deny) return `${label}: denied by ${commonRuleRef(deny.rule)}`;
+    if (deny) return { reason: `${label}: denied by ${commonRuleRef(deny.rule)}`, at: [deny.rule.origin] };
     const ended = layered.endDenied.find((e) => e.ports.has(protocol, port));
     if (ended)
-      return `${label}: isolated by ${ended.layer.isolating.map(commonPolicyName).join(', ')}, and no rule allows it`;
+      return {
+        reason: `${label}: isolated by ${ended.layer.isolating.map(commonPolicyName).join(', ')}, and no rule allows it`,
+        at: ended.layer.isolating.map((p) => p.anchor),
+      };
   }
   const policies = side.isolatingPolicies.map((p) => `NetworkPolicy ${qualifiedName(p)}`).join(', ');
-  return `${label}: isolated by ${policies || 'its policies'}, and no rule allows ${protocol} ${port}`;
+  return {
+    reason: `${label}: isolated by ${policies || 'its policies'}, and no rule allows ${protocol} ${port}`,
+    at: side.isolatingPolicies.map((p) => p.anchor),
+  };
+}
+
+/** An observed connection the policies deny, with what denies it. */
+export interface DeniedConnection extends ObservedConnection {
+  readonly causes: readonly DenialCause[];
+  /** The verdicts the records carry (`denied` alone: the cluster already dropped them when observed). */
+  readonly verdicts: ReadonlySet<string>;
 }
 
 /**
@@ -152,10 +177,11 @@ export class FlowAggregator {
       src.endpoint.kind === 'external' &&
       dst.endpoint.kind === 'external'
     ) {
-      this.skip('both ends outside the cluster');
+      this.skip('both ends outside the cluster', record.records ?? 1);
       return;
     }
-    this.records += 1;
+    const records = record.records ?? 1;
+    this.records += records;
     if ('why' in src || 'why' in dst) {
       for (const [end, r] of [
         [record.source, src],
@@ -164,12 +190,12 @@ export class FlowAggregator {
         if (!('why' in r)) continue;
         const key = describe(end);
         const entry = this.unresolved.get(key) ?? { records: 0, why: r.why };
-        entry.records += 1;
+        entry.records += records;
         this.unresolved.set(key, entry);
       }
       return;
     }
-    this.resolvedRecords += 1;
+    this.resolvedRecords += records;
     const key = `${src.node.id}\u0000${dst.node.id}\u0000${record.protocol}\u0000${record.port}`;
     let edge = this.edges.get(key);
     if (!edge) {
@@ -201,8 +227,9 @@ export class FlowAggregator {
     edge.count += record.count;
     edge.observedVerdicts.add(record.verdict);
     if (record.time) {
+      const last = record.until ?? record.time;
       if (!edge.first || record.time < edge.first) edge.first = record.time;
-      if (!edge.last || record.time > edge.last) edge.last = record.time;
+      if (!edge.last || last > edge.last) edge.last = last;
     }
   }
 
@@ -238,8 +265,39 @@ export class FlowAggregator {
     return [...this.edges.values()];
   }
 
+  /** Why the policies deny an observed connection (the egress side first), or undefined when they allow it. */
+  private denial(edge: ObservedEdge): DenialCause[] | undefined {
+    if (this.engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port)) return undefined;
+    const verdict = this.engine.verdict(edge.src, edge.dst);
+    return [
+      sideCause(verdict.egress, edge.protocol, edge.port, edge.from),
+      sideCause(verdict.ingress, edge.protocol, edge.port, edge.to),
+    ].filter((c): c is DenialCause => c !== undefined);
+  }
+
+  /**
+   * The observed connections the policies deny, each with its causes: what the editor's live diagnostics
+   * read (cheaper than the report: no list of what is allowed but never observed).
+   */
+  denied(): DeniedConnection[] {
+    const out: DeniedConnection[] = [];
+    for (const edge of this.edges.values()) {
+      const causes = this.denial(edge);
+      if (causes)
+        out.push({
+          from: edge.from,
+          to: edge.to,
+          port: edge.port,
+          protocol: edge.protocol,
+          count: edge.count,
+          causes,
+          verdicts: edge.observedVerdicts,
+        });
+    }
+    return out;
+  }
+
   report(): VerifyReport {
-    const engine = this.engine;
     const wouldBreak: Array<VerifyReport['wouldBreak'][number]> = [];
     const observed: Array<VerifyReport['observed'][number]> = [];
     let allowed = 0;
@@ -250,7 +308,7 @@ export class FlowAggregator {
         pair,
         (observedPorts.get(pair) ?? PortSet.none).union(PortSet.range(edge.protocol, edge.port)),
       );
-      const isAllowed = engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
+      const cause = this.denial(edge);
       observed.push({
         from: edge.from,
         to: edge.to,
@@ -259,24 +317,19 @@ export class FlowAggregator {
         count: edge.count,
         ...(edge.first ? { first: edge.first, last: edge.last } : {}),
         verdicts: [...edge.observedVerdicts].sort(),
-        allowed: isAllowed,
+        allowed: cause === undefined,
       });
-      if (isAllowed) {
+      if (!cause) {
         allowed++;
         continue;
       }
-      const verdict = engine.verdict(edge.src, edge.dst);
-      const reason =
-        sideReason(verdict.egress, edge.protocol, edge.port, edge.from) ??
-        sideReason(verdict.ingress, edge.protocol, edge.port, edge.to) ??
-        'denied';
       wouldBreak.push({
         from: edge.from,
         to: edge.to,
         port: edge.port,
         protocol: edge.protocol,
         count: edge.count,
-        reason,
+        reason: cause.map((c) => c.reason).join('; ') || 'denied',
       });
     }
     wouldBreak.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : b.count - a.count));

@@ -214,6 +214,12 @@ export const rules = [
     'warning',
     'A policy of an API that the configured CNI does not enforce',
   ),
+  rule(
+    'flow-would-drop',
+    'semantics',
+    'warning',
+    'The policies deny connections that observed traffic shows (loaded flow files)',
+  ),
 ] as const;
 
 export type RuleId = (typeof rules)[number]['id'];

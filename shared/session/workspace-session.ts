@@ -14,6 +14,7 @@ import type { WorkspaceAnalysis } from '../workspace-analysis.js';
 import type { Settings } from '../settings.js';
 import { defaultSettings } from '../settings.js';
 import { IncrementalLoader } from './incremental-loader.js';
+import type { FlowDigest } from '../flows/digest.js';
 
 interface FileState {
   loader: IncrementalLoader;
@@ -32,6 +33,7 @@ export class WorkspaceSession {
   private settings: Settings = defaultSettings;
   private settingsFor: (file: SourceFile) => Settings = () => this.settings;
   private limits: LoadLimits;
+  private flows: readonly FlowDigest[] = [];
   /** Incremented on every change; an analysis is current for one generation. */
   private generation = 0;
   private analysedGeneration = -1;
@@ -93,6 +95,12 @@ export class WorkspaceSession {
     this.generation++;
   }
 
+  /** Replaces the observed traffic the policies are dry-run against (one digest per flow file). */
+  setFlows(flows: readonly FlowDigest[]): void {
+    this.flows = flows;
+    this.generation++;
+  }
+
   /** Counts changes; the analysis of one generation is reused until the next change. */
   get changes(): number {
     return this.generation;
@@ -114,6 +122,7 @@ export class WorkspaceSession {
       settings: this.settings,
       settingsFor: this.settingsFor,
       productCache: this.productCache,
+      flows: this.flows,
     });
     this.analysedGeneration = this.generation;
     return this.current;

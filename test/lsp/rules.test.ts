@@ -14,6 +14,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { rules } from '../../shared/rules/registry.js';
 import type { RuleId } from '../../shared/rules/registry.js';
 import { LspClient, lspSeverity } from '../support/lsp-client.js';
+import { ClearFlowsRequest, LoadFlowsRequest } from '../../shared/protocol.js';
 import { example, sections } from '../support/rules-doc.js';
 import type { Example } from '../support/rules-doc.js';
 
@@ -97,8 +98,14 @@ afterEach(async () => {
 async function analyse(path: string, ex: Example): Promise<Diagnostic[]> {
   if (JSON.stringify(ex.settings) !== JSON.stringify(client.settings))
     await client.changeSettings(ex.settings);
+  // A section's observed flows (flow-would-drop) are loaded as a flow file for its examples.
+  if (ex.flows !== undefined)
+    await client.connection.sendRequest(LoadFlowsRequest, {
+      uris: [client.writeFile(`${path}.flows.csv`, ex.flows)],
+    });
   const { uri, diagnostics } = await client.openAndWait(path, ex.yaml);
   await client.closeAndForget(uri);
+  if (ex.flows !== undefined) await client.connection.sendRequest(ClearFlowsRequest);
   return diagnostics;
 }
 

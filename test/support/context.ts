@@ -5,12 +5,18 @@ import { normaliseSettings } from '../../shared/settings.js';
 import { engineFor } from '../../shared/workspace-analysis.js';
 import type { AnalysisContext } from '../../shared/context.js';
 import { dedent } from './manifests.js';
+import { FlowDigest } from '../../shared/flows/digest.js';
+import { FlowTextReader } from '../../shared/flows/reader.js';
 
 /**
  * Builds a context from `{ 'path.yaml': yaml, ... }` (or one YAML string as `test.yaml`); the YAML is
- * dedented. `settings` is raw configuration as a client would send it.
+ * dedented. `settings` is raw configuration as a client would send it; `flows` the text of a flow file.
  */
-export function contextOf(files: string | Record<string, string>, settings: unknown = {}): AnalysisContext {
+export function contextOf(
+  files: string | Record<string, string>,
+  settings: unknown = {},
+  flows?: string,
+): AnalysisContext {
   const entries = typeof files === 'string' ? [['test.yaml', files] as const] : Object.entries(files);
   const sources = entries.map(([path, text]) => new SourceFile(path, dedent(text)));
   const normalised = normaliseSettings(settings);
@@ -19,7 +25,17 @@ export function contextOf(files: string | Record<string, string>, settings: unkn
     workspace,
     engine: engineFor(workspace.model, normalised),
     settings: normalised,
+    ...(flows !== undefined ? { flows: [digestOf(flows)] } : {}),
   };
+}
+
+/** Observed flows from the text of a flow file (any format flows/reader.ts reads). */
+export function digestOf(text: string): FlowDigest {
+  const digest = new FlowDigest();
+  const reader = new FlowTextReader(digest);
+  reader.push(text);
+  if (reader.end() === undefined) throw new Error(`not a flow file: ${text.slice(0, 80)}`);
+  return digest;
 }
 
 /** The file of a context by path. */

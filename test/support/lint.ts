@@ -18,8 +18,8 @@ export interface Linted {
 }
 
 /** Builds a context from inline YAML (see contextOf) and runs every lint rule. */
-export function lint(files: string | Record<string, string>, settings: unknown = {}): Linted {
-  const ctx = contextOf(files, settings);
+export function lint(files: string | Record<string, string>, settings: unknown = {}, flows?: string): Linted {
+  const ctx = contextOf(files, settings, flows);
   return { ctx, findings: lintWorkspace(ctx) };
 }
 

@@ -1,6 +1,6 @@
 /**
  * docs/rules.md as data: its `## <rule id>` sections and their Bad and Good YAML examples, with the
- * settings of a `<!-- settings: {...} -->` comment before an example. Used by the unit test of the
+ * settings of a `<!-- settings: {...} -->` comment before an example and the section's observed flows. Used by the unit test of the
  * document and by the language-server rule tests.
  */
 import { readFileSync } from 'node:fs';
@@ -39,6 +39,8 @@ export interface Example {
   readonly yaml: string;
   /** Raw `netpolScope` settings, as a client sends them (`{}` without a settings comment). */
   readonly settings: Record<string, unknown>;
+  /** The section's observed flows (a ```csv block after `**Observed flows**`), checked with both examples. */
+  readonly flows?: string;
 }
 
 /** The first ```yaml block after a paragraph starting with `**<label>**`. */
@@ -51,8 +53,10 @@ export function example(section: Section, label: 'Bad' | 'Good'): Example | unde
   const before = rest.slice(0, block.index);
   if (/^\*\*(Good|Bad)\*\*/m.test(before.slice(2))) return undefined;
   const settings = /<!-- settings: (\{.*\}) -->/.exec(before);
+  const flows = /^\*\*Observed flows\*\*[^\n]*\n+```csv\n([\s\S]*?)```/m.exec(section.body);
   return {
     yaml: block[1]!,
     settings: settings ? (JSON.parse(settings[1]!) as Record<string, unknown>) : {},
+    ...(flows ? { flows: flows[1]! } : {}),
   };
 }

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { SourceFile } from '../../shared/source/source-file.js';
 import { analyze } from '../../shared/analysis.js';
 import { importFlows } from '../../shared/flows/import.js';
-import { verifyFlows } from '../../shared/flows/verify.js';
+import { FlowAggregator, verifyFlows } from '../../shared/flows/verify.js';
+import { FlowTextReader } from '../../shared/flows/reader.js';
+import type { FlowSink } from '../../shared/flows/reader.js';
+import { FlowDigest } from '../../shared/flows/digest.js';
+import { generatePolicies } from '../../shared/flows/generate.js';
+import type { FlowRecord } from '../../shared/flows/records.js';
 import { repoRoot } from '../support/cli.js';
 import { peerPath, peerSuitesAbsentMessage, peerSuitesPresent } from '../support/peer-suites.js';
 
@@ -274,3 +279,115 @@ test(
     }
   },
 );
+
+/** Every record a sink receives, and the skipped counts. */
+class Collect implements FlowSink {
+  readonly records: FlowRecord[] = [];
+  readonly skipped: Record<string, number> = {};
+  add(record: FlowRecord): void {
+    this.records.push(record);
+  }
+  skip(reason: string, count = 1): void {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
+  }
+}
+
+function readInChunks(text: string, size: number): { format: string | undefined; sink: Collect } {
+  const sink = new Collect();
+  const reader = new FlowTextReader(sink);
+  for (let i = 0; i < text.length; i += size) reader.push(text.slice(i, i + size));
+  return { format: reader.end(), sink };
+}
+
+test('the chunked reader: the same records whatever the chunk size, CRLF and a byte-order mark; whole formats at the end', () => {
+  const text = read(join(fixtures, 'observed-hubble.jsonl'));
+  const whole = importFlows(text)!;
+  for (const variant of [text, `\uFEFF${text.replace(/\n/g, '\r\n')}`, text.trimEnd()])
+    for (const size of [1, 7, 100, 1 << 20]) {
+      const { format, sink } = readInChunks(variant, size);
+      assert.equal(format, 'hubble');
+      assert.deepEqual(sink.records, whole.records, `chunks of ${size}`);
+      assert.deepEqual(sink.skipped, Object.fromEntries(whole.skipped));
+    }
+  // A JSON array is read whole when the text ends; a text of no known format adds nothing.
+  const array = JSON.stringify([{ source: 'shop/a-0', destination: 'shop/b-0', port: 80, protocol: 'TCP' }]);
+  const arrayRead = readInChunks(array, 5);
+  assert.equal(arrayRead.format, 'plain-json');
+  assert.equal(arrayRead.sink.records.length, 1);
+  const unknown = readInChunks('hello\nworld\n', 3);
+  assert.deepEqual([unknown.format, unknown.sink.records.length], [undefined, 0]);
+});
+
+test('the digest of a flow file: replayed into the dry run, it gives the report of the records themselves', () => {
+  const manifests = [join(fixtures, 'shop.yaml')];
+  const analysis = analyze(manifests.map((p) => new SourceFile(p, read(p))));
+  for (const file of ['observed.csv', 'observed-hubble.jsonl', 'observed-flags.csv']) {
+    const text = read(join(fixtures, file));
+    // The records twice: aggregated in the digest, counted twice in both.
+    const direct = new FlowAggregator(analysis.workspace.model, analysis.engine);
+    const digest = new FlowDigest();
+    for (const sink of [direct, digest]) {
+      const reader = new FlowTextReader(sink);
+      reader.push(text + text);
+      reader.end();
+    }
+    assert.ok(digest.size <= digest.records);
+    const replayed = new FlowAggregator(analysis.workspace.model, analysis.engine);
+    digest.replay(replayed);
+    assert.deepEqual(replayed.report(), direct.report(), file);
+  }
+});
+
+test('generate: names the workspace uses stay theirs, and flows existing policies allow get no rule', () => {
+  const sources = [
+    new SourceFile(
+      'shop.yaml',
+      [
+        ...['web', 'api', 'admin'].map(
+          (app) =>
+            `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${app}, namespace: shop}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}\n`,
+        ),
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api-ingress, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: admin}}}]}]\n',
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-dns, namespace: shop}\nspec: {podSelector: {matchLabels: {app: nothing}}}\n',
+      ].join('---\n'),
+    ),
+  ];
+  const analysis = analyze(sources);
+  const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+  const reader = new FlowTextReader(aggregator);
+  reader.push(
+    'source,destination,port,protocol\nshop/web-5d8f7c9b4-x2x9q,shop/api-7f9c6d8b5-k4m2p,8080,TCP\nshop/admin-6c8d9f7b5-q8w2e,shop/api-7f9c6d8b5-k4m2p,8080,TCP\n',
+  );
+  reader.end();
+  const generated = generatePolicies(
+    analysis.workspace.model,
+    analysis.engine,
+    aggregator.observedEdges(),
+    analysis.settings,
+  );
+  const names = [...generated.yaml.matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(names, [
+    'default-deny',
+    'allow-dns-observed',
+    'api-ingress-observed',
+    'admin-egress',
+    'web-egress',
+  ]);
+  // The new api ingress rule admits web only: admin is allowed by the existing api-ingress already.
+  const apiIngress = generated.yaml.split('---').find((d) => d.includes('name: api-ingress-observed'))!;
+  assert.match(apiIngress, /app: web/);
+  assert.doesNotMatch(apiIngress, /app: admin/);
+  // Checked by construction: nothing observed would break, and no policy of the result is rejected.
+  const checked = analyze([...sources, new SourceFile('generated.yaml', generated.yaml)]);
+  assert.deepEqual(
+    checked.workspace.model.policies.filter((p) => p.rejected).map((p) => p.name),
+    [],
+  );
+  const check = new FlowAggregator(checked.workspace.model, checked.engine);
+  const again = new FlowTextReader(check);
+  again.push(
+    'source,destination,port,protocol\nshop/web-5d8f7c9b4-x2x9q,shop/api-7f9c6d8b5-k4m2p,8080,TCP\nshop/admin-6c8d9f7b5-q8w2e,shop/api-7f9c6d8b5-k4m2p,8080,TCP\n',
+  );
+  again.end();
+  assert.deepEqual(check.report().wouldBreak, []);
+});

@@ -14,7 +14,7 @@ import { lint } from '../support/lint.js';
 const doc = rulesDoc;
 
 function reported(ex: Example): Set<string> {
-  const { ctx, findings } = lint({ 'example.yaml': ex.yaml }, ex.settings);
+  const { ctx, findings } = lint({ 'example.yaml': ex.yaml }, ex.settings, ex.flows);
   return new Set([...ctx.workspace.findings, ...findings].map((f) => f.rule));
 }
 

@@ -21,6 +21,7 @@ import {
   passUndecidedRule,
   policyRuleShadowedRule,
 } from './policy-api-semantics.js';
+import { observedFlowsRule } from './observed-flows.js';
 
 export const lintRules: readonly LintRule[] = [
   namespaceSelectorAllRule,
@@ -43,4 +44,5 @@ export const lintRules: readonly LintRule[] = [
   passUndecidedRule,
   policyRuleShadowedRule,
   ciliumFqdnWithoutDnsRule,
+  observedFlowsRule,
 ];

@@ -1,8 +1,8 @@
 /**
- * `flows verify` output: the JSON contract (`{summary, wouldBreak, unobserved}`, plus `skipped` reasons and
+ * The dry run's report as `flows verify` and the editor show it: the JSON contract (`{summary, wouldBreak, unobserved}`, plus `skipped` reasons and
  * `unresolved` endpoints), a text summary and markdown for a pull request.
  */
-import type { VerifyReport } from '../../shared/flows/verify.js';
+import type { VerifyReport } from './verify.js';
 
 export function flowsJson(report: VerifyReport): string {
   return `${JSON.stringify(

@@ -1,0 +1,73 @@
+/**
+ * flow-would-drop: the policies deny connections that observed traffic shows (flow files loaded with the
+ * workspace: `netpolScope.flows`, "Load Observed Flows…"). The finding sits where the denial is decided:
+ * on the Deny rule that matches, or on each policy that isolates the side with no rule that allows the
+ * port (so an edit that removes a rule shows the flows it would drop on the policy being edited).
+ *
+ * Connections whose records all say the cluster already dropped them are left out: enforcing these
+ * policies changes nothing for them.
+ */
+import type { Finding } from '../../findings.js';
+import type { Origin } from '../../model/types.js';
+import { observedTraffic } from '../../flows/observed.js';
+import type { DeniedConnection } from '../../flows/verify.js';
+import type { LintRule } from '../rule.js';
+import { finding } from './support.js';
+
+/** How many connections a finding names before "and N more". */
+const LISTED = 3;
+
+function connectionText(c: DeniedConnection): string {
+  return `${c.from} → ${c.to} on ${c.protocol} ${c.port} (${c.count.toLocaleString('en-US')} flow${c.count === 1 ? '' : 's'})`;
+}
+
+export const observedFlowsRule: LintRule = {
+  ids: ['flow-would-drop'],
+  check(ctx) {
+    const dryRun = observedTraffic(ctx);
+    if (!dryRun) return [];
+    const at = new Map<
+      string,
+      { origin: Origin; connections: Array<{ c: DeniedConnection; why: string }> }
+    >();
+    for (const c of dryRun.denied()) {
+      if (c.verdicts.size === 1 && c.verdicts.has('denied')) continue;
+      for (const cause of c.causes)
+        for (const origin of cause.at) {
+          const key = `${origin.file.path}\u0000${origin.span.start}\u0000${origin.span.end}`;
+          let entry = at.get(key);
+          if (!entry) at.set(key, (entry = { origin, connections: [] }));
+          entry.connections.push({ c, why: cause.reason });
+        }
+    }
+    const out: Finding[] = [];
+    for (const { origin, connections } of at.values()) {
+      connections.sort((a, b) => b.c.count - a.c.count);
+      const flows = connections.reduce((n, x) => n + x.c.count, 0);
+      const [first] = connections;
+      if (!first) continue;
+      const message =
+        connections.length === 1
+          ? `Would drop ${flows.toLocaleString('en-US')} observed flow${flows === 1 ? '' : 's'} from ${first.c.from} to ${first.c.to} on ${first.c.protocol} ${first.c.port}: ${first.why}.`
+          : `Would drop ${flows.toLocaleString('en-US')} observed flows in ${connections.length} connections: ` +
+            connections
+              .slice(0, LISTED)
+              .map((x) => connectionText(x.c))
+              .join(', ') +
+            (connections.length > LISTED ? `, and ${connections.length - LISTED} more` : '') +
+            `. ${first.why}.`;
+      out.push(
+        finding('flow-would-drop', origin, message, {
+          connections: connections.map(({ c }) => ({
+            from: c.from,
+            to: c.to,
+            port: c.port,
+            protocol: c.protocol,
+            count: c.count,
+          })),
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -118,6 +118,33 @@ export interface ReachabilityResult {
   readonly generation: number;
   /** Set when the graph has more nodes than the view shows at once: groups stand for the rest. */
   readonly aggregated?: { readonly limit: number; readonly nodes: number };
+  /** Observed traffic between the shown nodes, when flow files are loaded (absent otherwise). */
+  readonly observed?: ObservedOverlayJson;
+}
+
+export interface ObservedPortJson {
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly port: number;
+  /** Observed flows on the port. */
+  readonly count: number;
+  /** Whether the policies as written allow it. */
+  readonly allowed: boolean;
+}
+
+/** The observed connections of one pair of shown nodes. */
+export interface ObservedEdgeJson {
+  readonly from: string;
+  readonly to: string;
+  /** Observed flows over every port. */
+  readonly count: number;
+  readonly ports: readonly ObservedPortJson[];
+}
+
+export interface ObservedOverlayJson {
+  /** Flow records read, and how many resolved to workloads of the workspace. */
+  readonly records: number;
+  readonly resolved: number;
+  readonly edges: readonly ObservedEdgeJson[];
 }
 
 export interface ExplainParams {

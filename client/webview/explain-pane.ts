@@ -167,7 +167,13 @@ export type ExplainView =
   | { readonly kind: 'error'; readonly from: string; readonly to: string; readonly message: string }
   | { readonly kind: 'result'; readonly result: ExplainResult; readonly port?: PortQuery };
 
-export function renderExplanation(pane: HTMLElement, view: ExplainView, handlers: ExplainHandlers): void {
+/** `observed`: the pair's observed traffic in words (model.ts trafficText), when flows are loaded. */
+export function renderExplanation(
+  pane: HTMLElement,
+  view: ExplainView,
+  observed: string | undefined,
+  handlers: ExplainHandlers,
+): void {
   const heading = el('h2', { id: 'explain-title' }, 'Explanation');
   if (view.kind === 'empty') {
     replace(
@@ -222,6 +228,9 @@ export function renderExplanation(pane: HTMLElement, view: ExplainView, handlers
       el('span', { class: 'sym', 'aria-hidden': 'true' }, r.allowed ? '✓' : '✕'),
       ` ${summary}`,
     ),
+    observed === undefined
+      ? null
+      : el('p', { class: 'observed' }, el('strong', {}, 'Observed traffic: '), observed),
     el(
       'div',
       { class: 'sides' },

@@ -7,8 +7,9 @@ import type { ReachEdgeJson, ReachLevel } from '../../shared/protocol.js';
 import type { PortQuery } from '../../shared/webview-messages.js';
 import { el, replace, setAttr } from './dom.js';
 import type { ViewGroup, ViewModel, ViewNode } from './model.js';
+import { trafficOf } from './model.js';
 import { allowsPort, parsePortQuery, queryText } from './ports.js';
-import type { ViewState } from './state.js';
+import type { TrafficFilter, ViewState } from './state.js';
 
 export interface VisibleGroup {
   readonly group: ViewGroup;
@@ -31,6 +32,13 @@ export interface Visible {
   readonly queryInvalid: boolean;
   /** Whether an edge is shown (with a port query: only edges allowing it). */
   edgeShown(edge: ReachEdgeJson | undefined): edge is ReachEdgeJson;
+  /**
+   * The connection a pair shows, after the traffic filter: its allowed edge, or for observed traffic the
+   * policies deny entirely, an edge with no ports (drawn as denied). Undefined: nothing to show.
+   */
+  pairEdge(from: ViewNode, to: ViewNode): ReachEdgeJson | undefined;
+  /** The traffic filter in force (`all` without loaded flows). */
+  readonly traffic: TrafficFilter;
 }
 
 export interface SearchTerms {
@@ -79,6 +87,22 @@ export function applyFilters(model: ViewModel, state: ViewState): Visible {
   }
   const parsed = parsePortQuery(state.port);
   const query = typeof parsed === 'object' ? parsed : undefined;
+  const edgeShown = (edge: ReachEdgeJson | undefined): edge is ReachEdgeJson =>
+    edge !== undefined && (query ? allowsPort(edge, query) : edge.all || edge.ports.length > 0);
+  const traffic: TrafficFilter = model.graph.observed ? state.traffic : 'all';
+  const pairEdge = (from: ViewNode, to: ViewNode): ReachEdgeJson | undefined => {
+    const edge = model.edge(from.id, to.id);
+    if (!model.graph.observed) return edgeShown(edge) ? edge : undefined;
+    const kind = trafficOf(model, from.id, to.id);
+    if (traffic !== 'all' && kind !== traffic) return undefined;
+    if (edgeShown(edge)) return edge;
+    if (kind !== 'denied') return undefined;
+    // Observed, and denied on every port: shown as a denied connection (on the queried port, if any).
+    const denied = model.observed(from.id, to.id)!.ports.filter((p) => !p.allowed);
+    if (query && !denied.some((p) => p.protocol === query.protocol && p.port === query.port))
+      return undefined;
+    return { from: from.id, to: to.id, ports: [], all: false };
+  };
   return {
     rowGroups,
     colGroups,
@@ -89,8 +113,9 @@ export function applyFilters(model: ViewModel, state: ViewState): Visible {
     narrowed: query !== undefined || terms.from.length > 0 || terms.to.length > 0,
     ...(query ? { query } : {}),
     queryInvalid: parsed === 'invalid',
-    edgeShown: (edge): edge is ReachEdgeJson =>
-      edge !== undefined && (query ? allowsPort(edge, query) : edge.all || edge.ports.length > 0),
+    edgeShown,
+    pairEdge,
+    traffic,
   };
 }
 
@@ -107,6 +132,8 @@ export class FilterBar {
   private readonly port: HTMLInputElement;
   private readonly portHint: HTMLElement;
   private readonly levelSelect: HTMLSelectElement;
+  private readonly trafficSelect: HTMLSelectElement;
+  private readonly trafficField: HTMLElement;
   private groupKeys: string[] = [];
   private hidden: readonly string[] = [];
 
@@ -138,6 +165,23 @@ export class FilterBar {
       el('option', { value: 'workload' }, 'Workloads'),
       el('option', { value: 'pod' }, 'Pods'),
     );
+    this.trafficSelect = el(
+      'select',
+      { id: 'filter-traffic', title: 'Connections against the observed flows' },
+      el('option', { value: 'all' }, 'All connections'),
+      el('option', { value: 'observed' }, 'Observed and allowed'),
+      el('option', { value: 'denied' }, 'Observed but denied'),
+      el('option', { value: 'unobserved' }, 'Allowed, never observed'),
+    );
+    this.trafficSelect.addEventListener('change', () =>
+      handlers.change({ traffic: trafficFilterOf(this.trafficSelect.value) }),
+    );
+    this.trafficField = el(
+      'div',
+      { class: 'field', hidden: true },
+      el('label', { for: 'filter-traffic' }, 'Observed traffic'),
+      this.trafficSelect,
+    );
     this.search.addEventListener('input', () => handlers.change({ search: this.search.value }));
     this.port.addEventListener('input', () => handlers.change({ port: this.port.value }));
     this.levelSelect.addEventListener('change', () =>
@@ -167,6 +211,7 @@ export class FilterBar {
       el('div', { class: 'field' }, el('label', { for: 'filter-search' }, 'Search'), this.search),
       el('div', { class: 'field' }, el('label', { for: 'filter-port' }, 'Port'), this.port, this.portHint),
       el('div', { class: 'field' }, el('label', { for: 'filter-level' }, 'Level'), this.levelSelect),
+      this.trafficField,
     );
   }
 
@@ -211,5 +256,11 @@ export class FilterBar {
         ? `Showing who can reach ${queryText(visible.query)}`
         : '';
     this.levelSelect.value = level;
+    this.trafficField.hidden = !model.graph.observed;
+    this.trafficSelect.value = state.traffic;
   }
+}
+
+function trafficFilterOf(value: string): TrafficFilter {
+  return value === 'observed' || value === 'denied' || value === 'unobserved' ? value : 'all';
 }

@@ -11,7 +11,7 @@ import type { ReachEdgeJson } from '../../shared/protocol.js';
 import { el, ellipsis, setSvgAttr, svg } from './dom.js';
 import type { Visible } from './filters.js';
 import type { ViewModel, ViewNode } from './model.js';
-import { kindText, pairLabel } from './model.js';
+import { kindText, pairLabel, trafficOf, trafficText } from './model.js';
 import { portsText } from './ports.js';
 import type { Pair } from './state.js';
 import { samePair } from './state.js';
@@ -126,8 +126,8 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
   const shown: Array<{ edge: ReachEdgeJson; from: ViewNode; to: ViewNode }> = [];
   for (const from of visible.rows) {
     for (const to of visible.cols) {
-      const edge = from === to ? undefined : model.edge(from.id, to.id);
-      if (visible.edgeShown(edge)) shown.push({ edge, from, to });
+      const edge = from === to ? undefined : visible.pairEdge(from, to);
+      if (edge) shown.push({ edge, from, to });
     }
   }
   // A narrower question (a port, from:/to:) leaves out nodes without an answer.
@@ -198,7 +198,13 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
     label: string;
   }> = [];
   for (const { edge, from, to } of shown) {
-    const label = edge.all ? 'all' : ellipsis(portsText(edge), labelMax);
+    const observed = model.observed(from.id, to.id);
+    const ports = edge.all ? 'all' : edge.ports.length > 0 ? portsText(edge) : 'denied';
+    // With observed flows, the label adds how many were seen.
+    const label = ellipsis(
+      observed ? `${ports} · ${observed.count.toLocaleString('en-US')} seen` : ports,
+      labelMax,
+    );
     const v = keyOf.get(from)!;
     const w = keyOf.get(to)!;
     g.setEdge(v, w, { width: textWidth(label, fontSize - 1) + 8, height: fontSize + 6, labelpos: 'c' });
@@ -267,12 +273,14 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
     const points = layout?.points ?? [];
     const d = basisPath(points);
     const kind = edgeKind(e.edge);
-    const full = portsText(e.edge);
+    const traffic = trafficOf(model, e.from.id, e.to.id);
+    const seen = trafficText(model, e.from.id, e.to.id);
+    const full = `${e.edge.all || e.edge.ports.length > 0 ? portsText(e.edge) : 'no traffic allowed'}${seen ? `; ${seen}` : ''}`;
     const selected = samePair({ from: e.from.id, to: e.to.id }, options.selected);
     const group = svg(
       'g',
       {
-        class: `edge edge-${kind}${selected ? ' selected' : ''}`,
+        class: `edge edge-${kind}${traffic ? ` traffic-${traffic}` : ''}${selected ? ' selected' : ''}`,
         tabindex: 0,
         role: 'button',
         'aria-label': pairLabel(e.from, e.to, full),

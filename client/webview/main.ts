@@ -15,7 +15,7 @@ import type { Visible } from './filters.js';
 import { renderGraph } from './graph.js';
 import { renderMatrix } from './matrix.js';
 import { parseHostMessage } from './messages.js';
-import { buildModel } from './model.js';
+import { buildModel, trafficText } from './model.js';
 import type { ViewModel } from './model.js';
 import type { Pair, ViewMode, VsCodeApi } from './state.js';
 import { samePair, StateStore } from './state.js';
@@ -35,6 +35,8 @@ class ReachabilityView {
   private readonly exportSvgButton: HTMLButtonElement;
   private readonly exportCsvButton: HTMLButtonElement;
   private readonly collapseAllButton: HTMLButtonElement;
+  /** The legend's keys for observed traffic (shown with loaded flows). */
+  private readonly trafficKeys: HTMLElement;
 
   private model: ViewModel | undefined;
   private visible: Visible | undefined;
@@ -145,6 +147,28 @@ class ReachabilityView {
       'aria-live': 'polite',
     });
 
+    this.trafficKeys = el(
+      'span',
+      { class: 'traffic-keys', hidden: true },
+      el(
+        'span',
+        { class: 'key key-observed' },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        ' observed',
+      ),
+      el(
+        'span',
+        { class: 'key key-denied-traffic' },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        ' observed but denied',
+      ),
+      el(
+        'span',
+        { class: 'key key-unobserved' },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        ' allowed, never observed',
+      ),
+    );
     const legend = el(
       'p',
       { class: 'legend', 'aria-label': 'Legend' },
@@ -172,6 +196,7 @@ class ReachabilityView {
         el('span', { class: 'sym', 'aria-hidden': 'true' }, '·'),
         ' n/a (same node)',
       ),
+      this.trafficKeys,
     );
 
     replace(
@@ -332,6 +357,7 @@ class ReachabilityView {
     const state = this.store.state;
     this.visible = applyFilters(model, state);
     this.filters.update(model, state, this.visible, model.graph.level);
+    this.trafficKeys.hidden = !model.graph.observed;
     this.renderStatus(model, this.visible);
     this.renderView(state.view);
   }
@@ -339,8 +365,7 @@ class ReachabilityView {
   private renderStatus(model: ViewModel, visible: Visible): void {
     let shown = 0;
     for (const from of visible.rows) {
-      for (const to of visible.cols)
-        if (from !== to && visible.edgeShown(model.edge(from.id, to.id))) shown++;
+      for (const to of visible.cols) if (from !== to && visible.pairEdge(from, to)) shown++;
     }
     const time = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
     const level = model.graph.level === 'pod' ? 'pods' : 'workloads';
@@ -468,7 +493,9 @@ class ReachabilityView {
   }
 
   private renderExplain(): void {
-    renderExplanation(this.explainPane, this.explain, {
+    const selected = this.store.state.selected;
+    const seen = selected && this.model ? trafficText(this.model, selected.from, selected.to) : undefined;
+    renderExplanation(this.explainPane, this.explain, seen, {
       reveal: (location: SourceLocation) => this.post({ type: 'reveal', location }),
       close: () => {
         this.store.update({ selected: undefined });

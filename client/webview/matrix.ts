@@ -7,7 +7,8 @@
 import { el, ellipsis, setAttr } from './dom.js';
 import type { Visible } from './filters.js';
 import type { ViewModel, ViewNode } from './model.js';
-import { kindText, pairLabel } from './model.js';
+import { kindText, pairLabel, trafficOf, trafficText } from './model.js';
+import type { Traffic } from './model.js';
 import { allowsPort, portsText, queryText } from './ports.js';
 import type { Pair } from './state.js';
 import { samePair } from './state.js';
@@ -16,6 +17,8 @@ export type CellKind = 'all' | 'some' | 'none' | 'self' | 'allowed' | 'denied';
 
 export interface CellView {
   readonly kind: CellKind;
+  /** Against observed flows (model.ts Traffic), when they are loaded. */
+  readonly traffic?: Traffic;
   /** A symbol so that colour is not the only cue. */
   readonly symbol: string;
   /** Short text shown in the cell. */
@@ -32,8 +35,43 @@ export const maxMatrixCells = 90_000;
 /** Past this many cells a cell is one text node (see renderMatrix). */
 const largeMatrixCells = 2_500;
 
-/** What a matrix cell shows for a pair. */
+/**
+ * What a matrix cell shows for a pair: what the policies allow and, with observed flows loaded, what was
+ * observed (the traffic filter leaves other cells empty).
+ */
 export function cellView(model: ViewModel, visible: Visible, from: ViewNode, to: ViewNode): CellView {
+  const base = policyCellView(model, visible, from, to);
+  if (!model.graph.observed || base.kind === 'self') return base;
+  const traffic = trafficOf(model, from.id, to.id);
+  if (visible.traffic !== 'all' && traffic !== visible.traffic)
+    return {
+      kind: 'none',
+      symbol: ' ',
+      text: '',
+      verdict: `${base.verdict} (not ${filterWords[visible.traffic]})`,
+    };
+  if (traffic === undefined) return base;
+  const seen = trafficText(model, from.id, to.id)!;
+  const observed = model.observed(from.id, to.id);
+  if (traffic === 'denied' && (base.kind === 'none' || base.kind === 'denied'))
+    return {
+      kind: base.kind,
+      traffic,
+      symbol: '⚠',
+      text: ellipsis(`${observed!.count.toLocaleString('en-US')} seen, denied`, cellTextMax),
+      verdict: `${base.verdict}; ${seen}`,
+    };
+  return { ...base, traffic, verdict: `${base.verdict}; ${seen}` };
+}
+
+const filterWords = {
+  all: 'any',
+  observed: 'observed and allowed',
+  denied: 'observed but denied',
+  unobserved: 'allowed but never observed',
+} as const;
+
+function policyCellView(model: ViewModel, visible: Visible, from: ViewNode, to: ViewNode): CellView {
   // A group's own cell is the traffic among its members, as is that of a node standing for several pods
   // whose traffic among themselves policies decide (`replicas`); a single pod's traffic to itself is
   // not judged.
@@ -226,7 +264,7 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
         const td = el(
           'td',
           {
-            class: `cell cell-${view.kind}${selected ? ' selected' : ''}`,
+            class: `cell cell-${view.kind}${view.traffic ? ` traffic-${view.traffic}` : ''}${selected ? ' selected' : ''}`,
             tabindex: stop ? 0 : -1,
             'aria-label': pairLabel(from, to, view.verdict),
             'aria-selected': selected ? 'true' : 'false',

@@ -4,6 +4,9 @@
  */
 import type {
   ExplainResult,
+  ObservedEdgeJson,
+  ObservedOverlayJson,
+  ObservedPortJson,
   PortRangeJson,
   ReachabilityResult,
   ReachEdgeJson,
@@ -89,6 +92,39 @@ function edge(value: unknown): ReachEdgeJson | undefined {
   };
 }
 
+function observedEdge(value: unknown, ids: ReadonlySet<string>): ObservedEdgeJson | undefined {
+  if (!isRecord(value) || !isString(value.from) || !isString(value.to) || !count(value.count))
+    return undefined;
+  if (!ids.has(value.from) || !ids.has(value.to) || !Array.isArray(value.ports)) return undefined;
+  const ports = value.ports.flatMap((p): ObservedPortJson[] =>
+    isRecord(p) &&
+    protocols.has(p.protocol) &&
+    count(p.port) &&
+    p.port <= 65535 &&
+    count(p.count) &&
+    typeof p.allowed === 'boolean'
+      ? [
+          {
+            protocol: p.protocol as ObservedPortJson['protocol'],
+            port: p.port,
+            count: p.count,
+            allowed: p.allowed,
+          },
+        ]
+      : [],
+  );
+  return ports.length > 0 ? { from: value.from, to: value.to, count: value.count, ports } : undefined;
+}
+
+function observedOverlay(value: unknown, ids: ReadonlySet<string>): ObservedOverlayJson | undefined {
+  if (!isRecord(value) || !count(value.records) || !count(value.resolved) || !Array.isArray(value.edges))
+    return undefined;
+  const edges = value.edges
+    .map((e) => observedEdge(e, ids))
+    .filter((e): e is ObservedEdgeJson => e !== undefined);
+  return { records: value.records, resolved: value.resolved, edges };
+}
+
 export function parseGraph(value: unknown): ReachabilityResult | undefined {
   if (!isRecord(value) || !Array.isArray(value.nodes) || !Array.isArray(value.edges)) return undefined;
   const nodes = value.nodes.map(node).filter((n): n is ReachNodeJson => n !== undefined);
@@ -96,6 +132,7 @@ export function parseGraph(value: unknown): ReachabilityResult | undefined {
   const edges = value.edges
     .map(edge)
     .filter((e): e is ReachEdgeJson => e !== undefined && ids.has(e.from) && ids.has(e.to));
+  const observed = value.observed === undefined ? undefined : observedOverlay(value.observed, ids);
   return {
     level: value.level === 'pod' ? 'pod' : 'workload',
     nodes,
@@ -106,6 +143,7 @@ export function parseGraph(value: unknown): ReachabilityResult | undefined {
     ...(isRecord(value.aggregated) && count(value.aggregated.limit) && count(value.aggregated.nodes)
       ? { aggregated: { limit: value.aggregated.limit, nodes: value.aggregated.nodes } }
       : {}),
+    ...(observed ? { observed } : {}),
   };
 }
 

@@ -3,7 +3,12 @@
  * then external address blocks, then the cluster DNS), display labels, and edge lookup by pair.
  * Nothing here touches the DOM. Ids are only ever used as Map keys, never as object property names.
  */
-import type { ReachabilityResult, ReachEdgeJson, ReachNodeJson } from '../../shared/protocol.js';
+import type {
+  ObservedEdgeJson,
+  ReachabilityResult,
+  ReachEdgeJson,
+  ReachNodeJson,
+} from '../../shared/protocol.js';
 
 export type GroupKind = 'namespace' | 'exposure' | 'external' | 'dns';
 
@@ -35,6 +40,38 @@ export interface ViewModel {
   readonly nodes: readonly ViewNode[];
   readonly byId: ReadonlyMap<string, ViewNode>;
   edge(from: string, to: string): ReachEdgeJson | undefined;
+  /** Observed traffic of a pair, when flow files are loaded (ReachabilityResult.observed). */
+  observed(from: string, to: string): ObservedEdgeJson | undefined;
+}
+
+/**
+ * A pair's observed traffic against what the policies allow: observed and allowed, observed but denied
+ * (some observed port), or allowed but never observed. Undefined without loaded flows, or for a pair
+ * neither observed nor allowed.
+ */
+export type Traffic = 'observed' | 'denied' | 'unobserved';
+
+export function trafficOf(model: ViewModel, from: string, to: string): Traffic | undefined {
+  if (!model.graph.observed) return undefined;
+  const observed = model.observed(from, to);
+  if (observed) return observed.ports.some((p) => !p.allowed) ? 'denied' : 'observed';
+  const edge = model.edge(from, to);
+  return edge && (edge.all || edge.ports.length > 0) ? 'unobserved' : undefined;
+}
+
+/** `14 flows observed: TCP 8080 (12), TCP 9090 (2, denied)`; `allowed, never observed`. */
+export function trafficText(model: ViewModel, from: string, to: string): string | undefined {
+  const traffic = trafficOf(model, from, to);
+  if (traffic === undefined) return undefined;
+  if (traffic === 'unobserved') return 'allowed, never observed';
+  const observed = model.observed(from, to)!;
+  const ports = observed.ports
+    .map(
+      (p) =>
+        `${p.protocol} ${p.port} (${p.count.toLocaleString('en-US')}${p.allowed ? '' : ', denied by the policies'})`,
+    )
+    .join(', ');
+  return `${observed.count.toLocaleString('en-US')} flow${observed.count === 1 ? '' : 's'} observed: ${ports}`;
 }
 
 export function isDns(node: ReachNodeJson): boolean {
@@ -160,12 +197,19 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     if (!row) edges.set(edge.from, (row = new Map()));
     row.set(edge.to, edge);
   }
+  const observed = new Map<string, Map<string, ObservedEdgeJson>>();
+  for (const edge of graph.observed?.edges ?? []) {
+    let row = observed.get(edge.from);
+    if (!row) observed.set(edge.from, (row = new Map()));
+    row.set(edge.to, edge);
+  }
   return {
     graph,
     groups: groups.filter((g) => g.nodes.length > 0),
     nodes,
     byId,
     edge: (from, to) => edges.get(from)?.get(to),
+    observed: (from, to) => observed.get(from)?.get(to),
   };
 }
 

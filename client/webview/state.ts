@@ -8,6 +8,10 @@ import type { ViewMessage } from '../../shared/webview-messages.js';
 
 export type ViewMode = 'matrix' | 'graph';
 
+/** Which connections show against observed traffic: every one, or one kind of Traffic (model.ts). */
+export type TrafficFilter = 'all' | 'observed' | 'denied' | 'unobserved';
+const trafficFilters: readonly TrafficFilter[] = ['all', 'observed', 'denied', 'unobserved'];
+
 export interface Pair {
   readonly from: string;
   readonly to: string;
@@ -32,6 +36,8 @@ export interface ViewState {
   readonly port: string;
   /** Graph: scale the drawing to the panel's width instead of scrolling. */
   readonly fit: boolean;
+  /** With observed flows loaded: which connections show. */
+  readonly traffic: TrafficFilter;
   readonly selected?: Pair;
   /** The matrix cell that holds the roving tab stop. */
   readonly focus?: Pair;
@@ -47,6 +53,7 @@ export const initialState: ViewState = {
   search: '',
   port: '',
   fit: true,
+  traffic: 'all',
   scroll: { matrix: { left: 0, top: 0 }, graph: { left: 0, top: 0 } },
 };
 
@@ -95,6 +102,7 @@ export function restoreState(value: unknown): ViewState {
     search: str(value.search, ''),
     port: str(value.port, '', 40),
     fit: value.fit !== false,
+    traffic: trafficFilters.find((t) => t === value.traffic) ?? 'all',
     ...(selected ? { selected } : {}),
     ...(focus ? { focus } : {}),
     scroll: { matrix: scroll(scrolls.matrix), graph: scroll(scrolls.graph) },

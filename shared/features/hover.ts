@@ -11,6 +11,8 @@
  * - a workload's `metadata.name` (hovers/workload.ts);
  * - the name, subject, rules and peers of a ClusterNetworkPolicy, AdminNetworkPolicy, Cilium or Calico
  *   policy (hovers/api-policy.ts).
+ * With observed flows loaded, the podSelector, peer and workload hovers add the observed traffic of the
+ * workloads they are about (hovers/observed.ts).
  * Markdown escapes every string read from a manifest (features/markdown.ts).
  */
 import type { AnalysisContext } from '../context.js';
@@ -29,6 +31,10 @@ import { portsHover } from './hovers/ports.js';
 import type { PortEntry } from './hovers/ports.js';
 import { workloadHover } from './hovers/workload.js';
 import { apiPolicyHover } from './hovers/api-policy.js';
+import { observedSection } from './hovers/observed.js';
+import type { ObservedScope } from './hovers/observed.js';
+import { peerWorkloads, selectedWorkloads } from './describe.js';
+import { blocks } from './markdown.js';
 
 export interface Hover {
   readonly markdown: string;
@@ -53,7 +59,14 @@ export function hoverAt(ctx: AnalysisContext, file: SourceFile, offset: number):
   if (isName && target.object.kind !== 'Namespace') {
     const workload = workloadOf(ctx, target.object);
     if (!workload) return undefined;
-    return { markdown: workloadHover(ctx, workload, membersOf(ctx, workload)), span: nodeAt(target, 2).span };
+    const members = membersOf(ctx, workload);
+    return {
+      markdown: withObserved(ctx, workloadHover(ctx, workload, members), {
+        workloads: members,
+        direction: 'both',
+      }),
+      span: nodeAt(target, 2).span,
+    };
   }
   return undefined;
 }
@@ -69,7 +82,18 @@ function policyHover(ctx: AnalysisContext, target: Target, policy: NetworkPolicy
     return undefined;
   }
   if (steps[1] === 'podSelector')
-    return { markdown: podSelectorHover(ctx, policy), span: stepSpan(target, 2) };
+    return {
+      markdown: withObserved(ctx, podSelectorHover(ctx, policy), {
+        workloads: selectedWorkloads(policy, ctx.workspace.model.workloads),
+        direction:
+          policy.affectsIngress && policy.affectsEgress
+            ? 'both'
+            : policy.affectsIngress
+              ? 'ingress'
+              : 'egress',
+      }),
+      span: stepSpan(target, 2),
+    };
   if (steps[1] === 'policyTypes') {
     const list = nodeAt(target, 2);
     const declared = isSeq(list) ? list.items.map((item) => stringValue(item) ?? '') : [];
@@ -105,7 +129,23 @@ function policyHover(ctx: AnalysisContext, target: Target, policy: NetworkPolicy
   if (steps[5] === 'namespaceSelector' && peer?.namespaceSelector) {
     return { markdown: namespaceSelectorHover(ctx, policy, rule, peer, position), span: stepSpan(target, 6) };
   }
-  return { markdown: peerHover(ctx, policy, rule, peer, steps[4], count), span: stepSpan(target, 5) };
+  const markdown = peerHover(ctx, policy, rule, peer, steps[4], count);
+  return {
+    markdown: peer
+      ? withObserved(ctx, markdown, {
+          workloads: selectedWorkloads(policy, ctx.workspace.model.workloads),
+          direction,
+          peers: peerWorkloads(peer, policy, ctx.workspace.model.workloads, ctx.workspace.model.namespaces),
+        })
+      : markdown,
+    span: stepSpan(target, 5),
+  };
+}
+
+/** A hover's markdown with the observed traffic of its workloads, when flows are loaded. */
+function withObserved(ctx: AnalysisContext, markdown: string, scope: ObservedScope): string {
+  const observed = observedSection(ctx, scope);
+  return observed ? blocks(markdown, observed) : markdown;
 }
 
 /**

@@ -3,6 +3,7 @@
  * source locations, as plain JSON for the custom protocol (shared/protocol.ts). The server computes;
  * the webview only renders.
  */
+import { observedOverlay } from './observed-overlay.js';
 import type { AnalysisContext } from '../context.js';
 import type {
   ExplainDecision,
@@ -226,7 +227,8 @@ export function* reachabilityWork(
         });
     }
   }
-  return { level, generation, namespaces, nodes, edges, ...aggregated };
+  const observed = observedOverlay(ctx, shown.nodes);
+  return { level, generation, namespaces, nodes, edges, ...aggregated, ...(observed ? { observed } : {}) };
 }
 
 /** The egress side of a workload towards a DNS target: isolating policies and the rules that reach it. */

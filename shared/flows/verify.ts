@@ -35,6 +35,9 @@ export interface ObservedEdge {
   readonly addresses: Set<string>;
   readonly src: Endpoint;
   readonly dst: Endpoint;
+  /** The workload-level nodes of the two ends (`from` and `to` are their ids). */
+  readonly fromNode: GraphNode;
+  readonly toNode: GraphNode;
 }
 
 /** One observed connection at workload level, as the report names it. */
@@ -212,6 +215,8 @@ export class FlowAggregator {
         addresses: new Set(),
         src: src.endpoint,
         dst: dst.endpoint,
+        fromNode: src.node,
+        toNode: dst.node,
       };
       this.edges.set(key, edge);
     }
@@ -260,6 +265,16 @@ export class FlowAggregator {
     return out;
   }
 
+  /** The id of the workload-level node a workload belongs to (as the observed edges name them). */
+  nodeIdOf(workload: Workload): string | undefined {
+    return this.nodeOfWorkload.get(workload)?.id;
+  }
+
+  /** Whether the policies allow an observed connection. */
+  allows(edge: ObservedEdge): boolean {
+    return this.engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
+  }
+
   /** The observed connections (for the generator). */
   observedEdges(): readonly ObservedEdge[] {
     return [...this.edges.values()];
@@ -267,7 +282,7 @@ export class FlowAggregator {
 
   /** Why the policies deny an observed connection (the egress side first), or undefined when they allow it. */
   private denial(edge: ObservedEdge): DenialCause[] | undefined {
-    if (this.engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port)) return undefined;
+    if (this.allows(edge)) return undefined;
     const verdict = this.engine.verdict(edge.src, edge.dst);
     return [
       sideCause(verdict.egress, edge.protocol, edge.port, edge.from),
@@ -295,6 +310,11 @@ export class FlowAggregator {
         });
     }
     return out;
+  }
+
+  /** Input records read (skipped ones included) and how many resolved to workloads of the workspace. */
+  counts(): { readonly records: number; readonly resolved: number } {
+    return { records: this.records, resolved: this.resolvedRecords };
   }
 
   report(): VerifyReport {

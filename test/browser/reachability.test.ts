@@ -742,6 +742,98 @@ spec:
     });
   });
 
+  test('observed flows overlay the view: observed, observed but denied (red), allowed but never observed (amber), a filter for each', async () => {
+    // frontend -> cart on 7070 (allowed, 40 flows), frontend -> db on 5432 (denied: the frontend bypasses
+    // the cart), cart -> db on 5432 (allowed); nothing observed from prometheus or coredns.
+    const flows = [
+      'source,destination,port,protocol,verdict,count',
+      'shop/frontend-5d8f7c9b4-x2x9q,shop/cart-7f9c6d8b5-k4m2p,7070,TCP,allowed,40',
+      'shop/frontend-5d8f7c9b4-x2x9q,shop/db-0,5432,TCP,allowed,3',
+      'shop/cart-7f9c6d8b5-k4m2p,shop/db-0,5432,TCP,allowed,25',
+    ].join('\n');
+    const host = new FakeHost(contextOf(exampleFiles(), {}, flows));
+    const graph = host.graph();
+    assert.deepEqual(
+      graph.observed?.edges.map((e) => [e.from, e.to, e.count, e.ports.map((p) => p.allowed)]),
+      [
+        [frontend, cart, 40, [true]],
+        [frontend, db, 3, [false]],
+        [cart, db, 25, [true]],
+      ],
+    );
+    await withView(host, async ({ page }) => {
+      await page.locator('.key-denied-traffic').waitFor();
+      // Matrix: the denied pair is marked, with the count and the verdict in words.
+      const denied = cell(
+        page,
+        'shop/frontend to shop/db: no traffic allowed; 3 flows observed: TCP 5432 (3, denied by the policies)',
+      );
+      assert.match((await denied.getAttribute('class')) ?? '', /traffic-denied/);
+      assert.deepEqual(
+        [await denied.locator('.sym').textContent(), await denied.locator('.txt').textContent()],
+        ['⚠', '3 seen, denied'],
+      );
+      const observed = cell(page, 'shop/frontend to shop/cart: TCP 7070; 40 flows observed: TCP 7070 (40)');
+      assert.match((await observed.getAttribute('class')) ?? '', /traffic-observed/);
+      const unobserved = cell(
+        page,
+        'monitoring/prometheus to shop/frontend: TCP 8080; allowed, never observed',
+      );
+      assert.match((await unobserved.getAttribute('class')) ?? '', /traffic-unobserved/);
+
+      // The explanation pane says what was observed.
+      await denied.click();
+      await page.locator('#explain p.observed').waitFor();
+      assert.equal(
+        await page.locator('#explain p.observed').textContent(),
+        'Observed traffic: 3 flows observed: TCP 5432 (3, denied by the policies)',
+      );
+
+      // Graph: the denied connection is drawn (red) although the policies allow nothing there.
+      await page.getByRole('tab', { name: 'Graph' }).click();
+      const svg = page.locator('#panel-graph svg.graph');
+      await svg.waitFor();
+      const red = svg.locator('g.edge.traffic-denied');
+      assert.equal(await red.count(), 1);
+      assert.equal(await red.locator('.edge-label').textContent(), 'denied · 3 seen');
+      assert.equal(await svg.locator('g.edge.traffic-observed').count(), 2);
+      const amber = await svg.locator('g.edge.traffic-unobserved').count();
+      assert.equal(
+        amber,
+        graph.edges.filter((e) => !graph.observed!.edges.some((o) => o.from === e.from && o.to === e.to))
+          .length,
+      );
+      assert.equal(
+        await page.evaluate(
+          "getComputedStyle(document.querySelector('g.edge.traffic-unobserved .edge-line')).strokeDasharray",
+        ),
+        '5px, 4px',
+      );
+      await screenshot(page, 'observed-traffic');
+
+      // The filter: only the observed but denied, then only the never observed.
+      const filter = page.getByLabel('Observed traffic');
+      await filter.selectOption('denied');
+      await svg.locator('g.edge:not(.traffic-denied)').first().waitFor({ state: 'detached' });
+      assert.equal(await page.locator('#panel-graph g.edge').count(), 1);
+      await filter.selectOption('unobserved');
+      await page.locator('#panel-graph g.edge.traffic-denied').waitFor({ state: 'detached' });
+      assert.equal(await page.locator('#panel-graph g.edge').count(), amber);
+      assert.equal(await page.locator('#panel-graph g.edge:not(.traffic-unobserved)').count(), 0);
+      await filter.selectOption('all');
+    });
+  });
+
+  test('without flows the view has no traffic filter and no overlay', async () => {
+    const host = FakeHost.ofFiles(exampleFiles());
+    assert.equal(host.graph().observed, undefined);
+    await withView(host, async ({ page }) => {
+      assert.equal(await page.getByLabel('Observed traffic').isHidden(), true);
+      assert.equal(await page.locator('.traffic-keys').isHidden(), true);
+      assert.equal(await page.locator('td.cell[class*="traffic-"]').count(), 0);
+    });
+  });
+
   test('host-network nodes say so in the matrix and the graph', async () => {
     const text = readFileSync(join(repoRoot, 'test/fixtures/cli/host-network.yaml'), 'utf8');
     const host = FakeHost.ofFiles({ 'host-network.yaml': text });

@@ -15,7 +15,7 @@ import {
   GenerateFromFlowsRequest,
   LoadFlowsRequest,
 } from '../../shared/protocol.js';
-import { FileChangeType, LspClient, lspSeverity, textInRange } from '../support/lsp-client.js';
+import { cursor, FileChangeType, LspClient, lspSeverity, textInRange } from '../support/lsp-client.js';
 
 const workloads = `apiVersion: apps/v1
 kind: Deployment
@@ -117,8 +117,20 @@ test('a flow file of netpolScope.flows: the policy that would drop its flows get
   );
   assert.deepEqual(d!.data && (d!.data as { rule: string }).rule, 'flow-would-drop');
 
-  // Typing the missing peer: the diagnostic goes; removing it again: it is back.
+  // Hovers add the observed traffic: on the podSelector, the selected workloads' incoming flows.
   await client.open('k8s/api-ingress.yaml', onlyAdmin);
+  const hover = await client.hover(uri, cursor(onlyAdmin, 'podSel|ector: {matchLabels: {app: api}}'));
+  const markdown = (hover?.contents as { value: string }).value;
+  assert.match(markdown, /\*\*Observed traffic\*\* \(loaded flows\):/);
+  assert.match(
+    markdown,
+    /- 14 flows from \*\*shop\/web\\\[Deployment\\\]\*\* to shop\/api\\\[Deployment\\\] on TCP 8080: \*\*denied by these policies\*\*/,
+  );
+  // On the admin peer: only the traffic with that peer (none observed).
+  const peer = await client.hover(uri, cursor(onlyAdmin, '{podSelector: {matchLabels: {app: ad|min}}}'));
+  assert.match((peer?.contents as { value: string }).value, /with these peers:\n- none observed/);
+
+  // Typing the missing peer: the diagnostic goes; removing it again: it is back.
   const fixed = await client.changeAndWait(uri, adminAndWeb);
   assert.deepEqual(wouldDrop(fixed), []);
   const broken = await client.changeAndWait(uri, onlyAdmin);

@@ -28,7 +28,10 @@ export function observedOverlay(
     }
   const viewOf = (node: GraphNode) =>
     node.workloads.length > 0 ? byWorkload.get(workloadKey(node.workloads[0]!)) : byId.get(node.id);
-  const pairs = new Map<string, { from: string; to: string; count: number; ports: Map<string, ObservedPortJson> }>();
+  const pairs = new Map<
+    string,
+    { from: string; to: string; count: number; ports: Map<string, ObservedPortJson> }
+  >();
   for (const e of dryRun.observedEdges()) {
     const from = viewOf(e.fromNode);
     const to = viewOf(e.toNode);

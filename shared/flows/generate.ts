@@ -14,9 +14,12 @@
  */
 import type { ClusterModel, Workload } from '../model/types.js';
 import type { ReachabilityEngine } from '../reach/engine.js';
+import { rulesOf } from '../reach/engine.js';
+import { portsOfRule } from '../semantics/policy-semantics.js';
 import type { Settings } from '../settings.js';
 import { formatScalar } from '../fixes/yaml-edit.js';
 import type { ObservedEdge, VerifyReport } from './verify.js';
+import { flagsOf } from './verify.js';
 import { workloadNode } from '../reach/graph.js';
 import { pushTo } from '../collections.js';
 
@@ -61,6 +64,8 @@ interface Peer {
 
 interface RuleAcc {
   readonly peer: Peer;
+  /** Why some of its flows were flagged (verify.ts flagsOf): said in a comment, to review before applying. */
+  readonly flags: Set<string>;
   readonly ports: Set<string>;
   count: number;
   first: string | undefined;
@@ -120,6 +125,10 @@ export function generatePolicies(
   const ingress = new Map<string, { w: Workload; rules: Map<string, RuleAcc> }>();
   const egress = new Map<string, { w: Workload; rules: Map<string, RuleAcc> }>();
   const namespaces = new Set<string>();
+  const edgeKey = (e: { from: string; to: string; protocol: string; port: number }) =>
+    `${e.from}\u0000${e.to}\u0000${e.protocol}\u0000${e.port}`;
+  const flagged = new Map<string, string[]>();
+  for (const f of flagsOf(edges)) pushTo(flagged, edgeKey(f), `${f.kind}: ${f.reason}`);
   const add = (table: typeof ingress, self: Workload, selfId: string, peer: Peer, e: ObservedEdge) => {
     let entry = table.get(selfId);
     if (!entry) table.set(selfId, (entry = { w: self, rules: new Map() }));
@@ -127,9 +136,10 @@ export function generatePolicies(
     if (!rule)
       entry.rules.set(
         peer.key,
-        (rule = { peer, ports: new Set(), count: 0, first: undefined, last: undefined }),
+        (rule = { peer, flags: new Set(), ports: new Set(), count: 0, first: undefined, last: undefined }),
       );
     rule.ports.add(`${e.protocol}/${e.port}`);
+    for (const f of flagged.get(edgeKey(e)) ?? []) rule.flags.add(f);
     rule.count += e.count;
     if (e.first && (!rule.first || e.first < rule.first)) rule.first = e.first;
     if (e.last && (!rule.last || e.last > rule.last)) rule.last = e.last;
@@ -202,20 +212,20 @@ export function generatePolicies(
     return name;
   };
   for (const ns of [...namespaces].sort()) {
-    const hasDefaultDeny = model.policies.some(
-      (p) =>
-        !p.rejected &&
-        p.namespace === ns &&
-        p.podSelector.requirements.length === 0 &&
-        p.affectsIngress &&
-        p.affectsEgress &&
-        p.ingress.length === 0 &&
-        p.egress.length === 0,
+    // What the namespace's policies already do for every pod (an empty podSelector): isolate each
+    // direction, and allow DNS (UDP and TCP 53) on egress. Only what is missing is generated.
+    const everyPod = model.policies.filter(
+      (p) => !p.rejected && p.namespace === ns && p.podSelector.requirements.length === 0,
     );
-    if (!hasDefaultDeny)
+    const isolated = {
+      Ingress: everyPod.some((p) => p.affectsIngress),
+      Egress: everyPod.some((p) => p.affectsEgress),
+    };
+    const missing = (['Ingress', 'Egress'] as const).filter((t) => !isolated[t]);
+    if (missing.length > 0)
       docs.push(
         [
-          '# Default deny: every pod of the namespace is isolated; the policies below allow what was observed.',
+          `# Default deny${missing.length === 1 ? ` (${missing[0]!.toLowerCase()}; the namespace's policies isolate the other direction already)` : ''}: every pod of the namespace is isolated; the policies below allow what was observed.`,
           'apiVersion: networking.k8s.io/v1',
           'kind: NetworkPolicy',
           'metadata:',
@@ -223,33 +233,40 @@ export function generatePolicies(
           `  namespace: ${q(ns)}`,
           'spec:',
           '  podSelector: {}',
-          '  policyTypes: [Ingress, Egress]',
+          `  policyTypes: [${missing.join(', ')}]`,
         ].join('\n'),
       );
-    docs.push(
-      [
-        `# DNS for every pod of the namespace: the cluster DNS (${dns.namespace}) on UDP and TCP ${dns.port}.`,
-        'apiVersion: networking.k8s.io/v1',
-        'kind: NetworkPolicy',
-        'metadata:',
-        `  name: ${q(unique(ns, 'allow-dns'))}`,
-        `  namespace: ${q(ns)}`,
-        'spec:',
-        '  podSelector: {}',
-        '  policyTypes: [Egress]',
-        '  egress:',
-        '    - to:',
-        '        - namespaceSelector:',
-        '            matchLabels:',
-        `              kubernetes.io/metadata.name: ${q(dns.namespace)}`,
-        '          podSelector:',
-        '            matchLabels:',
-        ...labelLines(dns.podLabels, '              '),
-        '      ports:',
-        `        - {protocol: UDP, port: ${dns.port}}`,
-        `        - {protocol: TCP, port: ${dns.port}}`,
-      ].join('\n'),
+    const dnsAllowed = everyPod.some((p) =>
+      rulesOf(p, 'egress').some((r) => {
+        const ports = portsOfRule(r, undefined);
+        return ports.has('UDP', dns.port) && ports.has('TCP', dns.port);
+      }),
     );
+    if (!dnsAllowed)
+      docs.push(
+        [
+          `# DNS for every pod of the namespace: the cluster DNS (${dns.namespace}) on UDP and TCP ${dns.port}.`,
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          `  name: ${q(unique(ns, 'allow-dns'))}`,
+          `  namespace: ${q(ns)}`,
+          'spec:',
+          '  podSelector: {}',
+          '  policyTypes: [Egress]',
+          '  egress:',
+          '    - to:',
+          '        - namespaceSelector:',
+          '            matchLabels:',
+          `              kubernetes.io/metadata.name: ${q(dns.namespace)}`,
+          '          podSelector:',
+          '            matchLabels:',
+          ...labelLines(dns.podLabels, '              '),
+          '      ports:',
+          `        - {protocol: UDP, port: ${dns.port}}`,
+          `        - {protocol: TCP, port: ${dns.port}}`,
+        ].join('\n'),
+      );
   }
   const render = (table: typeof ingress, direction: 'ingress' | 'egress') => {
     for (const [id, { w, rules }] of [...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -273,6 +290,8 @@ export function generatePolicies(
           ? `, ${rule.first}${rule.last && rule.last !== rule.first ? ` to ${rule.last}` : ''}`
           : '';
         lines.push(`    # observed: ${rule.count} flow${rule.count === 1 ? '' : 's'}${range}`);
+        for (const flag of [...rule.flags].sort())
+          lines.push(`    # flagged, review before applying: ${flag.replace(/[\r\n]+/g, ' ')}`);
         lines.push(`    - ${direction === 'ingress' ? 'from' : 'to'}:`);
         for (const peerLines of rule.peer.lines)
           lines.push(...peerLines.split('\n').map((l) => `        ${l}`));

@@ -8,7 +8,12 @@
  *  3. Ctrl+. on the warning, "Add DNS egress (UDP/TCP 53)": the warning goes, the YAML has the rule;
  *  4. "netpol-scope: Show Reachability" from the command palette: a matrix cell says what is allowed;
  *  5. click the cell: the explanation pane says why;
- *  6. "netpol-scope: Explain Connection…" answered through its quick picks and input box.
+ *  6. "netpol-scope: Explain Connection…" answered through its quick picks and input box;
+ *  7. "netpol-scope: Load Observed Flows…" with flows/observed.csv picked in the file dialog: the policy
+ *     (clicked through code-server's file dialog) the policy that would drop the frontend's flows to the
+ *     database gets a flow-would-drop warning;
+ *  8. the reachability view overlays the observed traffic (the denied connection marked);
+ *  9. "netpol-scope: Generate Policies from Flows…" opens the generated policies in an untitled editor.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -307,6 +312,89 @@ export async function runJourneys(ctx: JourneyContext): Promise<void> {
         `the explanation document:\n${text}`,
       );
       await screenshot(page, '08-explain-connection');
+    });
+
+    await step(
+      '"netpol-scope: Load Observed Flows…": the policies that would drop observed flows are flagged',
+      async () => {
+        await runCommand(page, 'netpol-scope: Load Observed Flows…');
+        // code-server's file dialog is a quick input listing a folder (the active file's): go up to the
+        // workspace folder, into flows/, and pick observed.csv, as a user clicks through it.
+        const value = (suffix: string) =>
+          page.waitForFunction(
+            (end) => {
+              const field = (
+                globalThis as unknown as {
+                  document: { querySelector(s: string): { value: string } | null };
+                }
+              ).document.querySelector('.quick-input-widget input');
+              return field !== null && field.value.endsWith(end);
+            },
+            suffix,
+            { timeout: STEP_TIMEOUT },
+          );
+        const entry = (name: string) =>
+          quickInput(page)
+            .locator('.monaco-list-row', { has: page.getByText(name, { exact: true }) })
+            .first();
+        await value('/shop/');
+        await entry('..').click();
+        await value('/workspace-ui/');
+        await entry('flows').click();
+        await value('/flows/');
+        await entry('observed.csv').click();
+        await quickInput(page).waitFor({ state: 'hidden' });
+        await page
+          .locator('.notification-toast', { hasText: 'flow records from 1 file (plain-csv)' })
+          .first()
+          .waitFor({ state: 'visible' });
+        await openFile(page, 'shop/policies.yaml');
+        await page.keyboard.press('Control+Shift+M');
+        const row = problemRows(page).filter({
+          hasText:
+            'Would drop 3 observed flows from shop/frontend[Deployment] to shop/db[StatefulSet] on TCP 5432',
+        });
+        await row.first().waitFor({ state: 'visible' });
+        const text = await row.first().innerText();
+        expect(text.includes('flow-would-drop'), `the Problems row names the rule: ${text}`);
+        await screenshot(page, '09-flow-would-drop');
+        await page.keyboard.press('Control+J');
+        await page.locator('.markers-panel').waitFor({ state: 'hidden' });
+      },
+    );
+
+    await step('the reachability view overlays the observed traffic', async () => {
+      await runCommand(page, 'netpol-scope: Show Reachability');
+      const view = webview(page);
+      const denied = view.getByRole('gridcell', {
+        name: 'shop/frontend to shop/db: no traffic allowed; 3 flows observed: TCP 5432 (3, denied by the policies)',
+      });
+      await denied.waitFor({ state: 'visible' });
+      expect(
+        /traffic-denied/.test((await denied.getAttribute('class')) ?? ''),
+        'the denied observed connection is marked',
+      );
+      await view
+        .getByRole('gridcell', { name: 'shop/cart to shop/db: TCP 5432; 25 flows observed: TCP 5432 (25)' })
+        .waitFor({ state: 'visible' });
+      await view.getByLabel('Observed traffic').waitFor({ state: 'visible' });
+      await screenshot(page, '10-observed-overlay');
+    });
+
+    await step('"netpol-scope: Generate Policies from Flows…" opens the generated policies', async () => {
+      await page.locator('.editor-group-container').first().click();
+      await runCommand(page, 'netpol-scope: Generate Policies from Flows…');
+      await page.locator('.tab.active', { hasText: 'Untitled' }).waitFor({ state: 'visible' });
+      const text = await waitForEditorText(page, 'kind: NetworkPolicy');
+      expect(
+        text.includes('# observed: 3 flows'),
+        `the generated policies say what justifies each rule:\n${text}`,
+      );
+      await page
+        .locator('.notification-toast', { hasText: 'checked against the same flows' })
+        .first()
+        .waitFor({ state: 'visible' });
+      await screenshot(page, '11-generated-policies');
     });
   } finally {
     await context.close();

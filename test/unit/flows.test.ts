@@ -17,6 +17,9 @@ import { FlowDigest } from '../../shared/flows/digest.js';
 import { generatePolicies } from '../../shared/flows/generate.js';
 import type { FlowRecord } from '../../shared/flows/records.js';
 import { repoRoot } from '../support/cli.js';
+import { lint } from '../support/lint.js';
+import { textOf } from '../support/manifests.js';
+import { exampleFiles } from '../support/webview-host.js';
 import { peerPath, peerSuitesAbsentMessage, peerSuitesPresent } from '../support/peer-suites.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'cli', 'flows');
@@ -390,4 +393,48 @@ test('generate: names the workspace uses stay theirs, and flows existing policie
   );
   again.end();
   assert.deepEqual(check.report().wouldBreak, []);
+});
+
+test('flow-would-drop: on each policy that denies the observed connection, once per connection, with its reasons', () => {
+  const { findings } = lint(exampleFiles(), {}, read(join(repoRoot, 'examples', 'flows', 'observed.csv')));
+  const drops = findings.filter((f) => f.rule === 'flow-would-drop');
+  assert.deepEqual(
+    drops.map((f) => [f.file.path, textOf(f.file, f.span)]),
+    [
+      ['examples/shop/policies.yaml', 'default-deny'],
+      ['examples/shop/policies.yaml', 'frontend'],
+      ['examples/shop/policies.yaml', 'db'],
+    ],
+  );
+  const [defaultDeny, frontendPolicy] = drops;
+  assert.equal(
+    defaultDeny!.message,
+    'Would drop 3 observed flows from shop/frontend[Deployment] to shop/db[StatefulSet] on TCP 5432: ' +
+      'egress of shop/frontend[Deployment]: isolated by NetworkPolicy shop/default-deny, NetworkPolicy shop/frontend, and no rule allows TCP 5432; ' +
+      'ingress of shop/db[StatefulSet]: isolated by NetworkPolicy shop/default-deny, NetworkPolicy shop/db, and no rule allows TCP 5432.',
+  );
+  assert.deepEqual(defaultDeny!.data, {
+    connections: [
+      {
+        from: 'shop/frontend[Deployment]',
+        to: 'shop/db[StatefulSet]',
+        port: 5432,
+        protocol: 'TCP',
+        count: 3,
+      },
+    ],
+  });
+  assert.match(frontendPolicy!.message, /: egress of shop\/frontend\[Deployment\]: isolated by/);
+  assert.doesNotMatch(frontendPolicy!.message, /ingress of/);
+  // Flows the cluster already dropped are left out; without flows, nothing.
+  const dropped =
+    'source,destination,port,protocol,verdict\nshop/frontend-5d8f7c9b4-x2x9q,shop/db-0,5432,TCP,denied\n';
+  assert.deepEqual(
+    lint(exampleFiles(), {}, dropped).findings.filter((f) => f.rule === 'flow-would-drop'),
+    [],
+  );
+  assert.deepEqual(
+    lint(exampleFiles()).findings.filter((f) => f.rule === 'flow-would-drop'),
+    [],
+  );
 });

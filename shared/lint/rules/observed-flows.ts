@@ -26,22 +26,24 @@ export const observedFlowsRule: LintRule = {
   check(ctx) {
     const dryRun = observedTraffic(ctx);
     if (!dryRun) return [];
-    const at = new Map<
-      string,
-      { origin: Origin; connections: Array<{ c: DeniedConnection; why: string }> }
-    >();
+    // Per place: the connections it denies (once each, with every reason it takes part in: a default
+    // deny that isolates both ends denies on both sides).
+    const at = new Map<string, { origin: Origin; denied: Map<DeniedConnection, string[]> }>();
     for (const c of dryRun.denied()) {
       if (c.verdicts.size === 1 && c.verdicts.has('denied')) continue;
       for (const cause of c.causes)
         for (const origin of cause.at) {
           const key = `${origin.file.path}\u0000${origin.span.start}\u0000${origin.span.end}`;
           let entry = at.get(key);
-          if (!entry) at.set(key, (entry = { origin, connections: [] }));
-          entry.connections.push({ c, why: cause.reason });
+          if (!entry) at.set(key, (entry = { origin, denied: new Map() }));
+          const whys = entry.denied.get(c);
+          if (whys) whys.push(cause.reason);
+          else entry.denied.set(c, [cause.reason]);
         }
     }
     const out: Finding[] = [];
-    for (const { origin, connections } of at.values()) {
+    for (const { origin, denied } of at.values()) {
+      const connections = [...denied].map(([c, whys]) => ({ c, why: whys.join('; ') }));
       connections.sort((a, b) => b.c.count - a.c.count);
       const flows = connections.reduce((n, x) => n + x.c.count, 0);
       const [first] = connections;

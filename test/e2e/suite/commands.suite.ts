@@ -6,7 +6,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { describe, it } from 'mocha';
-import type { ExplainResult } from '../../../shared/protocol.js';
+import type {
+  DryRunResult,
+  ExplainResult,
+  FlowsResult,
+  GenerateFromFlowsResult,
+} from '../../../shared/protocol.js';
 import { EXTENSION_ID, codeOf, waitFor, waitForDiagnostics, workspaceUri } from './support.js';
 
 interface ContributedCommand {
@@ -34,6 +39,10 @@ export function registerCommandTests(): void {
         'netpolScope.showReachability',
         'netpolScope.explainConnection',
         'netpolScope.createDefaultDeny',
+        'netpolScope.loadFlows',
+        'netpolScope.dryRunFlows',
+        'netpolScope.generateFromFlows',
+        'netpolScope.clearFlows',
         'netpolScope.restartServer',
         'netpolScope.showOutput',
       ]);
@@ -133,6 +142,53 @@ export function registerCommandTests(): void {
       // A second run reveals the same panel instead of opening another.
       await vscode.commands.executeCommand('netpolScope.showReachability');
       assert.equal(allTabs().filter(isReachability).length, 1);
+    });
+
+    it('observed flows: load, flow-would-drop on the policies, the dry run, generated policies, clear', async () => {
+      const policies = workspaceUri('shop/policies.yaml');
+      const drops = (d: readonly vscode.Diagnostic[]) => d.filter((x) => codeOf(x) === 'flow-would-drop');
+      const loaded = await vscode.commands.executeCommand<FlowsResult | undefined>('netpolScope.loadFlows', [
+        workspaceUri('flows/observed.csv'),
+      ]);
+      assert.deepEqual(
+        loaded?.files.map((f) => [f.uri.endsWith('/flows/observed.csv'), f.format, f.records, f.origin]),
+        [[true, 'plain-csv', 4, 'command']],
+      );
+      const flagged = await waitForDiagnostics(
+        policies,
+        (d) => drops(d).length > 0,
+        'flow-would-drop on shop/policies.yaml',
+      );
+      // (Earlier tests of this suite changed the policies: other connections may be flagged too.)
+      assert.ok(
+        drops(flagged).some((d) =>
+          d.message.startsWith(
+            'Would drop 3 observed flows from shop/frontend[Deployment] to shop/db[StatefulSet] on TCP 5432',
+          ),
+        ),
+      );
+
+      const dryRun = await vscode.commands.executeCommand<DryRunResult>('netpolScope.dryRunFlows');
+      assert.deepEqual(
+        dryRun.report?.wouldBreak.map((w) => `${w.from} -> ${w.to} ${w.protocol} ${w.port}`),
+        ['shop/frontend[Deployment] -> shop/db[StatefulSet] TCP 5432'],
+      );
+      assert.equal(vscode.window.activeTextEditor?.document.languageId, 'markdown');
+      assert.equal(vscode.window.activeTextEditor?.document.getText(), dryRun.markdown);
+
+      const generated = await vscode.commands.executeCommand<GenerateFromFlowsResult | undefined>(
+        'netpolScope.generateFromFlows',
+      );
+      assert.ok(generated && generated.policies > 0);
+      assert.match(generated.check, /4 observed connections, 0 would break/);
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.isUntitled, true);
+      assert.equal(editor.document.languageId, 'yaml');
+      assert.equal(editor.document.getText(), generated.yaml);
+
+      await vscode.commands.executeCommand('netpolScope.clearFlows');
+      await waitForDiagnostics(policies, (d) => drops(d).length === 0, 'no flow-would-drop after clearing');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
     it('netpolScope.showOutput runs', async () => {

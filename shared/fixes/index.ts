@@ -24,6 +24,7 @@ import { servicePortFixes } from './service-port.js';
 import { defaultDenyActions } from './default-deny.js';
 import { fixKeepsDocuments } from './verify.js';
 import { migrateToClusterNetworkPolicyFixes } from './migrate-cnp.js';
+import { otherSideFixes } from './other-side.js';
 
 type FixProvider = (ctx: AnalysisContext, finding: Finding) => Fix[];
 
@@ -40,6 +41,7 @@ const providers: Partial<Record<RuleId, FixProvider>> = {
   'split-rule': splitRuleFixes,
   'service-port-not-pod-port': servicePortFixes,
   'policy-api-superseded': migrateToClusterNetworkPolicyFixes,
+  'other-side-denies': otherSideFixes,
 };
 
 /** The rules that have quick fixes. */

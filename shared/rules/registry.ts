@@ -215,6 +215,12 @@ export const rules = [
     'A policy of an API that the configured CNI does not enforce',
   ),
   rule(
+    'other-side-denies',
+    'semantics',
+    'warning',
+    "A rule allows a connection that the other side's policies deny",
+  ),
+  rule(
     'flow-would-drop',
     'semantics',
     'warning',

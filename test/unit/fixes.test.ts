@@ -1141,6 +1141,7 @@ test('every fixable rule is a registered rule id', () => {
     'egress-metadata-endpoint',
     'namespace-name-label',
     'namespace-selector-all',
+    'other-side-denies',
     'pod-selector-cross-namespace',
     'policy-api-superseded',
     'policy-types-ignored-rules',
@@ -1148,4 +1149,142 @@ test('every fixable rule is a registered rule id', () => {
     'service-port-not-pod-port',
     'split-rule',
   ]);
+});
+
+// other-side-denies: the data ingress of postgres admits web on 5432, web is isolated for egress.
+const webEgress = policy(
+  'web-egress',
+  `
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes: [Egress]
+  egress:
+  - to: # the cluster DNS
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+  `,
+);
+const postgresIngress = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: postgres-ingress
+  namespace: data
+spec:
+  podSelector:
+    matchLabels:
+      app: postgres
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: shop
+      podSelector:
+        matchLabels:
+          app: web
+    ports:
+    - port: 5432
+`;
+
+test("other-side-denies: on the allowing peer and on the other side's policy; the fix adds the egress rule across namespaces", () => {
+  const ctx = ctxOf(workspace(`${webEgress}---\n${postgresIngress}`));
+  const onPeer = findingOf(
+    ctx,
+    'other-side-denies',
+    textOf(
+      fileOf(ctx),
+      findingsOf(ctx).find((f) => f.rule === 'other-side-denies' && f.message.startsWith('ingress[0]'))!.span,
+    ),
+  );
+  assert.match(
+    onPeer.message,
+    /^ingress\[0\] of data\/postgres-ingress allows connections that the other side denies: shop\/web → data\/postgres on TCP 5432/,
+  );
+  const onPolicy = findingOf(ctx, 'other-side-denies', 'web-egress');
+  assert.match(
+    onPolicy.message,
+    /^shop\/web-egress isolates egress of the pods it selects, and no egress rule of their policies allows shop\/web → data\/postgres on TCP 5432 \(which ingress\[0\] of data\/postgres-ingress allows\): those connections fail/,
+  );
+  for (const finding of [onPeer, onPolicy]) {
+    const fix = fixTitled(fixesFor(ctx, finding), 'Add the egress rule to shop/web-egress (TCP 5432)');
+    assert.equal(fix.preferred, true);
+    const applied = apply(ctx, fix);
+    gone(applied.ctx, 'other-side-denies');
+    assert.ok(
+      applied.text.includes(
+        [
+          '    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]',
+          '  - to:',
+          '    - namespaceSelector:',
+          '        matchLabels:',
+          '          kubernetes.io/metadata.name: data',
+          '      podSelector:',
+          '        matchLabels:',
+          '          app: postgres',
+          '    ports:',
+          '    - protocol: TCP',
+          '      port: 5432',
+        ].join('\n'),
+      ),
+      applied.text,
+    );
+  }
+});
+
+test('other-side-denies: an egress rule whose destination denies ingress; the fix creates the ingress list', () => {
+  const egressOnly = policy(
+    'web-egress',
+    `
+    podSelector: {matchLabels: {app: web}}
+    policyTypes: [Egress]
+    egress:
+    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: data}}, podSelector: {matchLabels: {app: postgres}}}]
+      ports: [{port: 5432}]
+    `,
+  );
+  const isolated = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: postgres-isolated
+  namespace: data
+spec:
+  podSelector:
+    matchLabels:
+      app: postgres
+  policyTypes: [Ingress]
+`;
+  const ctx = ctxOf(workspace(`${egressOnly}---\n${isolated}`));
+  const onPolicy = findingOf(ctx, 'other-side-denies', 'postgres-isolated');
+  const fix = fixTitled(fixesFor(ctx, onPolicy), 'Add the ingress rule to data/postgres-isolated (TCP 5432)');
+  const applied = apply(ctx, fix);
+  gone(applied.ctx, 'other-side-denies');
+  assert.match(
+    applied.text,
+    /policyTypes: \[Ingress\]\n {2}ingress:\n {2}- from:\n {4}- namespaceSelector:\n {8}matchLabels:\n {10}kubernetes.io\/metadata.name: shop\n {6}podSelector:\n {8}matchLabels:\n {10}app: web\n/,
+  );
+});
+
+test('other-side-denies: not judged where the workspace cannot tell', () => {
+  const none = (text: string) =>
+    assert.deepEqual(
+      findingsOf(ctxOf(workspace(text)))
+        .filter((f) => f.rule === 'other-side-denies')
+        .map((f) => f.message),
+      [],
+    );
+  // The other side is not isolated for egress.
+  none(postgresIngress);
+  // Its egress rules have an ipBlock (pod addresses depend on the pod network).
+  none(
+    `${webEgress.replace('- to: # the cluster DNS', '- to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n  - to: # the cluster DNS')}---\n${postgresIngress}`,
+  );
+  // The peer selects every pod of the namespace (no podSelector): not an explicit allow of these pods.
+  none(
+    `${webEgress}---\n${postgresIngress.replace(/\n {6}podSelector:\n {8}matchLabels:\n {10}app: web/, '')}`,
+  );
+  // The other side allows it.
+  none(
+    `${webEgress.replace('- to: # the cluster DNS', '- to: [{namespaceSelector: {}}]\n  - to: # the cluster DNS')}---\n${postgresIngress}`,
+  );
 });

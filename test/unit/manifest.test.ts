@@ -57,6 +57,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
   assert.deepEqual(properties['netpolScope.exclude']!.default, defaultSettings.exclude);
   assert.equal(properties['netpolScope.maxFileSize']!.default, defaultSettings.maxFileSize);
   assert.equal(properties['netpolScope.exposure']!.default, defaultSettings.exposure);
+  assert.deepEqual(properties['netpolScope.flows']!.default, defaultSettings.flows);
   const known = new Set([
     'netpolScope.rules',
     'netpolScope.dns.target',
@@ -72,6 +73,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
     'netpolScope.exclude',
     'netpolScope.maxFileSize',
     'netpolScope.exposure',
+    'netpolScope.flows',
     'netpolScope.trace.server',
   ]);
   assert.deepEqual(Object.keys(properties).sort(), [...known].sort());

@@ -22,6 +22,7 @@ import {
   policyRuleShadowedRule,
 } from './policy-api-semantics.js';
 import { observedFlowsRule } from './observed-flows.js';
+import { otherSideDeniesRule } from './other-side-denies.js';
 
 export const lintRules: readonly LintRule[] = [
   namespaceSelectorAllRule,
@@ -44,5 +45,6 @@ export const lintRules: readonly LintRule[] = [
   passUndecidedRule,
   policyRuleShadowedRule,
   ciliumFqdnWithoutDnsRule,
+  otherSideDeniesRule,
   observedFlowsRule,
 ];

@@ -95,6 +95,18 @@ function appendDefaultDeny(
   namespace: string,
   writeNamespace: boolean,
 ): TextEdit {
+  return appendDocument(ctx, file, (style) => documentLines(ctx, namespace, writeNamespace, style));
+}
+
+/**
+ * The edit appending a new `---` document at the end of a file, its lines written in the file's style
+ * (indentation, line ends); nothing before the end changes.
+ */
+export function appendDocument(
+  ctx: AnalysisContext,
+  file: SourceFile,
+  linesOf: (style: YamlStyle) => readonly string[],
+): TextEdit {
   const loaded = loadedFileOf(ctx, file)!;
   const roots = loaded.documents.flatMap((d) => (d.root ? [d.root] : []));
   const style = detectStyle(loaded.file, roots);
@@ -102,7 +114,7 @@ function appendDefaultDeny(
   const eol = style.eol;
   const endsWithBreak = text === '' || /[\r\n]$/.test(text);
   const endsWithMarker = /(^|[\r\n])---[ \t]*(\r\n|\n|\r)?$/.test(text);
-  const lines = [...(endsWithMarker ? [] : ['---']), ...documentLines(ctx, namespace, writeNamespace, style)];
+  const lines = [...(endsWithMarker ? [] : ['---']), ...linesOf(style)];
   const newText = (endsWithBreak ? '' : eol) + lines.map((l) => l + eol).join('');
   return { file: loaded.file, span: { start: text.length, end: text.length }, newText };
 }

@@ -19,6 +19,8 @@ export interface Fix {
   readonly edits: readonly TextEdit[];
   /** The fix an editor may apply on its own ("auto fix"): the rule's own, obvious repair. */
   readonly preferred?: boolean;
+  /** The fix appends one new `---` document (a new policy) instead of editing the existing ones. */
+  readonly addsDocument?: boolean;
 }
 
 /** Applies non-overlapping edits of one file to its text (used by tests and the CLI). */

@@ -1,6 +1,6 @@
 /**
  * The last check before a fix is offered: applied to the text, it must keep the YAML documents it
- * touches (no document added, removed or broken) and add no error (no YAML or API-validity error that was
+ * touches (no document added, removed or broken; a fix that says it adds one adds exactly one) and add no error (no YAML or API-validity error that was
  * not there before, rule by rule). A fix that would is not offered: its edit was computed for a layout it
  * does not handle, or it repairs one thing and breaks another (renaming a key to `apiVersion` whose value
  * is not a served version). Only the `---` documents the edits touch are re-read.
@@ -57,7 +57,8 @@ export function fixKeepsDocuments(fix: Fix): boolean {
   const delta = after.length - text.length;
   const before = errorsOf(text.slice(from, to));
   const now = errorsOf(after.slice(from, to + delta));
-  if (now.documents !== before.documents || now.broken > before.broken) return false;
+  if (now.documents !== before.documents + (fix.addsDocument ? 1 : 0) || now.broken > before.broken)
+    return false;
   for (const [rule, count] of now.errors) if (count > (before.errors.get(rule) ?? 0)) return false;
   return true;
 }

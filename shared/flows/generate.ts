@@ -13,6 +13,7 @@
  * The output is YAML text; `verifyGenerated` re-runs the dry run with it to check it by construction.
  */
 import type { ClusterModel, Workload } from '../model/types.js';
+import { stableLabels } from '../model/types.js';
 import type { ReachabilityEngine } from '../reach/engine.js';
 import { rulesOf } from '../reach/engine.js';
 import { portsOfRule } from '../semantics/policy-semantics.js';
@@ -23,21 +24,13 @@ import { flagsOf } from './verify.js';
 import { workloadNode } from '../reach/graph.js';
 import { pushTo } from '../collections.js';
 
-/** Labels that identify one pod or one revision: never used to select a workload. */
-const volatile = new Set([
-  'pod-template-hash',
-  'controller-revision-hash',
-  'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index',
-]);
-
 /** The smallest label subset of `w` that selects exactly the pods of its node among its namespace's workloads. */
 export function minimalLabels(
   w: Workload,
   members: ReadonlySet<Workload>,
   inNamespace: readonly Workload[],
 ): Record<string, string> | undefined {
-  const candidates = Object.entries(w.labels).filter(([k]) => !volatile.has(k));
+  const candidates = Object.entries(stableLabels(w));
   const exact = (subset: ReadonlyArray<readonly [string, string]>) =>
     subset.length > 0 &&
     inNamespace.every((o) => subset.every(([k, v]) => o.labels[k] === v) === members.has(o));

@@ -147,6 +147,19 @@ export interface NetworkPolicy {
   readonly rejected: boolean;
 }
 
+/** Labels that identify one pod or one revision: never used to select a workload. */
+export const volatileLabels: ReadonlySet<string> = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+]);
+
+/** A workload's labels without the volatile ones: what selects all its pods. */
+export function stableLabels(w: Workload): Record<string, string> {
+  return Object.fromEntries(Object.entries(w.labels).filter(([k]) => !volatileLabels.has(k)));
+}
+
 /** `namespace/name`, the id used for policies and pods throughout. */
 export function qualifiedName(item: { readonly namespace: string; readonly name: string }): string {
   return `${item.namespace}/${item.name}`;

@@ -370,6 +370,42 @@ ingress:
       suppress('service-port-not-pod-port'),
     ],
   },
+  {
+    // The finding on the allowing peer is suppressed: the case is the one on the other side's policy.
+    name: 'an ingress rule admits web, whose egress policy does not reach the database',
+    rule: 'other-side-denies',
+    policy:
+      policy(
+        'web-egress',
+        `
+podSelector:
+  matchLabels: {app: web}
+policyTypes: [Egress]
+egress:
+- to: # the cluster DNS
+  - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+  ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+`,
+      ) +
+      `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: postgres-ingress # the database's ingress
+  namespace: data
+spec:
+  podSelector:
+    matchLabels: {app: postgres}
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    # netpol-scope-disable-next-line other-side-denies
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}
+      podSelector: {matchLabels: {app: web}}
+    ports: [{port: 5432}]
+`,
+    actions: [['Add the egress rule to shop/web-egress (TCP 5432)', true], suppress('other-side-denies')],
+  },
 ];
 
 let client: LspClient;

@@ -52,12 +52,16 @@ const policiesUri = () => client.uri('shop/policies.yaml');
 
 /** The shop/policies.yaml diagnostics as indexed from disk. */
 const indexedPolicyCodes = [
+  // frontend-egress allows tier=web -> tier=api on http (cart's 9090), which shop/default-deny denies on
+  // the ingress of the cart: on the default deny (the policy a fix extends) and on the peer (@67)
+  'other-side-denies@3',
   'dns-egress-missing@7',
   'policy-types-implicit@14',
   'policy-selects-nothing@40',
   // (its pods are the ones of @7: dns-egress-missing is reported once per set of pods)
   'policy-types-ignored-rules@53',
   'policy-types-implicit@61',
+  'other-side-denies@67',
   'namespace-selector-all@70',
   'egress-metadata-endpoint@78',
 ];
@@ -673,7 +677,7 @@ test('netpolScope/status: counts after indexing, and after an edit adds a policy
     workloads: 7,
     nonIsolatedWorkloads: 3,
     errors: 1,
-    warnings: 5,
+    warnings: 7,
   });
   const text = `${head}  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\n${head.replace('name: new', 'name: bad')}  podSelector: {}\n  policyTypes: [Egres]\n`;
   const uri = await client.open(
@@ -695,8 +699,11 @@ test('netpolScope/status: counts after indexing, and after an edit adds a policy
     errors: 2,
     warnings: status.warnings,
   });
-  // One more warning: the new default deny isolates payments/db and payments/api for egress without DNS.
-  assert.equal(status.warnings, 6);
+  // Five more warnings: the new default deny isolates payments/db and payments/api for egress without DNS
+  // (dns-egress-missing); and it breaks what other rules allow (other-side-denies): shop/frontend-egress
+  // towards payments/api, and payments/db's ingress from payments/api, on the peers and twice on the new
+  // policy (for ingress and for egress).
+  assert.equal(status.warnings, 12);
   const diagnostics = await client.waitForVersion(uri, 1);
   assert.deepEqual(
     diagnostics.filter((d) => d.severity === lspSeverity.error).map((d) => d.code),

@@ -55,7 +55,7 @@ test('the workspace is indexed from disk: every file is analysed, none is open',
     // payments/db is isolated for ingress only; payments/api and monitoring/prometheus by nothing.
     nonIsolatedWorkloads: 3,
     errors: 1,
-    warnings: 5,
+    warnings: 7,
   });
   for (const path of Object.keys(files)) assert.ok(client.diagnostics.has(client.uri(path)), path);
   assert.deepEqual(client.openDocuments, []);

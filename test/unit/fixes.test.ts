@@ -1288,3 +1288,61 @@ test('other-side-denies: not judged where the workspace cannot tell', () => {
     `${webEgress.replace('- to: # the cluster DNS', '- to: [{namespaceSelector: {}}]\n  - to: # the cluster DNS')}---\n${postgresIngress}`,
   );
 });
+
+test('other-side-denies: where only a default deny isolates the other side, the fix adds a policy for those pods', () => {
+  const defaultDeny = policy('default-deny', 'podSelector: {}\npolicyTypes: [Ingress, Egress]');
+  const webToPostgres = policy(
+    'web-egress',
+    `
+    podSelector: {matchLabels: {app: web}}
+    policyTypes: [Egress]
+    egress:
+    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: data}}, podSelector: {matchLabels: {app: postgres}}}]
+      ports: [{port: 5432}]
+    `,
+  );
+  const dataDefaultDeny = defaultDeny.replace('namespace: shop', 'namespace: data');
+  const ctx = ctxOf(workspace(`${defaultDeny}---\n${webToPostgres}---\n${dataDefaultDeny}`));
+  const onPolicy = findingsOf(ctx).find(
+    (f) => f.rule === 'other-side-denies' && f.message.startsWith('data/default-deny'),
+  );
+  assert.ok(onPolicy, show(findingsOf(ctx)));
+  const fix = fixTitled(
+    fixesFor(ctx, onPolicy),
+    'Add a policy data/postgres-ingress-from-web with the ingress rule (TCP 5432)',
+  );
+  const applied = apply(ctx, fix);
+  gone(applied.ctx, 'other-side-denies');
+  assert.ok(
+    applied.text.endsWith(
+      [
+        '---',
+        '# The ingress that data/default-deny leaves out for these pods (added by netpol-scope: other-side-denies).',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: postgres-ingress-from-web',
+        '  namespace: data',
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        '      app: postgres',
+        '  policyTypes:',
+        '  - Ingress',
+        '  ingress:',
+        '  - from:',
+        '    - namespaceSelector:',
+        '        matchLabels:',
+        '          kubernetes.io/metadata.name: shop',
+        '      podSelector:',
+        '        matchLabels:',
+        '          app: web',
+        '    ports:',
+        '    - protocol: TCP',
+        '      port: 5432',
+        '',
+      ].join('\n'),
+    ),
+    applied.text,
+  );
+});

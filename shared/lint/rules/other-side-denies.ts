@@ -11,6 +11,9 @@
  * workloads it cannot reach), and on the policy of the other side that a fix would extend; the quick fix
  * adds the missing rule there.
  *
+ * A rule that names ports is judged on those ports; one without ports (every port) is judged broken only when
+ * the other side allows no port at all (it means "these pods", not "every port of them").
+ *
  * Only what the workspace shows for certain is judged: peers with a podSelector that names pods (not
  * `{}`, not a namespace alone), other workloads that policies select for the direction, and no ipBlock in
  * the other side's rules (whether it holds pod addresses depends on the cluster's pod network). With
@@ -27,7 +30,7 @@ import type {
   PolicyRule,
   Workload,
 } from '../../model/types.js';
-import { qualifiedName } from '../../model/types.js';
+import { qualifiedName, stableLabels } from '../../model/types.js';
 import { PortSet } from '../../semantics/port-set.js';
 import { peerMatchesWorkload, portsOfRule, rulesOf } from '../../semantics/policy-semantics.js';
 import type { LintRule } from '../rule.js';
@@ -168,7 +171,8 @@ export const otherSideDeniesRule: LintRule = {
       return found;
     };
     // Findings on the other side's policies, gathered per (policy, allowing rule).
-    const onTarget = new Map<NetworkPolicy, Blocked[]>();
+    // (One finding per policy and direction: a default deny may leave out both.)
+    const onTarget = new Map<string, { target: NetworkPolicy; blocked: Blocked[] }>();
     for (const policy of index.policies) {
       for (const direction of ['ingress', 'egress'] as const) {
         const rules = rulesOf(policy, direction);
@@ -191,12 +195,20 @@ export const otherSideDeniesRule: LintRule = {
                 if (opened.isEmpty) continue;
                 const found = side(otherDirection, other, self, destination);
                 if (typeof found === 'string') continue;
-                const denied = opened.subtract(found.allowed);
+                // A rule that names ports means those; one without (every port) means the pods: it is
+                // broken only when the other side allows no port at all.
+                const denied =
+                  rule.ports === 'all'
+                    ? found.allowed.intersect(opened).isEmpty
+                      ? opened
+                      : PortSet.none
+                    : opened.subtract(found.allowed);
                 if (denied.isEmpty) continue;
                 const b: Blocked = { policy, rule, self, other, denied, target: found.target };
                 blocked.push(b);
-                let entry = onTarget.get(found.target);
-                if (!entry) onTarget.set(found.target, (entry = []));
+                const targetKey = `${otherDirection}\u0000${qualifiedName(found.target)}`;
+                let entry = onTarget.get(targetKey)?.blocked;
+                if (!entry) onTarget.set(targetKey, { target: found.target, blocked: (entry = []) });
                 entry.push(b);
               }
             if (blocked.length === 0) continue;
@@ -205,7 +217,7 @@ export const otherSideDeniesRule: LintRule = {
         }
       }
     }
-    for (const [target, blocked] of onTarget) {
+    for (const { target, blocked } of onTarget.values()) {
       const direction: Direction = blocked[0]!.rule.direction === 'ingress' ? 'egress' : 'ingress';
       const listed =
         blocked
@@ -278,7 +290,7 @@ function fixesOf(blocked: readonly Blocked[]): MissingSide[] {
   // The first connections give the fixes (a rule opened to many alike pods needs one or two).
   for (const b of blocked.slice(0, 20)) {
     if (out.length >= 3) break;
-    const fix = missingSide(b.policy, b.rule, b.self, b.target, b.denied);
+    const fix = missingSide(b);
     const key = JSON.stringify(fix);
     if (keys.has(key)) continue;
     keys.add(key);
@@ -288,18 +300,15 @@ function fixesOf(blocked: readonly Blocked[]): MissingSide[] {
 }
 
 /** The rule to add on the other side: to (or from) the pods `self` stands for, on the denied ports. */
-function missingSide(
-  policy: NetworkPolicy,
-  rule: PolicyRule,
-  self: Workload,
-  target: NetworkPolicy,
-  denied: PortSet,
-): MissingSide {
-  const labels = plainLabels(policy) ?? self.labels;
+function missingSide(b: Blocked): MissingSide {
+  const { policy, rule, self, other, target, denied } = b;
+  const labels = plainLabels(policy) ?? stableLabels(self);
   const crossNamespace = self.namespace !== target.namespace;
+  const direction = rule.direction === 'ingress' ? 'egress' : 'ingress';
+  const others = stableLabels(other);
   return {
     policy: qualifiedName(target),
-    direction: rule.direction === 'ingress' ? 'egress' : 'ingress',
+    direction,
     peer: {
       ...(crossNamespace
         ? { namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: self.namespace } } }
@@ -311,5 +320,17 @@ function missingSide(
       port: r.port,
       ...(r.endPort !== r.port ? { endPort: r.endPort } : {}),
     })),
+    ...(target.podSelector.requirements.length === 0 && Object.keys(others).length > 0
+      ? {
+          newPolicy: {
+            namespace: other.namespace,
+            name: `${other.name}-${direction}-from-${self.name}`
+              .toLowerCase()
+              .replace(/[^a-z0-9.-]/g, '-')
+              .slice(0, 253),
+            podSelector: { matchLabels: others },
+          },
+        }
+      : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Reading a flow file: the format is told from the content (Hubble JSON lines or arrays, Calico flow
- * logs, Antrea Flow Aggregator CSV, Kubescape NetworkNeighborhoods, Inspektor Gadget traces, the plain JSON
- * array, the plain CSV),
+ * logs, Antrea Flow Aggregator CSV, Kubescape NetworkNeighborhoods, Inspektor Gadget traces, EKS network
+ * policy agent logs, NetObserv records (JSON lines or a Loki response), kube-network-policies packet logs,
+ * the plain JSON array, the plain CSV),
  * never from the name. A text of no known format is an error the caller
  * reports, not an empty result.
  */
@@ -11,11 +12,34 @@ import { antreaLine, isAntreaCsvLine } from './antrea.js';
 import { importKubescape } from './kubescape.js';
 import { gadgetLine, gadgetRecord, isGadgetTrace } from './gadget.js';
 import { importPlainCsv, importPlainJson, isPlainCsv, plainCsvLine } from './plain.js';
-import type { ImportResult } from './records.js';
+import { eksLine, eksRecord, isEksFlow } from './eks.js';
+import { importNetobservLoki, isNetobservFlow, netobservLine, netobservRecord } from './netobserv.js';
+import { isKubeNetworkPoliciesEntry, KubeNetworkPoliciesLog } from './kube-network-policies.js';
+import type { FlowRecord, ImportResult } from './records.js';
 
 export function importFlows(text: string): ImportResult | undefined {
   const plainJson = text.trim().startsWith('[') ? importPlainJson(text) : undefined;
   if (plainJson) return plainJson;
+  const loki = /"resultType"/.test(text) ? importNetobservLoki(text) : undefined;
+  if (loki) return loki;
+  const whole = jsonObjects(text);
+  if (whole && whole.length > 0) {
+    // JSON objects (pretty-printed or not) of the formats read per object.
+    const skipped = new Map<string, number>();
+    const first = whole[0];
+    if (isKubeNetworkPoliciesEntry(first)) {
+      const log = new KubeNetworkPoliciesLog();
+      const records = whole.flatMap((v) => log.entry(v, skipped) ?? []);
+      return { format: 'kube-network-policies', records: [...records, ...log.end()], skipped };
+    }
+    const read = isEksFlow(first) ? eksRecord : isNetobservFlow(first) ? netobservRecord : undefined;
+    if (read)
+      return {
+        format: read === eksRecord ? 'eks-network-policy-agent' : 'netobserv',
+        records: whole.flatMap((v) => read(v, skipped) ?? []),
+        skipped,
+      };
+  }
   const kubescape = /"NetworkNeighbo/.test(text) ? importKubescape(text) : undefined;
   if (kubescape) return kubescape;
   if (/"pktType"/.test(text)) {
@@ -45,8 +69,36 @@ export function importFlows(text: string): ImportResult | undefined {
   return undefined;
 }
 
+/**
+ * A text of JSON values one after the other (JSON lines, or pretty-printed objects in a row), or
+ * undefined when it is not one.
+ */
+function jsonObjects(text: string): unknown[] | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    return [JSON.parse(trimmed)];
+  } catch {
+    // Several values: split where one object ends and the next begins at a line start.
+    const parts = trimmed.split(/(?<=\})\s*\n(?=\{)/);
+    try {
+      return parts.map((p) => JSON.parse(p) as unknown);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /** Formats read one line at a time (streaming: memory independent of the number of records). */
-export type LineFormat = 'hubble' | 'calico' | 'inspektor-gadget' | 'antrea-csv' | 'plain-csv';
+export type LineFormat =
+  | 'hubble'
+  | 'calico'
+  | 'inspektor-gadget'
+  | 'antrea-csv'
+  | 'plain-csv'
+  | 'eks-network-policy-agent'
+  | 'netobserv'
+  | 'kube-network-policies';
 
 /**
  * The line format of a file from its first lines, or undefined when the file must be read whole (a
@@ -65,6 +117,9 @@ export function detectLineFormat(head: string): LineFormat | undefined {
       const value: unknown = JSON.parse(first);
       if (isCalicoFlow(value)) return 'calico';
       if (isGadgetTrace(value)) return 'inspektor-gadget';
+      if (isEksFlow(value)) return 'eks-network-policy-agent';
+      if (isKubeNetworkPoliciesEntry(value)) return 'kube-network-policies';
+      if (isNetobservFlow(value)) return 'netobserv';
     } catch {
       return undefined;
     }
@@ -74,17 +129,37 @@ export function detectLineFormat(head: string): LineFormat | undefined {
   return isPlainCsv(first) ? 'plain-csv' : undefined;
 }
 
-export function recordOfLine(format: LineFormat, line: string, skipped: Map<string, number>) {
+/** Reads the lines of one file of a line format; `end` gives what a stateful format still holds. */
+export interface LineParser {
+  line(line: string, skipped: Map<string, number>): FlowRecord | undefined;
+  end(): readonly FlowRecord[];
+}
+
+const stateless = (
+  read: (line: string, skipped: Map<string, number>) => FlowRecord | undefined,
+): LineParser => ({
+  line: read,
+  end: () => [],
+});
+
+/** A parser for the lines of one file of a format. */
+export function lineParser(format: LineFormat): LineParser {
   switch (format) {
     case 'hubble':
-      return hubbleLine(line, skipped);
+      return stateless(hubbleLine);
     case 'calico':
-      return calicoLine(line, skipped);
+      return stateless(calicoLine);
     case 'inspektor-gadget':
-      return gadgetLine(line, skipped);
+      return stateless(gadgetLine);
     case 'antrea-csv':
-      return antreaLine(line, skipped);
+      return stateless(antreaLine);
     case 'plain-csv':
-      return plainCsvLine(line, skipped);
+      return stateless(plainCsvLine);
+    case 'eks-network-policy-agent':
+      return stateless(eksLine);
+    case 'netobserv':
+      return stateless(netobservLine);
+    case 'kube-network-policies':
+      return new KubeNetworkPoliciesLog();
   }
 }

@@ -5,8 +5,8 @@
  * with the number of records; anything else (a JSON array, Kubescape objects) is read whole at the end.
  */
 import type { FlowRecord } from './records.js';
-import { detectLineFormat, importFlows, recordOfLine } from './import.js';
-import type { LineFormat } from './import.js';
+import { detectLineFormat, importFlows, lineParser } from './import.js';
+import type { LineFormat, LineParser } from './import.js';
 
 /** Where records go: the dry run's aggregator, or the model-independent digest of observed flows. */
 export interface FlowSink {
@@ -21,6 +21,7 @@ const HEAD = 64 * 1024;
 export class FlowTextReader {
   private head = '';
   private format: LineFormat | undefined;
+  private parser: LineParser | undefined;
   /** Decided: line by line (`format` set), or read whole at the end (`whole`). */
   private decided = false;
   private whole: string[] = [];
@@ -52,9 +53,10 @@ export class FlowTextReader {
       this.take(this.head);
       this.head = '';
     }
-    if (this.format) {
-      if (this.carry !== '') this.line(this.format, this.carry);
+    if (this.format && this.parser) {
+      if (this.carry !== '') this.line(this.parser, this.carry);
       this.carry = '';
+      for (const record of this.parser.end()) this.sink.add(record);
       for (const [reason, n] of this.skipped) this.sink.skip(reason, n);
       return this.format;
     }
@@ -69,12 +71,13 @@ export class FlowTextReader {
   private decide(): void {
     this.decided = true;
     this.format = detectLineFormat(this.head.replace(/^\uFEFF/, ''));
+    this.parser = this.format && lineParser(this.format);
     if (this.format && this.head.charCodeAt(0) === 0xfeff) this.head = this.head.slice(1);
   }
 
   private take(chunk: string): void {
-    const format = this.format;
-    if (!format) {
+    const parser = this.parser;
+    if (!parser) {
       this.whole.push(chunk);
       return;
     }
@@ -82,14 +85,14 @@ export class FlowTextReader {
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      this.line(format, text.slice(start, end));
+      this.line(parser, text.slice(start, end));
       start = nl + 1;
     }
     this.carry = text.slice(start);
   }
 
-  private line(format: LineFormat, line: string): void {
-    const record = recordOfLine(format, line, this.skipped);
+  private line(parser: LineParser, line: string): void {
+    const record = parser.line(line, this.skipped);
     if (record) this.sink.add(record);
   }
 }

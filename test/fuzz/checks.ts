@@ -85,7 +85,14 @@ export function unsafeFix(outcome: FixOutcome): string | undefined {
   const { before, after, edits } = outcome;
   const beforeDocs = documentCount(before);
   const afterDocs = documentCount(after);
-  if (beforeDocs !== afterDocs) return `the YAML document count changed from ${beforeDocs} to ${afterDocs}`;
+  // A fix may append one new document (a new policy): one insertion at the end that starts a document.
+  const appends =
+    edits.length === 1 &&
+    offsetAt(before, edits[0]!.range.start) === before.length &&
+    offsetAt(before, edits[0]!.range.end) === before.length &&
+    /^(\r\n|\n|\r)?---/.test(edits[0]!.newText);
+  if (afterDocs !== beforeDocs + (appends ? 1 : 0))
+    return `the YAML document count changed from ${beforeDocs} to ${afterDocs}`;
   // The targeted finding is gone: fewer findings of its rule, or none with its message any more (a
   // repair may reveal another finding of the same rule, such as the next unknown field under a renamed key).
   const ofRule = (d: Diagnostic) => d.code === outcome.rule;

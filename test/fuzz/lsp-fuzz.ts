@@ -31,6 +31,8 @@ export interface LspStats {
   cases: number;
   edits: number;
   fixesApplied: number;
+  /** Fixes offered that edit another file (not applied by the fuzzer, which edits one document). */
+  crossDocumentFixes: number;
   requests: number;
   rangesChecked: number;
   /** Fixes applied per rule, to show what was covered. */
@@ -92,6 +94,7 @@ export class LspFuzzer {
     cases: 0,
     edits: 0,
     fixesApplied: 0,
+    crossDocumentFixes: 0,
     requests: 0,
     rangesChecked: 0,
     fixesByRule: new Map(),
@@ -209,6 +212,12 @@ export class LspFuzzer {
     const actions = await this.answer(this.client.codeActions(uri, range, diagnostics), 'code actions');
     for (const action of actions) {
       if (!action.edit) continue;
+      // A fix may extend a policy in another file (other-side-denies): the fuzzer edits one document, so
+      // it checks and applies only fixes of the document it edits, and counts the others.
+      if (editsOtherDocuments(action, uri)) {
+        this.stats.crossDocumentFixes++;
+        continue;
+      }
       let edits: TextEdit[];
       try {
         edits = editsFor(action.edit, uri, version);
@@ -227,7 +236,7 @@ export class LspFuzzer {
     const version = this.client.versionOf(uri);
     const d = pick(this.random, diagnostics);
     const fixes = (await this.actions(uri, version, d.range, [d])).filter(
-      (a) => a.kind === 'quickfix' && a.edit,
+      (a) => a.kind === 'quickfix' && a.edit && !editsOtherDocuments(a, uri),
     );
     if (fixes.length === 0) return false;
     // Real repairs first: "Disable … for this line" is offered for nearly every finding.
@@ -299,4 +308,10 @@ export class LspFuzzer {
     this.stats.cases++;
     this.checkHealth();
   }
+}
+
+/** True when a code action's edit changes a document other than `uri`. */
+function editsOtherDocuments(action: CodeAction, uri: string): boolean {
+  const changes = action.edit?.documentChanges ?? [];
+  return changes.some((c) => 'textDocument' in c && c.textDocument.uri !== uri);
 }

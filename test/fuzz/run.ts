@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const s = lsp.stats;
   const rules = [...s.fixesByRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`);
   console.log(
-    `fuzz: ${s.cases} cases, ${s.edits} edits, ${s.fixesApplied} fixes applied, ${s.requests} requests, ` +
+    `fuzz: ${s.cases} cases, ${s.edits} edits, ${s.fixesApplied} fixes applied (${s.crossDocumentFixes} more offered in other files), ${s.requests} requests, ` +
       `${s.rangesChecked} ranges checked, ${cli.stats.runs} CLI runs in ${((Date.now() - started) / 1000).toFixed(0)} s\n` +
       `  fixes by rule: ${rules.join(', ') || 'none'}\n` +
       `  server heap after a forced GC: ${mb(s.memoryBefore)} before, ${mb(s.memoryAfter)} after\n` +

@@ -438,3 +438,76 @@ test('flow-would-drop: on each policy that denies the observed connection, once 
     [],
   );
 });
+
+function readWith(text: string, chunk = 64): { format: string | undefined; sink: Collect } {
+  return readInChunks(text, chunk);
+}
+
+test('kube-network-policies packet logs: packets joined with their verdicts by id, streamed', () => {
+  const { format, sink } = readWith(read(join(fixtures, 'kube-network-policies.jsonl')), 37);
+  assert.equal(format, 'kube-network-policies');
+  assert.deepEqual(
+    sink.records.map((r) => [r.source.pod ?? r.source.ip, r.destination.pod, r.port, r.protocol, r.verdict]),
+    [
+      ['web-5d8f7c9b4-x2x9q', 'api-7f9c6d8b5-k4m2p', 8080, 'TCP', 'allowed'],
+      ['web-5d8f7c9b4-x2x9q', 'db-0', 5432, 'TCP', 'denied'],
+      // No verdict came for packet 3 (its source is outside the cluster: an address).
+      ['203.0.113.9', 'web-5d8f7c9b4-x2x9q', 53, 'UDP', 'unknown'],
+    ],
+  );
+  assert.deepEqual(sink.skipped, { 'a verdict without its packet entry': 1 });
+  // Against the shop fixture: web -> db was denied by the cluster and is denied by the policies.
+  const analysis = analyze([new SourceFile('shop.yaml', read(join(fixtures, 'shop.yaml')))]);
+  const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+  for (const r of sink.records) aggregator.add(r);
+  const denied = aggregator.report().observed.find((o) => o.to === 'shop/db[StatefulSet]');
+  assert.deepEqual([denied?.verdicts, denied?.allowed], [['denied'], false]);
+});
+
+test(
+  'EKS network policy agent, NetObserv (Loki) and kube-network-policies docs samples',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const eks = readWith(
+      read(peerPath('flows', 'aws-eks-network-policy-agent', 'node-agent-flow-info.jsonl')),
+    );
+    assert.equal(eks.format, 'eks-network-policy-agent');
+    // Both formats (keys and `msg`), IP addresses only; the ICMP line is skipped.
+    assert.equal(eks.sink.records.length, 7);
+    assert.deepEqual(eks.sink.skipped, { 'protocol ICMP (not TCP, UDP or SCTP)': 1 });
+    assert.deepEqual(
+      eks.sink.records.map((r) => r.verdict).sort(),
+      ['allowed', 'allowed', 'allowed', 'allowed', 'allowed', 'denied', 'denied'],
+    );
+    assert.ok(eks.sink.records.every((r) => r.source.ip && r.destination.ip && !r.source.namespace));
+    // The malformed and partial lines the upstream tests reject: skipped with their reasons, never thrown.
+    const bad = readWith(
+      read(peerPath('flows', 'aws-eks-network-policy-agent', 'node-agent-malformed-or-partial.txt')),
+    );
+    assert.ok((bad.sink.skipped['a flow line without addresses, port, protocol or verdict'] ?? 0) >= 3);
+    assert.equal(bad.sink.skipped['a line that is not JSON'], 1);
+
+    const loki = readWith(read(peerPath('flows', 'netobserv', 'loki-query_range-flow_records.json')));
+    assert.equal(loki.format, 'netobserv-loki');
+    assert.equal(loki.sink.records.length + Object.values(loki.sink.skipped).reduce((a, b) => a + b, 0), 50);
+    assert.ok(loki.sink.skipped['host (node) traffic']! > 0);
+    assert.ok(loki.sink.skipped['reply (the destination port is ephemeral)']! > 0);
+    const prometheus = loki.sink.records.find((r) => r.source.pod === 'prometheus-k8s-1');
+    assert.deepEqual(
+      prometheus && [prometheus.source.namespace, prometheus.destination.namespace, prometheus.port],
+      ['openshift-monitoring', 'openshift-monitoring', 8443],
+    );
+
+    // The docs' pretty-printed entries, one file each: read whole, joined by id.
+    const kube = readWith(
+      `${read(peerPath('flows', 'kube-network-policies', 'json-logging.docs-packet-entry.json'))}\n${read(
+        peerPath('flows', 'kube-network-policies', 'json-logging.docs-verdict-entry.json'),
+      )}`,
+    );
+    assert.equal(kube.format, 'kube-network-policies');
+    assert.deepEqual(
+      kube.sink.records.map((r) => [r.source.namespace, r.source.pod, r.destination.pod, r.port, r.verdict]),
+      [['default', 'frontend', 'backend', 8080, 'denied']],
+    );
+  },
+);

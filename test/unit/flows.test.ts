@@ -475,10 +475,15 @@ test(
     // Both formats (keys and `msg`), IP addresses only; the ICMP line is skipped.
     assert.equal(eks.sink.records.length, 7);
     assert.deepEqual(eks.sink.skipped, { 'protocol ICMP (not TCP, UDP or SCTP)': 1 });
-    assert.deepEqual(
-      eks.sink.records.map((r) => r.verdict).sort(),
-      ['allowed', 'allowed', 'allowed', 'allowed', 'allowed', 'denied', 'denied'],
-    );
+    assert.deepEqual(eks.sink.records.map((r) => r.verdict).sort(), [
+      'allowed',
+      'allowed',
+      'allowed',
+      'allowed',
+      'allowed',
+      'denied',
+      'denied',
+    ]);
     assert.ok(eks.sink.records.every((r) => r.source.ip && r.destination.ip && !r.source.namespace));
     // The malformed and partial lines the upstream tests reject: skipped with their reasons, never thrown.
     const bad = readWith(

@@ -29,6 +29,7 @@ import { EndpointError, resolveEndpoint } from './endpoints.js';
 import { FlowTextReader } from '../shared/flows/reader.js';
 import type { FlowSink } from '../shared/flows/reader.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
+import { entryPoints } from '../shared/flows/entry-points.js';
 import { flowsJson, flowsMarkdown, flowsText } from '../shared/flows/report-format.js';
 import { generatedCheckText, generatePolicies } from '../shared/flows/generate.js';
 import { SourceFile } from '../shared/source/source-file.js';
@@ -278,7 +279,11 @@ export function buildProgram(): Command {
       const settings = reachSettings(options);
       const analysis = load(paths, options, undefined, settings);
       reportRejected(analysis.workspace.model.policies);
-      const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+      const aggregator = new FlowAggregator(
+        analysis.workspace.model,
+        analysis.engine,
+        entryPoints(analysis.workspace, settings.defaultNamespace),
+      );
       for (const file of options.flows) await readFlowFile(file, aggregator);
       const report = aggregator.report();
       out(
@@ -299,6 +304,10 @@ export function buildProgram(): Command {
     .argument('[paths...]', 'the manifests the flows belong to (files or directories)')
     .requiredOption('--flows <files...>', 'flow files (the format is detected from the content)')
     .option('-o, --output <file>', 'write the policies to a file (default: standard output)')
+    .option(
+      '--aggregate <prefix>',
+      'aggregate addresses outside the cluster to networks of this prefix length (IPv4, e.g. 24; IPv6 takes /64 then) instead of one /32 per address',
+    )
     .addOption(namespaceOption())
     .addOption(cniOption())
     .addOption(cniVersionOption())
@@ -308,11 +317,17 @@ export function buildProgram(): Command {
       const analysis = load(paths, options, undefined, settings);
       const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
       for (const file of options.flows) await readFlowFile(file, aggregator);
+      const prefix = options.aggregate === undefined ? undefined : Number(options.aggregate);
+      if (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 0 && prefix <= 32))
+        throw new UsageError(
+          `--aggregate must be an IPv4 prefix length from 0 to 32 (got "${options.aggregate}")`,
+        );
       const generated = generatePolicies(
         analysis.workspace.model,
         analysis.engine,
         aggregator.observedEdges(),
         settings,
+        prefix === undefined ? {} : { aggregateV4: prefix, aggregateV6: 64 },
       );
       if (options.output) writeFileSync(options.output, generated.yaml);
       else out(generated.yaml);
@@ -335,6 +350,7 @@ export function buildProgram(): Command {
 interface GenerateOptions extends CommonOptions {
   flows: string[];
   output?: string;
+  aggregate?: string;
 }
 
 /**

@@ -19,6 +19,7 @@ import { rulesOf } from '../reach/engine.js';
 import { portsOfRule } from '../semantics/policy-semantics.js';
 import type { Settings } from '../settings.js';
 import { formatScalar } from '../fixes/yaml-edit.js';
+import { formatAddress, parseAddress } from '../semantics/ip-set.js';
 import type { ObservedEdge, VerifyReport } from './verify.js';
 import { flagsOf } from './verify.js';
 import { workloadNode } from '../reach/graph.js';
@@ -91,11 +92,35 @@ export function generatedCheckText(generated: GenerateResult, report: VerifyRepo
   );
 }
 
+export interface GenerateOptions {
+  /**
+   * Prefix lengths that addresses outside the cluster are aggregated to (`/24`: one ipBlock per observed
+   * /24 network); absent: one `/32` (`/128`) per address.
+   */
+  readonly aggregateV4?: number;
+  readonly aggregateV6?: number;
+}
+
+/** An observed address as the ipBlock the options ask for: the address itself, or its network. */
+export function blockOf(ip: string, options: GenerateOptions): string {
+  const parsed = parseAddress(ip);
+  if (!parsed) return `${ip}/${ip.includes(':') ? 128 : 32}`;
+  const bits = parsed.family === 4 ? 32 : 128;
+  const prefix = Math.max(
+    0,
+    Math.min(bits, (parsed.family === 4 ? options.aggregateV4 : options.aggregateV6) ?? bits),
+  );
+  const host = BigInt(bits - prefix);
+  const network = (parsed.value >> host) << host;
+  return `${formatAddress(parsed.family, network)}/${prefix}`;
+}
+
 export function generatePolicies(
   model: ClusterModel,
   engine: ReachabilityEngine,
   edges: readonly ObservedEdge[],
   settings: Settings,
+  options: GenerateOptions = {},
 ): GenerateResult {
   const byNamespace = new Map<string, Workload[]>();
   for (const w of model.workloads) pushTo(byNamespace, w.namespace, w);
@@ -144,7 +169,7 @@ export function generatePolicies(
     addresses: ReadonlySet<string>,
   ): Peer | undefined => {
     if (!other) {
-      const cidrs = [...addresses].sort().map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`);
+      const cidrs = [...new Set([...addresses].map((ip) => blockOf(ip, options)))].sort();
       if (cidrs.length === 0) return undefined;
       return { key: `ip:${cidrs.join(',')}`, lines: cidrs.map((c) => `- ipBlock:\n    cidr: ${q(c)}`) };
     }

@@ -6,6 +6,7 @@
 import type { AnalysisContext } from '../context.js';
 import type { Workspace } from '../model/build-cluster.js';
 import { FlowAggregator } from './verify.js';
+import { entryPoints } from './entry-points.js';
 
 const dryRuns = new WeakMap<Workspace, { flows: AnalysisContext['flows']; aggregator: FlowAggregator }>();
 
@@ -15,7 +16,11 @@ export function observedTraffic(ctx: AnalysisContext): FlowAggregator | undefine
   if (!flows || flows.length === 0) return undefined;
   const known = dryRuns.get(ctx.workspace);
   if (known && known.flows === flows) return known.aggregator;
-  const aggregator = new FlowAggregator(ctx.workspace.model, ctx.engine);
+  const aggregator = new FlowAggregator(
+    ctx.workspace.model,
+    ctx.engine,
+    entryPoints(ctx.workspace, ctx.settings.defaultNamespace),
+  );
   for (const digest of flows) digest.replay(aggregator);
   dryRuns.set(ctx.workspace, { flows, aggregator });
   return aggregator;

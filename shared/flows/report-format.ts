@@ -50,6 +50,13 @@ export function flowsText(report: VerifyReport, limit = 20): string {
     for (const u of report.unobserved.slice(0, limit))
       lines.push(`  ${u.from} -> ${u.to}: ${portsText(u.ports)}`);
   }
+  if (report.flags.length > 0) {
+    lines.push('', 'Flagged (observed, worth a second look):');
+    for (const f of report.flags.slice(0, limit))
+      lines.push(
+        `  [${f.kind}] ${f.from} -> ${f.to} ${f.protocol} ${f.port} (${f.count} records): ${f.reason}`,
+      );
+  }
   if (report.unresolved.length > 0) {
     lines.push('', 'Endpoints that match no workload of the workspace (their records are left out):');
     for (const u of report.unresolved.slice(0, limit))
@@ -71,6 +78,19 @@ export function flowsMarkdown(report: VerifyReport, limit = 50): string {
     for (const b of report.wouldBreak.slice(0, limit))
       lines.push(
         `| ${esc(b.from)} | ${esc(b.to)} | ${b.protocol} ${b.port} | ${b.count} | ${esc(b.reason)} |`,
+      );
+  }
+  if (report.flags.length > 0) {
+    lines.push(
+      '',
+      '**Flagged** (observed, worth a second look):',
+      '',
+      '| flag | from | to | port | records | why |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const f of report.flags.slice(0, limit))
+      lines.push(
+        `| ${f.kind} | ${esc(f.from)} | ${esc(f.to)} | ${f.protocol} ${f.port} | ${f.count} | ${esc(f.reason)} |`,
       );
   }
   if (report.unobserved.length > 0) {

@@ -81,7 +81,8 @@ export interface VerifyReport {
   /** Observed connections worth a second look, each with its reason (see {@link flagsOf}). */
   readonly flags: ReadonlyArray<
     ObservedConnection & {
-      readonly kind: 'metadata-endpoint' | 'kube-system' | 'undeclared-port' | 'skips-a-tier';
+      readonly kind:
+        'metadata-endpoint' | 'kube-system' | 'undeclared-port' | 'skips-a-tier' | 'external-unexposed';
       readonly reason: string;
     }
   >;
@@ -154,6 +155,11 @@ export class FlowAggregator {
   constructor(
     private readonly model: ClusterModel,
     private readonly engine: ReachabilityEngine,
+    /**
+     * The workloads the workspace exposes outside the cluster (flows/entry-points.ts); with them, flows
+     * from outside to any other workload are flagged.
+     */
+    private readonly entryPoints?: ReadonlySet<Workload>,
   ) {
     this.layout = graphLayout(engine, model, 'workload');
     this.nodeOfWorkload = new Map(this.layout.nodes.flatMap((n) => n.workloads.map((w) => [w, n] as const)));
@@ -386,7 +392,7 @@ export class FlowAggregator {
       },
       wouldBreak,
       unobserved: unobserved.map(({ from, to, ports }) => ({ from, to, ports })),
-      flags: flagsOf([...this.edges.values()]),
+      flags: flagsOf([...this.edges.values()], this.entryPoints),
       observed: observed.sort((a, b) =>
         a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.port - b.port,
       ),
@@ -418,9 +424,15 @@ const metadataAddresses: ReadonlySet<string> = new Set(['169.254.169.254', 'fd00
  * - `undeclared-port`: to a port no container of the destination declares, while it declares others
  *   (a debug port, a sidecar the manifests do not show, or a scan);
  * - `skips-a-tier`: A → C observed while A → B and B → C are too (frontend → api → db, and frontend → db):
- *   a client bypassing the tier in between. DNS and kube-system are left out.
+ *   a client bypassing the tier in between. DNS and kube-system are left out;
+ * - `external-unexposed` (with the workspace's entry points): from outside the cluster to a workload that
+ *   nothing in the workspace exposes (no NodePort or LoadBalancer Service, Ingress, Route or HTTPRoute leads
+ *   to it).
  */
-export function flagsOf(edges: readonly ObservedEdge[]): VerifyReport['flags'] {
+export function flagsOf(
+  edges: readonly ObservedEdge[],
+  entryPoints?: ReadonlySet<Workload>,
+): VerifyReport['flags'] {
   const out: Array<VerifyReport['flags'][number]> = [];
   const flag = (kind: VerifyReport['flags'][number]['kind'], e: ObservedEdge, reason: string) =>
     out.push({ kind, from: e.from, to: e.to, port: e.port, protocol: e.protocol, count: e.count, reason });
@@ -444,6 +456,17 @@ export function flagsOf(edges: readonly ObservedEdge[]): VerifyReport['flags'] {
       flag('metadata-endpoint', e, "to the cloud metadata endpoint, which hands out the node's credentials");
     if (dst?.namespace === 'kube-system' && e.port !== 53)
       flag('kube-system', e, `into kube-system on ${e.protocol} ${e.port}, which is not DNS`);
+    if (
+      entryPoints &&
+      e.src.kind === 'external' &&
+      e.dst.kind === 'class' &&
+      !e.toNode.workloads.some((w) => entryPoints.has(w))
+    )
+      flag(
+        'external-unexposed',
+        e,
+        `from outside the cluster (${[...e.addresses].slice(0, 3).join(', ') || e.from}) to ${e.to}, which nothing in the workspace exposes (no NodePort or LoadBalancer Service, Ingress, Route or HTTPRoute leads to it)`,
+      );
     if (dst && dst.ports.length > 0 && !dst.ports.some((p) => p.port === e.port && p.protocol === e.protocol))
       flag(
         'undeclared-port',

@@ -22,6 +22,8 @@ export interface ServicePort {
 export interface Service {
   readonly namespace: string;
   readonly name: string;
+  /** `spec.type`: ClusterIP (the default), NodePort, LoadBalancer or ExternalName. */
+  readonly type: string;
   readonly selector: Readonly<Record<string, string>>;
   readonly ports: readonly ServicePort[];
   readonly anchor: Origin;
@@ -48,6 +50,7 @@ export function buildService(object: KubeObject, namespace: string): Service | u
   return {
     namespace,
     name: object.name ?? '<unnamed>',
+    type: stringValue(get(spec, 'type')) ?? 'ClusterIP',
     selector,
     ports,
     anchor: { file: object.file, span: objectAnchor(object) },

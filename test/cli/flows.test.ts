@@ -155,3 +155,29 @@ test(
     assert.deepEqual(report.unobserved, []);
   },
 );
+
+test('flows generate --aggregate 24: addresses outside the cluster as their /24 networks; a bad prefix is a usage error', () => {
+  const r = runCli([
+    'flows',
+    'generate',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed.csv`,
+    '--aggregate',
+    '24',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /- ipBlock:\n {12}cidr: 203\.0\.113\.0\/24/);
+  assert.doesNotMatch(r.stdout, /203\.0\.113\.7\/32/);
+  const bad = runCli([
+    'flows',
+    'generate',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed.csv`,
+    '--aggregate',
+    '40',
+  ]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--aggregate must be an IPv4 prefix length from 0 to 32/);
+});

@@ -14,7 +14,8 @@ import { FlowAggregator, verifyFlows } from '../../shared/flows/verify.js';
 import { FlowTextReader } from '../../shared/flows/reader.js';
 import type { FlowSink } from '../../shared/flows/reader.js';
 import { FlowDigest } from '../../shared/flows/digest.js';
-import { generatePolicies } from '../../shared/flows/generate.js';
+import { blockOf, generatePolicies } from '../../shared/flows/generate.js';
+import { entryPoints } from '../../shared/flows/entry-points.js';
 import type { FlowRecord } from '../../shared/flows/records.js';
 import { repoRoot } from '../support/cli.js';
 import { lint } from '../support/lint.js';
@@ -516,3 +517,52 @@ test(
     );
   },
 );
+
+test('flags: flows from outside the cluster to a workload nothing exposes (Service types, Ingress, Route, HTTPRoute)', () => {
+  const exposures = [
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {selector: {app: api}, ports: [{port: 8080}]}',
+  ];
+  const flows =
+    'source,destination,port,protocol\n203.0.113.5,shop/web-5d8f7c9b4-x2x9q,80,TCP\n203.0.113.6,shop/api-7f9c6d8b5-k4m2p,8080,TCP\n';
+  const flagged = (extra: string) => {
+    const sources = [
+      new SourceFile('shop.yaml', read(join(fixtures, 'shop.yaml'))),
+      new SourceFile('exposure.yaml', [...exposures, extra].filter(Boolean).join('\n---\n')),
+    ];
+    const analysis = analyze(sources, { defaultNamespace: 'default' });
+    const aggregator = new FlowAggregator(
+      analysis.workspace.model,
+      analysis.engine,
+      entryPoints(analysis.workspace, 'default'),
+    );
+    const reader = new FlowTextReader(aggregator);
+    reader.push(flows);
+    reader.end();
+    return aggregator
+      .report()
+      .flags.filter((f) => f.kind === 'external-unexposed')
+      .map((f) => [f.to, f.reason]);
+  };
+  // The web is behind a LoadBalancer; the api's Service is ClusterIP and nothing routes to it.
+  assert.deepEqual(flagged(''), [
+    [
+      'shop/api[Deployment]',
+      'from outside the cluster (203.0.113.6) to shop/api[Deployment], which nothing in the workspace exposes (no NodePort or LoadBalancer Service, Ingress, Route or HTTPRoute leads to it)',
+    ],
+  ]);
+  for (const route of [
+    'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: api, namespace: shop}\nspec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 8080}}}}]}}]}',
+    'apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: api, namespace: shop}\nspec: {to: {kind: Service, name: api}}',
+    'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: api, namespace: edge}\nspec: {rules: [{backendRefs: [{name: api, namespace: shop, port: 8080}]}]}',
+  ])
+    assert.deepEqual(flagged(route), [], route);
+});
+
+test('generate: addresses outside the cluster as /32 or /128, or the networks of the configured prefixes', () => {
+  assert.equal(blockOf('203.0.113.77', {}), '203.0.113.77/32');
+  assert.equal(blockOf('203.0.113.77', { aggregateV4: 24 }), '203.0.113.0/24');
+  assert.equal(blockOf('203.0.113.77', { aggregateV4: 0 }), '0.0.0.0/0');
+  assert.equal(blockOf('2001:db8:1:2:3::9', { aggregateV6: 64 }), '2001:db8:1:2::/64');
+  assert.equal(blockOf('2001:db8::9', {}), '2001:db8::9/128');
+});

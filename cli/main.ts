@@ -304,6 +304,14 @@ export function buildProgram(): Command {
     .argument('[paths...]', 'the manifests the flows belong to (files or directories)')
     .requiredOption('--flows <files...>', 'flow files (the format is detected from the content)')
     .option('-o, --output <file>', 'write the policies to a file (default: standard output)')
+    .addOption(
+      new Option(
+        '--api <api>',
+        'the policy API to write: NetworkPolicy, or CiliumNetworkPolicy with the observed HTTP requests as L7 rules',
+      )
+        .choices(['networkpolicy', 'cilium'])
+        .default('networkpolicy'),
+    )
     .option(
       '--aggregate <prefix>',
       'aggregate addresses outside the cluster to networks of this prefix length (IPv4, e.g. 24; IPv6 takes /64 then) instead of one /32 per address',
@@ -327,7 +335,10 @@ export function buildProgram(): Command {
         analysis.engine,
         aggregator.observedEdges(),
         settings,
-        prefix === undefined ? {} : { aggregateV4: prefix, aggregateV6: 64 },
+        {
+          ...(prefix === undefined ? {} : { aggregateV4: prefix, aggregateV6: 64 }),
+          ...(options.api === 'cilium' ? { cilium: true } : {}),
+        },
       );
       if (options.output) writeFileSync(options.output, generated.yaml);
       else out(generated.yaml);
@@ -351,6 +362,7 @@ interface GenerateOptions extends CommonOptions {
   flows: string[];
   output?: string;
   aggregate?: string;
+  api: string;
 }
 
 /**

@@ -54,6 +54,10 @@ function combinations<T>(items: readonly T[], size: number): T[][] {
 interface Peer {
   readonly key: string;
   readonly lines: readonly string[];
+  /** The same peer for CiliumNetworkPolicy: endpoints by labels (and namespace), or CIDRs. */
+  readonly cilium:
+    | { readonly namespace: string; readonly labels: Record<string, string> }
+    | { readonly cidrs: readonly string[] };
 }
 
 interface RuleAcc {
@@ -61,6 +65,8 @@ interface RuleAcc {
   /** Why some of its flows were flagged (verify.ts flagsOf): said in a comment, to review before applying. */
   readonly flags: Set<string>;
   readonly ports: Set<string>;
+  /** Observed HTTP requests per port (`TCP/8080` → `METHOD path` → count). */
+  readonly http: Map<string, Map<string, number>>;
   count: number;
   first: string | undefined;
   last: string | undefined;
@@ -99,6 +105,11 @@ export interface GenerateOptions {
    */
   readonly aggregateV4?: number;
   readonly aggregateV6?: number;
+  /**
+   * Write CiliumNetworkPolicies (cilium.io/v2) instead of NetworkPolicies: the same rules, with the observed
+   * HTTP requests of a port as its L7 rules (`rules.http`), and DNS through Cilium's DNS proxy.
+   */
+  readonly cilium?: boolean;
 }
 
 /** An observed address as the ipBlock the options ask for: the address itself, or its network. */
@@ -154,9 +165,22 @@ export function generatePolicies(
     if (!rule)
       entry.rules.set(
         peer.key,
-        (rule = { peer, flags: new Set(), ports: new Set(), count: 0, first: undefined, last: undefined }),
+        (rule = {
+          peer,
+          flags: new Set(),
+          ports: new Set(),
+          http: new Map(),
+          count: 0,
+          first: undefined,
+          last: undefined,
+        }),
       );
     rule.ports.add(`${e.protocol}/${e.port}`);
+    if (e.http.size > 0) {
+      let requests = rule.http.get(`${e.protocol}/${e.port}`);
+      if (!requests) rule.http.set(`${e.protocol}/${e.port}`, (requests = new Map()));
+      for (const [request, n] of e.http) requests.set(request, (requests.get(request) ?? 0) + n);
+    }
     for (const f of flagged.get(edgeKey(e)) ?? []) rule.flags.add(f);
     rule.count += e.count;
     if (e.first && (!rule.first || e.first < rule.first)) rule.first = e.first;
@@ -171,15 +195,21 @@ export function generatePolicies(
     if (!other) {
       const cidrs = [...new Set([...addresses].map((ip) => blockOf(ip, options)))].sort();
       if (cidrs.length === 0) return undefined;
-      return { key: `ip:${cidrs.join(',')}`, lines: cidrs.map((c) => `- ipBlock:\n    cidr: ${q(c)}`) };
+      return {
+        key: `ip:${cidrs.join(',')}`,
+        lines: cidrs.map((c) => `- ipBlock:\n    cidr: ${q(c)}`),
+        cilium: { cidrs },
+      };
     }
     const labels = selector(otherId, other);
     if (!labels) return undefined;
     const pod = ['  podSelector:', '    matchLabels:', ...labelLines(labels, '      ')];
+    const cilium = { namespace: other.namespace, labels };
     if (other.namespace === self.namespace)
-      return { key: `pod:${otherId}`, lines: [`- ${pod.join('\n').slice(2)}`] };
+      return { key: `pod:${otherId}`, lines: [`- ${pod.join('\n').slice(2)}`], cilium };
     return {
       key: `pod:${otherId}`,
+      cilium,
       lines: [
         [
           '- namespaceSelector:',
@@ -240,7 +270,21 @@ export function generatePolicies(
       Egress: everyPod.some((p) => p.affectsEgress),
     };
     const missing = (['Ingress', 'Egress'] as const).filter((t) => !isolated[t]);
-    if (missing.length > 0)
+    if (missing.length > 0 && options.cilium)
+      docs.push(
+        [
+          '# Default deny: every pod of the namespace is isolated (a rule that matches nothing); the policies below allow what was observed.',
+          'apiVersion: cilium.io/v2',
+          'kind: CiliumNetworkPolicy',
+          'metadata:',
+          `  name: ${q(unique(ns, 'default-deny'))}`,
+          `  namespace: ${q(ns)}`,
+          'spec:',
+          '  endpointSelector: {}',
+          ...missing.map((t) => `  ${t.toLowerCase()}: [{}]`),
+        ].join('\n'),
+      );
+    else if (missing.length > 0)
       docs.push(
         [
           `# Default deny${missing.length === 1 ? ` (${missing[0]!.toLowerCase()}; the namespace's policies isolate the other direction already)` : ''}: every pod of the namespace is isolated; the policies below allow what was observed.`,
@@ -260,7 +304,29 @@ export function generatePolicies(
         return ports.has('UDP', dns.port) && ports.has('TCP', dns.port);
       }),
     );
-    if (!dnsAllowed)
+    if (!dnsAllowed && options.cilium)
+      docs.push(
+        [
+          `# DNS for every pod of the namespace: the cluster DNS (${dns.namespace}) on port ${dns.port}, through Cilium's DNS proxy (which toFQDNs rules need).`,
+          'apiVersion: cilium.io/v2',
+          'kind: CiliumNetworkPolicy',
+          'metadata:',
+          `  name: ${q(unique(ns, 'allow-dns'))}`,
+          `  namespace: ${q(ns)}`,
+          'spec:',
+          '  endpointSelector: {}',
+          '  egress:',
+          '    - toEndpoints:',
+          '        - matchLabels:',
+          `            k8s:io.kubernetes.pod.namespace: ${q(dns.namespace)}`,
+          ...labelLines(dns.podLabels, '            '),
+          '      toPorts:',
+          `        - ports: [{port: ${q(String(dns.port))}, protocol: ANY}]`,
+          '          rules:',
+          '            dns: [{matchPattern: "*"}]',
+        ].join('\n'),
+      );
+    else if (!dnsAllowed)
       docs.push(
         [
           `# DNS for every pod of the namespace: the cluster DNS (${dns.namespace}) on UDP and TCP ${dns.port}.`,
@@ -322,13 +388,84 @@ export function generatePolicies(
       docs.push(lines.join('\n'));
     }
   };
-  render(ingress, 'ingress');
-  render(egress, 'egress');
+  /** The same per-workload rules as CiliumNetworkPolicies, with the observed HTTP requests as L7 rules. */
+  const renderCilium = (table: typeof ingress, direction: 'ingress' | 'egress') => {
+    for (const [id, { w, rules }] of [...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const labels = selector(id, w)!;
+      const name = unique(w.namespace, `${nameOf(id)}-${direction}`.slice(0, 240));
+      const lines = [
+        'apiVersion: cilium.io/v2',
+        'kind: CiliumNetworkPolicy',
+        'metadata:',
+        `  name: ${q(name)}`,
+        `  namespace: ${q(w.namespace)}`,
+        'spec:',
+        '  endpointSelector:',
+        '    matchLabels:',
+        ...labelLines(labels, '      '),
+        `  ${direction}:`,
+      ];
+      const towards = direction === 'ingress' ? 'from' : 'to';
+      for (const rule of [...rules.values()].sort((a, b) => b.count - a.count)) {
+        const range = rule.first
+          ? `, ${rule.first}${rule.last && rule.last !== rule.first ? ` to ${rule.last}` : ''}`
+          : '';
+        lines.push(`    # observed: ${rule.count} flow${rule.count === 1 ? '' : 's'}${range}`);
+        for (const flag of [...rule.flags].sort())
+          lines.push(`    # flagged, review before applying: ${flag.replace(/[\r\n]+/g, ' ')}`);
+        const peer = rule.peer.cilium;
+        if ('cidrs' in peer) {
+          lines.push(`    - ${towards}CIDR:`, ...peer.cidrs.map((c) => `        - ${q(c)}`));
+        } else {
+          lines.push(`    - ${towards}Endpoints:`, '        - matchLabels:');
+          // A namespaced policy's endpoint selectors match its own namespace unless they name another.
+          if (peer.namespace !== w.namespace)
+            lines.push(`            k8s:io.kubernetes.pod.namespace: ${q(peer.namespace)}`);
+          lines.push(...labelLines(peer.labels, '            '));
+        }
+        lines.push('      toPorts:');
+        for (const p of [...rule.ports].sort()) {
+          const [protocol, port] = p.split('/');
+          lines.push(`        - ports: [{port: ${q(port!)}, protocol: ${protocol}}]`);
+          const requests = [...(rule.http.get(p) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]);
+          if (requests.length === 0 || protocol !== 'TCP') continue;
+          lines.push('          rules:', '            http:');
+          for (const [request] of requests) {
+            const space = request.indexOf(' ');
+            const method = request.slice(0, space);
+            const path = request.slice(space + 1).replace(/[?#].*$/, '');
+            const fields = [
+              ...(method ? [`method: ${formatScalar(method, true)}`] : []),
+              ...(path ? [`path: ${formatScalar(escapeRegex(path), true)}`] : []),
+            ];
+            lines.push(`              - {${fields.join(', ')}}`);
+          }
+        }
+      }
+      docs.push(lines.join('\n'));
+    }
+  };
+  if (options.cilium) {
+    renderCilium(ingress, 'ingress');
+    renderCilium(egress, 'egress');
+  } else {
+    render(ingress, 'ingress');
+    render(egress, 'egress');
+  }
   return {
     yaml: docs.length > 0 ? `${docs.join('\n---\n')}\n` : '',
     policies: docs.length,
     unselectable: [...unselectable].sort(),
   };
+}
+
+/**
+ * A path as Cilium matches it: its `path` is an extended POSIX regular expression over the whole path
+ * (https://docs.cilium.io/en/stable/security/policy/language/#http), so the observed path's special
+ * characters are escaped.
+ */
+function escapeRegex(path: string): string {
+  return path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `ns/name[Kind]` -> `name`, as a policy name. */

@@ -33,6 +33,8 @@ export interface ObservedEdge {
   metadata: boolean;
   /** The addresses of an external end, as the records give them (at most 32 kept). */
   readonly addresses: Set<string>;
+  /** Observed HTTP requests (`METHOD path`, at most 64 kept) with their counts, where the records say. */
+  readonly http: Map<string, number>;
   readonly src: Endpoint;
   readonly dst: Endpoint;
   /** The workload-level nodes of the two ends (`from` and `to` are their ids). */
@@ -219,6 +221,7 @@ export class FlowAggregator {
         observedVerdicts: new Set(),
         metadata: false,
         addresses: new Set(),
+        http: new Map(),
         src: src.endpoint,
         dst: dst.endpoint,
         fromNode: src.node,
@@ -237,6 +240,11 @@ export class FlowAggregator {
     if (externalIp !== undefined && edge.addresses.size < 32) edge.addresses.add(externalIp);
     edge.count += record.count;
     edge.observedVerdicts.add(record.verdict);
+    if (record.http && (record.http.method !== undefined || record.http.path !== undefined)) {
+      const key = `${record.http.method ?? ''} ${record.http.path ?? ''}`;
+      const known = edge.http.get(key);
+      if (known !== undefined || edge.http.size < 64) edge.http.set(key, (known ?? 0) + record.count);
+    }
     if (record.time) {
       const last = record.until ?? record.time;
       if (!edge.first || record.time < edge.first) edge.first = record.time;

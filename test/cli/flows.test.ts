@@ -153,6 +153,45 @@ test(
     assert.deepEqual(report.wouldBreak, []);
     // The cluster DNS is not in the workspace, so "plus DNS" adds no edge here: nothing else is allowed.
     assert.deepEqual(report.unobserved, []);
+
+    // As CiliumNetworkPolicies with the observed HTTP requests as L7 rules: the same 7 connections, each
+    // allowed for the requests seen (GET /productpage, GET /details/0, ...), and nothing would break.
+    const cilium = join(mkdtempSync(join(tmpdir(), 'flows-gen-')), 'bookinfo-cilium.yaml');
+    const genCilium = runCli([
+      'flows',
+      'generate',
+      app,
+      '-n',
+      'bookinfo',
+      '--api',
+      'cilium',
+      '--flows',
+      ...flows,
+      '-o',
+      cilium,
+    ]);
+    assert.equal(genCilium.status, 0, genCilium.stderr);
+    assert.match(genCilium.stderr, /checked against the same flows: 7 observed connections, 0 would break/);
+    const yaml = readFileSync(cilium, 'utf8');
+    assert.doesNotMatch(yaml, /networking\.k8s\.io/);
+    assert.match(
+      yaml,
+      /kind: CiliumNetworkPolicy[\s\S]*endpointSelector: \{\}\n {2}ingress: \[\{\}\]\n {2}egress: \[\{\}\]/,
+    );
+    assert.match(yaml, /rules:\n {12}dns: \[\{matchPattern: "\*"\}\]/);
+    const reach = runCli(['reach', app, cilium, '-n', 'bookinfo', '--level', 'workload', '--format', 'json']);
+    const edges = (
+      JSON.parse(reach.stdout) as {
+        edges: Array<{
+          from: string;
+          to: string;
+          ports: Array<{ http?: Array<{ method?: string; path?: string }> }>;
+        }>;
+      }
+    ).edges;
+    assert.equal(edges.length, 7);
+    const details = edges.find((e) => e.to === 'bookinfo/details-v1[Deployment]');
+    assert.deepEqual(details?.ports[0]?.http, [{ method: 'GET', path: '/details/0' }]);
   },
 );
 

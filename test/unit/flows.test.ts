@@ -566,3 +566,34 @@ test('generate: addresses outside the cluster as /32 or /128, or the networks of
   assert.equal(blockOf('2001:db8:1:2:3::9', { aggregateV6: 64 }), '2001:db8:1:2::/64');
   assert.equal(blockOf('2001:db8::9', {}), '2001:db8::9/128');
 });
+
+test('generate --api cilium: L7 rules from the observed requests, paths as escaped regular expressions without the query', () => {
+  const analysis = analyze([new SourceFile('shop.yaml', read(join(fixtures, 'shop.yaml')))]);
+  const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+  const web = { namespace: 'shop', pod: 'web-5d8f7c9b4-x2x9q' };
+  const api = { namespace: 'shop', pod: 'api-7f9c6d8b5-k4m2p' };
+  for (const [method, path] of [
+    ['GET', '/v1/items.json?page=2'],
+    ['POST', '/v1/cart/(new)'],
+  ] as const)
+    aggregator.add({
+      source: web,
+      destination: api,
+      port: 8080,
+      protocol: 'TCP',
+      verdict: 'allowed',
+      count: 2,
+      http: { method, path },
+    });
+  const { yaml } = generatePolicies(
+    analysis.workspace.model,
+    analysis.engine,
+    aggregator.observedEdges(),
+    analysis.settings,
+    { cilium: true },
+  );
+  assert.match(
+    yaml,
+    /name: api-ingress\n[\s\S]*?- fromEndpoints:\n {8}- matchLabels:\n {12}app: web\n {6}toPorts:\n {8}- ports: \[\{port: "8080", protocol: TCP\}\]\n {10}rules:\n {12}http:\n {14}- \{method: GET, path: \/v1\/items\\\.json\}\n {14}- \{method: POST, path: \/v1\/cart\/\\\(new\\\)\}/,
+  );
+});

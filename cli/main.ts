@@ -30,6 +30,8 @@ import { FlowTextReader } from '../shared/flows/reader.js';
 import type { FlowSink } from '../shared/flows/reader.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
 import { entryPoints } from '../shared/flows/entry-points.js';
+import { parseIntent } from '../shared/flows/intent.js';
+import type { Intent } from '../shared/flows/intent.js';
 import { flowsJson, flowsMarkdown, flowsText } from '../shared/flows/report-format.js';
 import { generatedCheckText, generatePolicies } from '../shared/flows/generate.js';
 import { SourceFile } from '../shared/source/source-file.js';
@@ -271,19 +273,36 @@ export function buildProgram(): Command {
         .choices(['would-break', 'never'])
         .default('never'),
     )
+    .option(
+      '--intent <file>',
+      'an intent file (which namespaces or tiers may talk to which, see the README): observed connections it does not allow are flagged',
+    )
     .addOption(namespaceOption())
     .addOption(cniOption())
     .addOption(cniVersionOption())
     .addOption(ipBlockPodsOption())
     .action(async (paths: string[], options: FlowsOptions) => {
       const settings = reachSettings(options);
+      let intent: Intent | undefined;
+      if (options.intent !== undefined) {
+        let text: string;
+        try {
+          text = readFileSync(options.intent, 'utf8');
+        } catch (error) {
+          throw new InputError(
+            `${options.intent}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+        const parsed = parseIntent(text);
+        if (!parsed.intent) throw new InputError(`${options.intent}: ${parsed.errors.join('; ')}`);
+        intent = parsed.intent;
+      }
       const analysis = load(paths, options, undefined, settings);
       reportRejected(analysis.workspace.model.policies);
-      const aggregator = new FlowAggregator(
-        analysis.workspace.model,
-        analysis.engine,
-        entryPoints(analysis.workspace, settings.defaultNamespace),
-      );
+      const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine, {
+        entryPoints: entryPoints(analysis.workspace, settings.defaultNamespace),
+        ...(intent ? { intent } : {}),
+      });
       for (const file of options.flows) await readFlowFile(file, aggregator);
       const report = aggregator.report();
       out(
@@ -387,6 +406,7 @@ interface FlowsOptions extends CommonOptions {
   flows: string[];
   format: string;
   failOn: string;
+  intent?: string;
 }
 
 interface CheckOptions extends CommonOptions {

@@ -16,11 +16,9 @@ export function observedTraffic(ctx: AnalysisContext): FlowAggregator | undefine
   if (!flows || flows.length === 0) return undefined;
   const known = dryRuns.get(ctx.workspace);
   if (known && known.flows === flows) return known.aggregator;
-  const aggregator = new FlowAggregator(
-    ctx.workspace.model,
-    ctx.engine,
-    entryPoints(ctx.workspace, ctx.settings.defaultNamespace),
-  );
+  const aggregator = new FlowAggregator(ctx.workspace.model, ctx.engine, {
+    entryPoints: entryPoints(ctx.workspace, ctx.settings.defaultNamespace),
+  });
   for (const digest of flows) digest.replay(aggregator);
   dryRuns.set(ctx.workspace, { flows, aggregator });
   return aggregator;

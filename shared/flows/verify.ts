@@ -18,6 +18,8 @@ import { PortSet } from '../semantics/port-set.js';
 import { commonRuleRef } from '../explain/explain.js';
 import type { FlowRecord, ImportResult } from './records.js';
 import { resolveEndpoint } from './resolve.js';
+import { intentViolation } from './intent.js';
+import type { Intent } from './intent.js';
 
 export interface ObservedEdge {
   readonly from: string;
@@ -84,7 +86,12 @@ export interface VerifyReport {
   readonly flags: ReadonlyArray<
     ObservedConnection & {
       readonly kind:
-        'metadata-endpoint' | 'kube-system' | 'undeclared-port' | 'skips-a-tier' | 'external-unexposed';
+        | 'metadata-endpoint'
+        | 'kube-system'
+        | 'undeclared-port'
+        | 'skips-a-tier'
+        | 'external-unexposed'
+        | 'intent-violation';
       readonly reason: string;
     }
   >;
@@ -157,11 +164,8 @@ export class FlowAggregator {
   constructor(
     private readonly model: ClusterModel,
     private readonly engine: ReachabilityEngine,
-    /**
-     * The workloads the workspace exposes outside the cluster (flows/entry-points.ts); with them, flows
-     * from outside to any other workload are flagged.
-     */
-    private readonly entryPoints?: ReadonlySet<Workload>,
+    /** What flags need from outside the model (flowsOf's options). */
+    private readonly context: FlagContext = {},
   ) {
     this.layout = graphLayout(engine, model, 'workload');
     this.nodeOfWorkload = new Map(this.layout.nodes.flatMap((n) => n.workloads.map((w) => [w, n] as const)));
@@ -400,7 +404,7 @@ export class FlowAggregator {
       },
       wouldBreak,
       unobserved: unobserved.map(({ from, to, ports }) => ({ from, to, ports })),
-      flags: flagsOf([...this.edges.values()], this.entryPoints),
+      flags: flagsOf([...this.edges.values()], this.context),
       observed: observed.sort((a, b) =>
         a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.port - b.port,
       ),
@@ -435,12 +439,22 @@ const metadataAddresses: ReadonlySet<string> = new Set(['169.254.169.254', 'fd00
  *   a client bypassing the tier in between. DNS and kube-system are left out;
  * - `external-unexposed` (with the workspace's entry points): from outside the cluster to a workload that
  *   nothing in the workspace exposes (no NodePort or LoadBalancer Service, Ingress, Route or HTTPRoute leads
- *   to it).
+ *   to it);
+ * - `intent-violation` (with an intent file): a connection between two ends the file names that none of
+ *   its `allow` entries permits.
  */
-export function flagsOf(
-  edges: readonly ObservedEdge[],
-  entryPoints?: ReadonlySet<Workload>,
-): VerifyReport['flags'] {
+export interface FlagContext {
+  /**
+   * The workloads the workspace exposes outside the cluster (flows/entry-points.ts); with them, flows
+   * from outside to any other workload are flagged.
+   */
+  readonly entryPoints?: ReadonlySet<Workload>;
+  /** An intent file (flows/intent.ts): observed connections it does not allow are flagged. */
+  readonly intent?: Intent;
+}
+
+export function flagsOf(edges: readonly ObservedEdge[], context: FlagContext = {}): VerifyReport['flags'] {
+  const { entryPoints, intent } = context;
   const out: Array<VerifyReport['flags'][number]> = [];
   const flag = (kind: VerifyReport['flags'][number]['kind'], e: ObservedEdge, reason: string) =>
     out.push({ kind, from: e.from, to: e.to, port: e.port, protocol: e.protocol, count: e.count, reason });
@@ -475,6 +489,9 @@ export function flagsOf(
         e,
         `from outside the cluster (${[...e.addresses].slice(0, 3).join(', ') || e.from}) to ${e.to}, which nothing in the workspace exposes (no NodePort or LoadBalancer Service, Ingress, Route or HTTPRoute leads to it)`,
       );
+    const src = workload(e.src);
+    const violation = intent && src && dst && intentViolation(intent, src, dst, e.protocol, e.port);
+    if (violation) flag('intent-violation', e, violation);
     if (dst && dst.ports.length > 0 && !dst.ports.some((p) => p.port === e.port && p.protocol === e.protocol))
       flag(
         'undeclared-port',

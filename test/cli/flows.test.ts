@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
@@ -219,4 +219,53 @@ test('flows generate --aggregate 24: addresses outside the cluster as their /24 
   ]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--aggregate must be an IPv4 prefix length from 0 to 32/);
+});
+
+test('flows verify --intent: connections between named tiers that no entry allows are flagged; a bad file is an error', () => {
+  const work = mkdtempSync(join(tmpdir(), 'flows-intent-'));
+  const intent = join(work, 'intent.yaml');
+  writeFileSync(
+    intent,
+    [
+      'tiers:',
+      '  web: {namespace: shop, labels: {app: web}}',
+      '  api: {labels: {app: api}}',
+      '  db: {labels: {app: db}}',
+      'allow:',
+      '  - {from: web, to: api}',
+      '  - {from: api, to: db, ports: [5432/TCP]}',
+    ].join('\n'),
+  );
+  const r = runCli([
+    'flows',
+    'verify',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed.csv`,
+    '--intent',
+    intent,
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const flagged = r.stdout.split('\n').filter((l) => l.includes('[intent-violation]'));
+  assert.deepEqual(flagged, [
+    '  [intent-violation] shop/web[Deployment] -> shop/db[StatefulSet] TCP 5432 (3 records): the intent file allows no web → db on TCP 5432',
+  ]);
+  writeFileSync(
+    intent,
+    'allow:\n  - {from: fronted, to: api}\n  - {from: {namespace: shop, tier: x}, to: "*"}\n',
+  );
+  const bad = runCli([
+    'flows',
+    'verify',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed.csv`,
+    '--intent',
+    intent,
+  ]);
+  assert.equal(bad.status, 2);
+  assert.match(
+    bad.stderr,
+    /allow\[0\]\.from: unknown tier "fronted"; allow\[0\]\.to: unknown tier "api"; allow\[1\]\.from: unknown field `tier`/,
+  );
 });

@@ -16,6 +16,8 @@ import type { FlowSink } from '../../shared/flows/reader.js';
 import { FlowDigest } from '../../shared/flows/digest.js';
 import { blockOf, generatePolicies } from '../../shared/flows/generate.js';
 import { entryPoints } from '../../shared/flows/entry-points.js';
+import { intentViolation, parseIntent } from '../../shared/flows/intent.js';
+import type { Workload } from '../../shared/model/types.js';
 import type { FlowRecord } from '../../shared/flows/records.js';
 import { repoRoot } from '../support/cli.js';
 import { lint } from '../support/lint.js';
@@ -531,11 +533,9 @@ test('flags: flows from outside the cluster to a workload nothing exposes (Servi
       new SourceFile('exposure.yaml', [...exposures, extra].filter(Boolean).join('\n---\n')),
     ];
     const analysis = analyze(sources, { defaultNamespace: 'default' });
-    const aggregator = new FlowAggregator(
-      analysis.workspace.model,
-      analysis.engine,
-      entryPoints(analysis.workspace, 'default'),
-    );
+    const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine, {
+      entryPoints: entryPoints(analysis.workspace, 'default'),
+    });
     const reader = new FlowTextReader(aggregator);
     reader.push(flows);
     reader.end();
@@ -596,4 +596,44 @@ test('generate --api cilium: L7 rules from the observed requests, paths as escap
     yaml,
     /name: api-ingress\n[\s\S]*?- fromEndpoints:\n {8}- matchLabels:\n {12}app: web\n {6}toPorts:\n {8}- ports: \[\{port: "8080", protocol: TCP\}\]\n {10}rules:\n {12}http:\n {14}- \{method: GET, path: \/v1\/items\\\.json\}\n {14}- \{method: POST, path: \/v1\/cart\/\\\(new\\\)\}/,
   );
+});
+
+test('intent files: tiers, selectors, "*" and ports; ends the file does not name are not judged', () => {
+  const { intent, errors } = parseIntent(
+    [
+      'tiers:',
+      '  web: {namespace: shop, labels: {app: web}}',
+      'allow:',
+      '  - {from: web, to: {namespace: shop, labels: {app: api}}}',
+      '  - {from: {namespace: monitoring}, to: "*", ports: [9090/TCP, 53/udp]}',
+    ].join('\n'),
+  );
+  assert.deepEqual(errors, []);
+  assert.ok(intent);
+  const w = (namespace: string, app: string) =>
+    ({ namespace, name: app, kind: 'Deployment', labels: { app } }) as unknown as Workload;
+  const [web, api, db, prometheus, other] = [
+    w('shop', 'web'),
+    w('shop', 'api'),
+    w('shop', 'db'),
+    w('monitoring', 'prometheus'),
+    w('elsewhere', 'x'),
+  ];
+  assert.equal(intentViolation(intent, web!, api!, 'TCP', 8080), undefined);
+  assert.equal(
+    intentViolation(intent, api!, web!, 'TCP', 80),
+    'the intent file allows no shop → web on TCP 80',
+  );
+  assert.equal(intentViolation(intent, prometheus!, web!, 'TCP', 9090), undefined);
+  assert.equal(
+    intentViolation(intent, prometheus!, web!, 'TCP', 8080),
+    'the intent file allows no monitoring → web on TCP 8080',
+  );
+  // db and the other namespace are named by no tier or entry: not judged.
+  assert.equal(intentViolation(intent, web!, db!, 'TCP', 5432), undefined);
+  assert.equal(intentViolation(intent, other!, web!, 'TCP', 80), undefined);
+  assert.deepEqual(parseIntent('allow: {from: a}').errors, ['allow: a list of {from, to[, ports]} entries']);
+  assert.deepEqual(parseIntent('allow:\n  - {from: "*", to: "*", ports: [http]}').errors, [
+    'allow[0].ports: "http" is not a port such as 5432/TCP',
+  ]);
 });

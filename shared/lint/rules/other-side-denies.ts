@@ -173,10 +173,19 @@ export const otherSideDeniesRule: LintRule = {
     // Findings on the other side's policies, gathered per (policy, allowing rule).
     // (One finding per policy and direction: a default deny may leave out both.)
     const onTarget = new Map<string, { target: NetworkPolicy; blocked: Blocked[] }>();
+    // The namespaces where some policy isolates pods for a direction: the other side of a connection can
+    // only deny it there (most workspaces isolate egress nowhere, and the egress side needs no look).
+    const isolating = { ingress: new Set<string>(), egress: new Set<string>() };
+    for (const p of index.policies) {
+      if (p.affectsIngress) isolating.ingress.add(p.namespace);
+      if (p.affectsEgress) isolating.egress.add(p.namespace);
+    }
     for (const policy of index.policies) {
       for (const direction of ['ingress', 'egress'] as const) {
         const rules = rulesOf(policy, direction);
         if (rules.length === 0) continue;
+        const otherIsolated = isolating[direction === 'ingress' ? 'egress' : 'ingress'];
+        if (otherIsolated.size === 0) continue;
         const selected = representatives(index.selectedBy(policy));
         if (selected.length === 0) continue;
         const otherDirection: Direction = direction === 'ingress' ? 'egress' : 'ingress';
@@ -186,15 +195,18 @@ export const otherSideDeniesRule: LintRule = {
             if (peer.kind !== 'pods' || !peer.podSelector || peer.podSelector.requirements.length === 0)
               continue;
             const blocked: Blocked[] = [];
-            for (const other of representatives(index.matchedBy(policy, peer)))
+            const others = representatives(
+              index.matchedBy(policy, peer).filter((w) => otherIsolated.has(w.namespace)),
+            );
+            for (const other of others)
               for (const self of selected) {
                 if (behaviour(self) === behaviour(other)) continue;
                 // The destination of the connection: `self` for an ingress rule, `other` for an egress rule.
                 const destination = direction === 'ingress' ? self : other;
-                const opened = portsOfRule(rule, destination.ports);
-                if (opened.isEmpty) continue;
                 const found = side(otherDirection, other, self, destination);
                 if (typeof found === 'string') continue;
+                const opened = portsOfRule(rule, destination.ports);
+                if (opened.isEmpty) continue;
                 // A rule that names ports means those; one without (every port) means the pods: it is
                 // broken only when the other side allows no port at all.
                 const denied =

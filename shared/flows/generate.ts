@@ -54,6 +54,8 @@ function combinations<T>(items: readonly T[], size: number): T[][] {
 interface Peer {
   readonly key: string;
   readonly lines: readonly string[];
+  /** The workload-level nodes a pod peer stands for. */
+  readonly nodes?: readonly string[];
   /** The same peer for CiliumNetworkPolicy: endpoints by labels (and namespace), or CIDRs. */
   readonly cilium:
     | { readonly namespace: string; readonly labels: Record<string, string> }
@@ -203,22 +205,118 @@ export function generatePolicies(
     }
     const labels = selector(otherId, other);
     if (!labels) return undefined;
+    return podPeer(self, other.namespace, labels, `pod:${otherId}`, [otherId]);
+  };
+  /** A peer of pods by labels (in another namespace with a namespaceSelector too). */
+  const podPeer = (
+    self: Workload,
+    namespace: string,
+    labels: Record<string, string>,
+    key: string,
+    nodes: readonly string[],
+  ): Peer => {
     const pod = ['  podSelector:', '    matchLabels:', ...labelLines(labels, '      ')];
-    const cilium = { namespace: other.namespace, labels };
-    if (other.namespace === self.namespace)
-      return { key: `pod:${otherId}`, lines: [`- ${pod.join('\n').slice(2)}`], cilium };
+    const cilium = { namespace, labels };
+    if (namespace === self.namespace) return { key, lines: [`- ${pod.join('\n').slice(2)}`], cilium, nodes };
     return {
-      key: `pod:${otherId}`,
+      key,
       cilium,
+      nodes,
       lines: [
         [
           '- namespaceSelector:',
           '    matchLabels:',
-          `      kubernetes.io/metadata.name: ${q(other.namespace)}`,
+          `      kubernetes.io/metadata.name: ${q(namespace)}`,
           ...pod,
         ].join('\n'),
       ],
     };
+  };
+
+  /**
+   * Pod peers of one workload's rules that share a namespace and ports become one peer when a set of labels
+   * selects exactly their workloads together (productpage → reviews-v1, -v2, -v3 on 9080: `app: reviews`);
+   * never a broader selector.
+   */
+  const groupPeers = (table: typeof ingress) => {
+    for (const { w: self, rules } of table.values()) {
+      const groups = new Map<string, RuleAcc[]>();
+      for (const rule of rules.values()) {
+        const peer = rule.peer.cilium;
+        if ('cidrs' in peer || !rule.peer.nodes) continue;
+        pushTo(groups, `${peer.namespace}\u0000${[...rule.ports].sort().join(',')}`, rule);
+      }
+      for (const group of groups.values()) {
+        let rest = group;
+        while (rest.length >= 2) {
+          const merged = mergeable(rest);
+          if (!merged) break;
+          const { covered, labels } = merged;
+          const namespace = (covered[0]!.peer.cilium as { namespace: string }).namespace;
+          const nodes = covered.flatMap((r) => r.peer.nodes ?? []);
+          const key = `group:${namespace}:${JSON.stringify(labels)}:${[...covered[0]!.ports].sort().join(',')}`;
+          const acc: RuleAcc = {
+            peer: podPeer(self, namespace, labels, key, nodes),
+            flags: new Set(covered.flatMap((r) => [...r.flags])),
+            ports: new Set(covered[0]!.ports),
+            http: new Map(),
+            count: covered.reduce((n, r) => n + r.count, 0),
+            first: covered
+              .map((r) => r.first)
+              .filter((t): t is string => t !== undefined)
+              .sort()[0],
+            last: covered
+              .map((r) => r.last)
+              .filter((t): t is string => t !== undefined)
+              .sort()
+              .at(-1),
+          };
+          for (const r of covered) {
+            for (const [port, requests] of r.http) {
+              let into = acc.http.get(port);
+              if (!into) acc.http.set(port, (into = new Map()));
+              for (const [request, n] of requests) into.set(request, (into.get(request) ?? 0) + n);
+            }
+            rules.delete(r.peer.key);
+          }
+          rules.set(key, acc);
+          rest = rest.filter((r) => !covered.includes(r));
+        }
+      }
+    }
+  };
+  /** The workloads of a pod peer's nodes. */
+  const membersOf = (rule: RuleAcc): Workload[] => {
+    const namespace = (rule.peer.cilium as { namespace: string }).namespace;
+    const nodes = new Set(rule.peer.nodes ?? []);
+    return (byNamespace.get(namespace) ?? []).filter((o) => nodes.has(workloadNode(o).id));
+  };
+  /**
+   * The largest set of (two or more) peers of a group that one label selects exactly (no other workload
+   * of the namespace has it), or all of them by their smallest exact label set; undefined when none.
+   */
+  const mergeable = (
+    group: readonly RuleAcc[],
+  ): { covered: RuleAcc[]; labels: Record<string, string> } | undefined => {
+    const namespace = (group[0]!.peer.cilium as { namespace: string }).namespace;
+    const inNamespace = byNamespace.get(namespace) ?? [];
+    const members = new Map(group.map((r) => [r, membersOf(r)] as const));
+    const all = new Set([...members.values()].flat());
+    const whole = [...all][0] && minimalLabels([...all][0]!, all, inNamespace);
+    if (whole) return { covered: [...group], labels: whole };
+    let best: { covered: RuleAcc[]; labels: Record<string, string> } | undefined;
+    const candidates = new Set(
+      [...all].flatMap((w) => Object.entries(stableLabels(w)).map(([k, v]) => JSON.stringify([k, v]))),
+    );
+    for (const candidate of candidates) {
+      const [k, v] = JSON.parse(candidate) as [string, string];
+      const covered = group.filter((r) => members.get(r)!.every((w) => w.labels[k] === v));
+      if (covered.length < 2 || (best && covered.length <= best.covered.length)) continue;
+      const union = new Set(covered.flatMap((r) => members.get(r)!));
+      const exact = inNamespace.every((o) => (o.labels[k] === v) === union.has(o));
+      if (exact) best = { covered, labels: { [k]: v } };
+    }
+    return best;
   };
 
   // A node's own workload (a class's representative may be another workload that behaves alike).
@@ -445,6 +543,8 @@ export function generatePolicies(
       docs.push(lines.join('\n'));
     }
   };
+  groupPeers(ingress);
+  groupPeers(egress);
   if (options.cilium) {
     renderCilium(ingress, 'ingress');
     renderCilium(egress, 'egress');

@@ -131,6 +131,11 @@ test(
     const out = join(mkdtempSync(join(tmpdir(), 'flows-gen-')), 'bookinfo-policies.yaml');
     const gen = runCli(['flows', 'generate', app, '-n', 'bookinfo', '--flows', ...flows, '-o', out]);
     assert.equal(gen.status, 0, gen.stderr);
+    // productpage reaches reviews-v1, -v2 and -v3 on 9080: one peer, `app: reviews`, selects exactly them.
+    assert.match(
+      readFileSync(out, 'utf8'),
+      /name: productpage-v1-egress[\s\S]*?# observed: 150 flows[^\n]*\n {4}- to:\n {8}- podSelector:\n {12}matchLabels:\n {14}app: reviews\n/,
+    );
     const verify = runCli([
       'flows',
       'verify',

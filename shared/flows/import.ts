@@ -15,6 +15,7 @@ import { importPlainCsv, importPlainJson, isPlainCsv, plainCsvLine } from './pla
 import { eksLine, eksRecord, isEksFlow } from './eks.js';
 import { importNetobservLoki, isNetobservFlow, netobservLine, netobservRecord } from './netobserv.js';
 import { isKubeNetworkPoliciesEntry, KubeNetworkPoliciesLog } from './kube-network-policies.js';
+import { hubbleCompactLine, isHubbleCompactLine } from './hubble-compact.js';
 import type { FlowRecord, ImportResult } from './records.js';
 
 export function importFlows(text: string): ImportResult | undefined {
@@ -98,7 +99,8 @@ export type LineFormat =
   | 'plain-csv'
   | 'eks-network-policy-agent'
   | 'netobserv'
-  | 'kube-network-policies';
+  | 'kube-network-policies'
+  | 'hubble-compact';
 
 /**
  * The line format of a file from its first lines, or undefined when the file must be read whole (a
@@ -126,6 +128,7 @@ export function detectLineFormat(head: string): LineFormat | undefined {
     return isHubble(first) ? 'hubble' : undefined;
   }
   if (isAntreaCsvLine(first)) return 'antrea-csv';
+  if (isHubbleCompactLine(first)) return 'hubble-compact';
   return isPlainCsv(first) ? 'plain-csv' : undefined;
 }
 
@@ -161,5 +164,7 @@ export function lineParser(format: LineFormat): LineParser {
       return stateless(netobservLine);
     case 'kube-network-policies':
       return new KubeNetworkPoliciesLog();
+    case 'hubble-compact':
+      return stateless(hubbleCompactLine);
   }
 }

@@ -19,6 +19,7 @@ import { commonRuleRef } from '../explain/explain.js';
 import type { FlowRecord, ImportResult } from './records.js';
 import { resolveEndpoint } from './resolve.js';
 import { intentViolation } from './intent.js';
+import { httpAllows } from './http.js';
 import type { Intent } from './intent.js';
 
 export interface ObservedEdge {
@@ -298,6 +299,30 @@ export class FlowAggregator {
     return [...this.edges.values()];
   }
 
+  /** The observed HTTP requests of an allowed connection that its L7 rules (both sides combined) do not pass. */
+  private l7Denied(edge: ObservedEdge): Array<{ request: string; count: number; reason: string }> {
+    if (edge.http.size === 0) return [];
+    const restriction = this.engine
+      .verdict(edge.src, edge.dst)
+      .http?.find((h) => h.ports.has(edge.protocol, edge.port));
+    if (!restriction) return [];
+    const out: Array<{ request: string; count: number; reason: string }> = [];
+    for (const [request, count] of edge.http) {
+      const space = request.indexOf(' ');
+      const method = request.slice(0, space) || undefined;
+      const path = request.slice(space + 1).replace(/[?#].*$/, '') || undefined;
+      if (!httpAllows(restriction.rules, method, path))
+        out.push({
+          request,
+          count,
+          reason: `the L7 rules on ${edge.protocol} ${edge.port} allow only ${restriction.rules
+            .map((r) => [r.method, r.path].filter((x) => x !== undefined).join(' ') || 'any request')
+            .join(', ')}`,
+        });
+    }
+    return out;
+  }
+
   /** Why the policies deny an observed connection (the egress side first), or undefined when they allow it. */
   private denial(edge: ObservedEdge): DenialCause[] | undefined {
     if (this.allows(edge)) return undefined;
@@ -358,7 +383,18 @@ export class FlowAggregator {
         allowed: cause === undefined,
       });
       if (!cause) {
-        allowed++;
+        // Allowed on the port; where only some HTTP requests pass (L7 rules), the observed ones that do not.
+        const l7 = this.l7Denied(edge);
+        if (l7.length === 0) allowed++;
+        for (const { request, count, reason } of l7)
+          wouldBreak.push({
+            from: edge.from,
+            to: edge.to,
+            port: edge.port,
+            protocol: edge.protocol,
+            count,
+            reason: `HTTP ${request}: ${reason}`,
+          });
         continue;
       }
       wouldBreak.push({

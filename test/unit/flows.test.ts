@@ -637,3 +637,53 @@ test('intent files: tiers, selectors, "*" and ports; ends the file does not name
     'allow[0].ports: "http" is not a port such as 5432/TCP',
   ]);
 });
+
+test(
+  'Hubble compact text and L7: a request the L7 rules do not allow would break, with the rules it misses',
+  { skip: peerSuitesPresent ? false : peerSuitesAbsentMessage },
+  () => {
+    const text = read(peerPath('flows', 'hubble', 'cilium-docs', 'hubble-cli-starwars-compact.txt'));
+    const { format, sink } = readInChunks(text, 50);
+    assert.equal(format, 'hubble-compact');
+    assert.deepEqual(sink.skipped, { reply: 1 });
+    assert.deepEqual(
+      sink.records.map((r) => [
+        r.source.pod,
+        r.destination.pod,
+        r.port,
+        r.verdict,
+        r.http?.method,
+        r.http?.path,
+      ]),
+      [
+        ['tiefighter', 'deathstar-c74d84667-cx5kp', 80, 'allowed', 'POST', '/v1/request-landing'],
+        ['tiefighter', 'deathstar-c74d84667-cx5kp', 80, 'denied', 'PUT', '/v1/exhaust-port'],
+        ['tiefighter', 'deathstar-c74d84667-cx5kp', 80, 'denied', 'PUT', '/v1/exhaust-port'],
+        ['xwing', 'deathstar-c74d84667-cx5kp', 80, 'denied', undefined, undefined],
+        ['xwing', 'deathstar-c74d84667-cx5kp', 80, 'denied', undefined, undefined],
+        ['xwing', 'deathstar-c74d84667-cx5kp', 80, 'denied', undefined, undefined],
+      ],
+    );
+    const app = peerPath('flows', 'paired-apps', 'starwars');
+    const analysis = analyze(
+      ['http-sw-app.yaml', 'sw_l3_l4_l7_policy.yaml'].map((f) => new SourceFile(f, read(join(app, f)))),
+    );
+    const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+    for (const r of sink.records) aggregator.add(r);
+    assert.deepEqual(
+      aggregator.report().wouldBreak.map((b) => [b.from, b.count, b.reason]),
+      [
+        [
+          'default/xwing[Pod]',
+          3,
+          'ingress of default/deathstar[Deployment]: isolated by CiliumNetworkPolicy default/rule1, and no rule allows it',
+        ],
+        [
+          'default/tiefighter[Pod]',
+          2,
+          'HTTP PUT /v1/exhaust-port: the L7 rules on TCP 80 allow only POST /v1/request-landing',
+        ],
+      ],
+    );
+  },
+);

@@ -31,6 +31,8 @@ import type { FlowSink } from '../shared/flows/reader.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
 import { entryPoints } from '../shared/flows/entry-points.js';
 import { parseIntent } from '../shared/flows/intent.js';
+import { flagKinds } from '../shared/flows/flag-kinds.js';
+import type { FlagKind } from '../shared/flows/flag-kinds.js';
 import type { Intent } from '../shared/flows/intent.js';
 import { flowsJson, flowsMarkdown, flowsText } from '../shared/flows/report-format.js';
 import { generatedCheckText, generatePolicies } from '../shared/flows/generate.js';
@@ -274,6 +276,10 @@ export function buildProgram(): Command {
         .default('never'),
     )
     .option(
+      '--flags <kinds>',
+      `the flags to report, comma-separated: ${flagKinds.join(', ')}, or none (default: all)`,
+    )
+    .option(
       '--intent <file>',
       'an intent file (which namespaces or tiers may talk to which, see the README): observed connections it does not allow are flagged',
     )
@@ -302,6 +308,7 @@ export function buildProgram(): Command {
       const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine, {
         entryPoints: entryPoints(analysis.workspace, settings.defaultNamespace),
         ...(intent ? { intent } : {}),
+        kinds: flagKindsOf(options.flags),
       });
       for (const file of options.flows) await readFlowFile(file, aggregator);
       const report = aggregator.report();
@@ -407,6 +414,20 @@ interface FlowsOptions extends CommonOptions {
   format: string;
   failOn: string;
   intent?: string;
+  flags?: string;
+}
+
+/** `--flags metadata-endpoint,skips-a-tier` (or `none`; absent: all). */
+function flagKindsOf(value: string | undefined): ReadonlySet<FlagKind> {
+  if (value === undefined) return new Set(flagKinds);
+  if (value.trim() === 'none') return new Set();
+  const kinds = value.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(flagKinds as readonly string[]).includes(k));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--flags: unknown flag ${unknown.join(', ')} (flags: ${flagKinds.join(', ')}, or none)`,
+    );
+  return new Set(kinds as FlagKind[]);
 }
 
 interface CheckOptions extends CommonOptions {

@@ -7,6 +7,8 @@
  * pulls them with `workspace/configuration` for each document's URI and never keeps them in globals.
  */
 import type { Severity } from './findings.js';
+import { flagKinds } from './flows/flag-kinds.js';
+import type { FlagKind } from './flows/flag-kinds.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -75,6 +77,8 @@ export interface Settings {
    * dry-run against them (`flow-would-drop`, hovers, the view's overlay).
    */
   readonly flows: readonly string[];
+  /** The kinds of observed-traffic flags reported (flows/verify.ts `flagKinds`). */
+  readonly flowFlags: readonly FlagKind[];
 }
 
 export const defaultSettings: Settings = {
@@ -89,6 +93,7 @@ export const defaultSettings: Settings = {
   maxFileSize: 5 * 1024 * 1024,
   exposure: false,
   flows: [],
+  flowFlags: [...flagKinds],
 };
 
 const severities: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -161,6 +166,9 @@ export function normaliseSettings(raw: unknown): Settings {
     maxFileSize: typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0 ? raw.maxFileSize : d.maxFileSize,
     exposure: typeof raw.exposure === 'boolean' ? raw.exposure : d.exposure,
     flows: typeof raw.flows === 'string' ? [raw.flows] : stringArray(raw.flows, d.flows),
+    flowFlags: Array.isArray(raw.flowFlags)
+      ? flagKinds.filter((k) => (raw.flowFlags as unknown[]).includes(k))
+      : d.flowFlags,
   };
 }
 

@@ -18,6 +18,7 @@ export function observedTraffic(ctx: AnalysisContext): FlowAggregator | undefine
   if (known && known.flows === flows) return known.aggregator;
   const aggregator = new FlowAggregator(ctx.workspace.model, ctx.engine, {
     entryPoints: entryPoints(ctx.workspace, ctx.settings.defaultNamespace),
+    kinds: new Set(ctx.settings.flowFlags),
   });
   for (const digest of flows) digest.replay(aggregator);
   dryRuns.set(ctx.workspace, { flows, aggregator });

@@ -20,6 +20,7 @@ import type { FlowRecord, ImportResult } from './records.js';
 import { resolveEndpoint } from './resolve.js';
 import { intentViolation } from './intent.js';
 import { httpAllows } from './http.js';
+import type { FlagKind } from './flag-kinds.js';
 import type { Intent } from './intent.js';
 
 export interface ObservedEdge {
@@ -86,13 +87,7 @@ export interface VerifyReport {
   /** Observed connections worth a second look, each with its reason (see {@link flagsOf}). */
   readonly flags: ReadonlyArray<
     ObservedConnection & {
-      readonly kind:
-        | 'metadata-endpoint'
-        | 'kube-system'
-        | 'undeclared-port'
-        | 'skips-a-tier'
-        | 'external-unexposed'
-        | 'intent-violation';
+      readonly kind: FlagKind;
       readonly reason: string;
     }
   >;
@@ -294,6 +289,11 @@ export class FlowAggregator {
     return this.engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
   }
 
+  /** The flags of the observed connections (without the rest of the report). */
+  flags(): VerifyReport['flags'] {
+    return flagsOf([...this.edges.values()], this.context);
+  }
+
   /** The observed connections (for the generator). */
   observedEdges(): readonly ObservedEdge[] {
     return [...this.edges.values()];
@@ -487,13 +487,17 @@ export interface FlagContext {
   readonly entryPoints?: ReadonlySet<Workload>;
   /** An intent file (flows/intent.ts): observed connections it does not allow are flagged. */
   readonly intent?: Intent;
+  /** The kinds to report (`netpolScope.flowFlags`, `--flags`); absent: all. */
+  readonly kinds?: ReadonlySet<FlagKind>;
 }
 
 export function flagsOf(edges: readonly ObservedEdge[], context: FlagContext = {}): VerifyReport['flags'] {
-  const { entryPoints, intent } = context;
+  const { entryPoints, intent, kinds } = context;
   const out: Array<VerifyReport['flags'][number]> = [];
-  const flag = (kind: VerifyReport['flags'][number]['kind'], e: ObservedEdge, reason: string) =>
-    out.push({ kind, from: e.from, to: e.to, port: e.port, protocol: e.protocol, count: e.count, reason });
+  const flag = (kind: FlagKind, e: ObservedEdge, reason: string) => {
+    if (!kinds || kinds.has(kind))
+      out.push({ kind, from: e.from, to: e.to, port: e.port, protocol: e.protocol, count: e.count, reason });
+  };
   const workload = (e: Endpoint) => (e.kind === 'class' ? e.cls.representative : undefined);
   const peersOf = new Map<string, Set<string>>();
   const tiered = edges.filter(

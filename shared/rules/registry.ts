@@ -226,6 +226,12 @@ export const rules = [
     'warning',
     'The policies deny connections that observed traffic shows (loaded flow files)',
   ),
+  rule(
+    'flow-flagged',
+    'semantics',
+    'info',
+    'Observed traffic worth a second look (metadata endpoint, kube-system, undeclared port, a skipped tier, unexposed entry)',
+  ),
 ] as const;
 
 export type RuleId = (typeof rules)[number]['id'];

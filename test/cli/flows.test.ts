@@ -274,3 +274,55 @@ test('flows verify --intent: connections between named tiers that no entry allow
     /allow\[0\]\.from: unknown tier "fronted"; allow\[0\]\.to: unknown tier "api"; allow\[1\]\.from: unknown field `tier`/,
   );
 });
+
+test('flows verify --flags chooses the flags reported; an unknown one is a usage error', () => {
+  const all = runCli([
+    'flows',
+    'verify',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed-flags.csv`,
+    '--format',
+    'json',
+  ]);
+  const kinds = (r: { stdout: string }) =>
+    [
+      ...new Set((JSON.parse(r.stdout) as { flags: Array<{ kind: string }> }).flags.map((f) => f.kind)),
+    ].sort();
+  assert.deepEqual(kinds(all), ['metadata-endpoint', 'undeclared-port']);
+  const one = runCli([
+    'flows',
+    'verify',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed-flags.csv`,
+    '--format',
+    'json',
+    '--flags',
+    'undeclared-port',
+  ]);
+  assert.deepEqual(kinds(one), ['undeclared-port']);
+  const none = runCli([
+    'flows',
+    'verify',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed-flags.csv`,
+    '--format',
+    'json',
+    '--flags',
+    'none',
+  ]);
+  assert.deepEqual(kinds(none), []);
+  const bad = runCli([
+    'flows',
+    'verify',
+    `${dir}/shop.yaml`,
+    '--flows',
+    `${dir}/observed-flags.csv`,
+    '--flags',
+    'skips',
+  ]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--flags: unknown flag skips/);
+});

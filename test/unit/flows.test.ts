@@ -687,3 +687,18 @@ test(
     );
   },
 );
+
+test('flow-flagged: each flag on the workload the connection goes to, the kinds of netpolScope.flowFlags', () => {
+  const flows = read(join(repoRoot, 'examples', 'flows', 'observed.csv'));
+  const flagged = (settings: unknown) =>
+    lint(exampleFiles(), settings, flows).findings.filter((f) => f.rule === 'flow-flagged');
+  const [skips] = flagged({});
+  assert.ok(skips);
+  assert.equal(skips.severity, 'info');
+  assert.deepEqual([skips.file.path, textOf(skips.file, skips.span)], ['examples/shop/workloads.yaml', 'db']);
+  assert.match(
+    skips.message,
+    /^Observed traffic flagged \(skips-a-tier\): shop\/frontend\[Deployment\] → shop\/db\[StatefulSet\] on TCP 5432 \(3 flows\): shop\/frontend\[Deployment\] also reaches shop\/db\[StatefulSet\] through shop\/cart\[Deployment\]/,
+  );
+  assert.deepEqual(flagged({ flowFlags: ['metadata-endpoint'] }), []);
+});

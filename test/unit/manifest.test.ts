@@ -58,6 +58,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
   assert.equal(properties['netpolScope.maxFileSize']!.default, defaultSettings.maxFileSize);
   assert.equal(properties['netpolScope.exposure']!.default, defaultSettings.exposure);
   assert.deepEqual(properties['netpolScope.flows']!.default, defaultSettings.flows);
+  assert.deepEqual(properties['netpolScope.flowFlags']!.default, defaultSettings.flowFlags);
   const known = new Set([
     'netpolScope.rules',
     'netpolScope.dns.target',
@@ -74,6 +75,7 @@ test('contributed settings have the defaults and choices of shared/settings.ts',
     'netpolScope.maxFileSize',
     'netpolScope.exposure',
     'netpolScope.flows',
+    'netpolScope.flowFlags',
     'netpolScope.trace.server',
   ]);
   assert.deepEqual(Object.keys(properties).sort(), [...known].sort());

@@ -6,6 +6,9 @@
  *
  * Connections whose records all say the cluster already dropped them are left out: enforcing these
  * policies changes nothing for them.
+ *
+ * flow-flagged: the flags of the dry run (verify.ts `flagsOf`, the kinds of `netpolScope.flowFlags`), each on
+ * the destination workload of the connection.
  */
 import type { Finding } from '../../findings.js';
 import type { Origin } from '../../model/types.js';
@@ -22,10 +25,28 @@ function connectionText(c: DeniedConnection): string {
 }
 
 export const observedFlowsRule: LintRule = {
-  ids: ['flow-would-drop'],
+  ids: ['flow-would-drop', 'flow-flagged'],
   check(ctx) {
     const dryRun = observedTraffic(ctx);
     if (!dryRun) return [];
+    // Flags on the destination workload (where a reader of the manifests meets it), one per flag.
+    const flagged: Finding[] = [];
+    const edges = new Map(
+      dryRun.observedEdges().map((e) => [`${e.from}\u0000${e.to}\u0000${e.protocol}\u0000${e.port}`, e]),
+    );
+    for (const f of dryRun.flags()) {
+      const edge = edges.get(`${f.from}\u0000${f.to}\u0000${f.protocol}\u0000${f.port}`);
+      const workload = edge?.toNode.workloads[0] ?? edge?.fromNode.workloads[0];
+      if (!workload) continue;
+      flagged.push(
+        finding(
+          'flow-flagged',
+          workload.anchor,
+          `Observed traffic flagged (${f.kind}): ${f.from} → ${f.to} on ${f.protocol} ${f.port} (${f.count.toLocaleString('en-US')} flow${f.count === 1 ? '' : 's'}): ${f.reason}.`,
+          { kind: f.kind, from: f.from, to: f.to, port: f.port, protocol: f.protocol, count: f.count },
+        ),
+      );
+    }
     // Per place: the connections it denies (once each, with every reason it takes part in: a default
     // deny that isolates both ends denies on both sides).
     const at = new Map<string, { origin: Origin; denied: Map<DeniedConnection, string[]> }>();
@@ -41,7 +62,7 @@ export const observedFlowsRule: LintRule = {
           else entry.denied.set(c, [cause.reason]);
         }
     }
-    const out: Finding[] = [];
+    const out: Finding[] = flagged;
     for (const { origin, denied } of at.values()) {
       const connections = [...denied].map(([c, whys]) => ({ c, why: whys.join('; ') }));
       connections.sort((a, b) => b.c.count - a.c.count);

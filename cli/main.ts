@@ -35,7 +35,7 @@ import { flagKinds } from '../shared/flows/flag-kinds.js';
 import type { FlagKind } from '../shared/flows/flag-kinds.js';
 import type { Intent } from '../shared/flows/intent.js';
 import { flowsJson, flowsMarkdown, flowsText } from '../shared/flows/report-format.js';
-import { generatedCheckText, generatePolicies } from '../shared/flows/generate.js';
+import { generatedCheckText, generatePolicies, withoutExtended } from '../shared/flows/generate.js';
 import { SourceFile } from '../shared/source/source-file.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;
@@ -363,7 +363,7 @@ export function buildProgram(): Command {
         settings,
         {
           ...(prefix === undefined ? {} : { aggregateV4: prefix, aggregateV6: 64 }),
-          ...(options.api === 'cilium' ? { cilium: true } : {}),
+          ...(options.api === 'cilium' ? { cilium: true } : { workspace: analysis.workspace }),
         },
       );
       if (options.output) writeFileSync(options.output, generated.yaml);
@@ -371,9 +371,14 @@ export function buildProgram(): Command {
       // Checked by construction: the workspace with the generated policies, against the same flows.
       const sources = collectSources(paths, readStdin);
       const checked = analyzeLoaded(
-        [...sources, new SourceFile(options.output ?? 'generated.yaml', generated.yaml)].map((s) =>
-          loadManifests(s),
-        ),
+        [
+          ...sources.map((s) =>
+            generated.extended.some((e) => e.path === s.path)
+              ? new SourceFile(s.path, withoutExtended(s.path, s.text, generated.extended))
+              : s,
+          ),
+          new SourceFile(options.output ?? 'generated.yaml', generated.yaml),
+        ].map((s) => loadManifests(s)),
         { defaultNamespace: options.namespace, settings },
       );
       const check = new FlowAggregator(checked.workspace.model, checked.engine);

@@ -2,7 +2,7 @@
 import type { DryRunResult, FlowsResult, GenerateFromFlowsResult } from '../../shared/protocol.js';
 import { observedTraffic } from '../../shared/flows/observed.js';
 import { flowsMarkdown } from '../../shared/flows/report-format.js';
-import { generatedCheckText, generatePolicies } from '../../shared/flows/generate.js';
+import { generatedCheckText, generatePolicies, withoutExtended } from '../../shared/flows/generate.js';
 import { analyzeLoaded } from '../../shared/workspace-analysis.js';
 import { loadManifests } from '../../shared/parse/yaml-loader.js';
 import { SourceFile } from '../../shared/source/source-file.js';
@@ -37,10 +37,21 @@ export function generateFromFlows(state: ServerState): GenerateFromFlowsResult {
   const dryRun = observedTraffic(analysis);
   if (!dryRun) return { yaml: '', policies: 0, check: noFlows };
   const { model } = analysis.workspace;
-  const generated = generatePolicies(model, analysis.engine, dryRun.observedEdges(), analysis.settings);
+  const generated = generatePolicies(model, analysis.engine, dryRun.observedEdges(), analysis.settings, {
+    workspace: analysis.workspace,
+  });
   // Checked by construction: the workspace with the generated policies, against the same flows.
   const checked = analyzeLoaded(
-    [...analysis.workspace.files, loadManifests(new SourceFile('generated-policies.yaml', generated.yaml))],
+    [
+      ...analysis.workspace.files.map((f) =>
+        generated.extended.some((e) => e.path === f.file.path)
+          ? loadManifests(
+              new SourceFile(f.file.path, withoutExtended(f.file.path, f.file.text, generated.extended)),
+            )
+          : f,
+      ),
+      loadManifests(new SourceFile('generated-policies.yaml', generated.yaml)),
+    ],
     { settings: analysis.settings, ...(analysis.flows ? { flows: analysis.flows } : {}) },
   );
   const report = observedTraffic(checked)?.report();

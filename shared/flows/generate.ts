@@ -18,7 +18,17 @@ import type { ReachabilityEngine } from '../reach/engine.js';
 import { rulesOf } from '../reach/engine.js';
 import { portsOfRule } from '../semantics/policy-semantics.js';
 import type { Settings } from '../settings.js';
-import { formatScalar } from '../fixes/yaml-edit.js';
+import { formatScalar, YamlEditor, detectStyle } from '../fixes/yaml-edit.js';
+import type { YamlValue } from '../fixes/yaml-edit.js';
+import { applyEdits } from '../fixes/types.js';
+import { loadManifests } from '../parse/yaml-loader.js';
+import { get, isMap, isSeq, pairOf } from '../parse/snode.js';
+import type { KubeObject } from '../parse/kube-objects.js';
+import { SourceFile } from '../source/source-file.js';
+import type { Span } from '../source/source-file.js';
+import { METADATA_NAME_LABEL } from '../model/build-cluster.js';
+import type { Workspace } from '../model/build-cluster.js';
+import { policySelects } from '../semantics/policy-semantics.js';
 import { formatAddress, parseAddress } from '../semantics/ip-set.js';
 import type { ObservedEdge, VerifyReport } from './verify.js';
 import { flagsOf } from './verify.js';
@@ -77,6 +87,8 @@ interface RuleAcc {
 export interface GenerateResult {
   readonly yaml: string;
   readonly policies: number;
+  /** The documents of workspace policies that the output extends (it holds their updated versions). */
+  readonly extended: ReadonlyArray<{ readonly path: string; readonly span: Span }>;
   /** Workloads that could not be selected exactly by their labels (their flows got no rule). */
   readonly unselectable: readonly string[];
 }
@@ -112,6 +124,12 @@ export interface GenerateOptions {
    * HTTP requests of a port as its L7 rules (`rules.http`), and DNS through Cilium's DNS proxy.
    */
   readonly cilium?: boolean;
+  /**
+   * The workspace the policies are generated for: where one of its NetworkPolicies already selects exactly a
+   * workload's pods for the direction, the observed rules extend that policy (the output holds it with its
+   * rules and the new ones, under its name: applied, it updates it) instead of adding another object.
+   */
+  readonly workspace?: Workspace;
 }
 
 /** An observed address as the ipBlock the options ask for: the address itself, or its network. */
@@ -450,8 +468,79 @@ export function generatePolicies(
         ].join('\n'),
       );
   }
+  /**
+   * The policy of the workspace that selects exactly the pods of a node for a direction, if there is one
+   * (and only one), written as a top-level document that can be extended.
+   */
+  const fitting = (id: string, w: Workload, direction: 'ingress' | 'egress') => {
+    const workspace = options.workspace;
+    if (!workspace) return undefined;
+    const inNamespace = byNamespace.get(w.namespace) ?? [];
+    const members = inNamespace.filter((o) => workloadNode(o).id === id);
+    const found = model.policies.filter(
+      (p) =>
+        !p.rejected &&
+        p.namespace === w.namespace &&
+        p.podSelector.requirements.length > 0 &&
+        (direction === 'ingress' ? p.affectsIngress : p.affectsEgress) &&
+        inNamespace.every((o) => policySelects(p, o) === members.includes(o)),
+    );
+    const policy = found.length === 1 ? found[0] : undefined;
+    const object = policy && workspace.policyObjects.get(policy);
+    return policy && object && object.document.root === object.node ? { policy, object } : undefined;
+  };
+  /** A rule as a YAML value, for an edit of an existing policy. */
+  const ruleValue = (rule: RuleAcc, direction: 'ingress' | 'egress', self: Workload): YamlValue => {
+    const peer = rule.peer.cilium;
+    const peers: YamlValue[] =
+      'cidrs' in peer
+        ? peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }))
+        : [
+            {
+              ...(peer.namespace !== self.namespace
+                ? { namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: peer.namespace } } }
+                : {}),
+              podSelector: { matchLabels: { ...peer.labels } },
+            },
+          ];
+    return {
+      [direction === 'ingress' ? 'from' : 'to']: peers,
+      ports: [...rule.ports].sort().map((p) => {
+        const [protocol, port] = p.split('/');
+        return { protocol: protocol!, port: Number(port) };
+      }),
+    };
+  };
+  const extendedDocs: Array<{ path: string; span: Span }> = [];
   const render = (table: typeof ingress, direction: 'ingress' | 'egress') => {
     for (const [id, { w, rules }] of [...table].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const fit = fitting(id, w, direction);
+      const ordered = [...rules.values()].sort((a, b) => b.count - a.count);
+      const extended =
+        fit &&
+        extendPolicy(
+          fit.object,
+          direction,
+          ordered.map((r) => ruleValue(r, direction, w)),
+        );
+      if (fit && extended !== undefined) {
+        extendedDocs.push({ path: fit.object.file.path, span: fit.object.document.span });
+        const where = fit.object.file.where(fit.object.node.span.start);
+        docs.push(
+          [
+            `# Extends NetworkPolicy ${fit.policy.namespace}/${fit.policy.name} (${where}): its rules and ${ordered.length} observed ${direction} rule${ordered.length === 1 ? '' : 's'} at the end of \`${direction}\` (${ordered
+              .map((r) => `${r.count} flow${r.count === 1 ? '' : 's'}`)
+              .join(', ')}); applied, it updates that policy.`,
+            ...ordered.flatMap((r) =>
+              [...r.flags]
+                .sort()
+                .map((f) => `# flagged, review before applying: ${f.replace(/[\r\n]+/g, ' ')}`),
+            ),
+            extended.replace(/\s+$/, ''),
+          ].join('\n'),
+        );
+        continue;
+      }
       const labels = selector(id, w)!;
       const name = unique(w.namespace, `${nameOf(id)}-${direction}`.slice(0, 240));
       const lines = [
@@ -555,8 +644,55 @@ export function generatePolicies(
   return {
     yaml: docs.length > 0 ? `${docs.join('\n---\n')}\n` : '',
     policies: docs.length,
+    extended: extendedDocs,
     unselectable: [...unselectable].sort(),
   };
+}
+
+/**
+ * A file's text without the documents the generated output extends (blanked, offsets kept): with the
+ * output, the workspace as it is once the output is applied.
+ */
+export function withoutExtended(path: string, text: string, extended: GenerateResult['extended']): string {
+  let out = text;
+  for (const e of extended)
+    if (e.path === path)
+      out =
+        out.slice(0, e.span.start) +
+        out.slice(e.span.start, e.span.end).replace(/[^\r\n]/g, ' ') +
+        out.slice(e.span.end);
+  return out;
+}
+
+/**
+ * The text of a policy's document with `rules` appended to its `direction` list (created when absent), by
+ * the editing toolkit of the quick fixes: the document's comments and layout stay. Undefined when the
+ * document's layout cannot be edited safely.
+ */
+function extendPolicy(
+  object: KubeObject,
+  direction: 'ingress' | 'egress',
+  rules: readonly YamlValue[],
+): string | undefined {
+  let text = object.file.text.slice(object.document.span.start, object.document.span.end);
+  for (const rule of rules) {
+    const file = new SourceFile('policy.yaml', text);
+    const root = loadManifests(file).documents[0]?.root;
+    if (!root) return undefined;
+    const editor = new YamlEditor(file, root, detectStyle(file, [root]));
+    const spec = get(root, 'spec');
+    if (!isMap(spec)) return undefined;
+    const list = pairOf(spec, direction);
+    let edits: readonly { span: { start: number; end: number }; newText: string }[] | undefined;
+    if (!list) {
+      const other = direction === 'egress' ? 'ingress' : 'egress';
+      edits = editor.insertPair(spec, direction, [rule], pairOf(spec, other) ? other : undefined);
+    } else if (isSeq(list.value)) edits = editor.appendItem(list.value, rule);
+    else if (list.value.kind === 'scalar' && list.value.value === null) edits = editor.setValue(list, [rule]);
+    if (!edits) return undefined;
+    text = applyEdits(text, edits);
+  }
+  return text;
 }
 
 /**

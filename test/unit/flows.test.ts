@@ -14,7 +14,7 @@ import { FlowAggregator, verifyFlows } from '../../shared/flows/verify.js';
 import { FlowTextReader } from '../../shared/flows/reader.js';
 import type { FlowSink } from '../../shared/flows/reader.js';
 import { FlowDigest } from '../../shared/flows/digest.js';
-import { blockOf, generatePolicies } from '../../shared/flows/generate.js';
+import { blockOf, generatePolicies, withoutExtended } from '../../shared/flows/generate.js';
 import { entryPoints } from '../../shared/flows/entry-points.js';
 import { intentViolation, parseIntent } from '../../shared/flows/intent.js';
 import type { Workload } from '../../shared/model/types.js';
@@ -701,4 +701,83 @@ test('flow-flagged: each flag on the workload the connection goes to, the kinds 
     /^Observed traffic flagged \(skips-a-tier\): shop\/frontend\[Deployment\] → shop\/db\[StatefulSet\] on TCP 5432 \(3 flows\): shop\/frontend\[Deployment\] also reaches shop\/db\[StatefulSet\] through shop\/cart\[Deployment\]/,
   );
   assert.deepEqual(flagged({ flowFlags: ['metadata-endpoint'] }), []);
+});
+
+test('generate with the workspace: a policy that selects exactly the workload is extended (comments kept), not duplicated', () => {
+  const policyText = [
+    '# The api takes the admin only (for now).',
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata: {name: api-ingress, namespace: shop}',
+    'spec:',
+    '  podSelector: {matchLabels: {app: api}}',
+    '  ingress:',
+    '  - from: [{podSelector: {matchLabels: {app: admin}}}] # the admin console',
+    '',
+  ].join('\n');
+  const apps = ['web', 'api', 'admin']
+    .map(
+      (app) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${app}, namespace: shop}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}\n`,
+    )
+    .join('---\n');
+  const sources = [new SourceFile('apps.yaml', apps), new SourceFile('api.yaml', policyText)];
+  const analysis = analyze(sources);
+  const aggregator = new FlowAggregator(analysis.workspace.model, analysis.engine);
+  const reader = new FlowTextReader(aggregator);
+  const csv =
+    'source,destination,port,protocol\nshop/web-5d8f7c9b4-x2x9q,shop/api-7f9c6d8b5-k4m2p,8080,TCP,allowed,7\n';
+  reader.push(csv);
+  reader.end();
+  const generated = generatePolicies(
+    analysis.workspace.model,
+    analysis.engine,
+    aggregator.observedEdges(),
+    analysis.settings,
+    { workspace: analysis.workspace },
+  );
+  const doc = generated.yaml.split('\n---\n').find((d) => d.includes('name: api-ingress'))!;
+  assert.match(
+    doc,
+    /^# Extends NetworkPolicy shop\/api-ingress \(api\.yaml:2\): its rules and 1 observed ingress rule/,
+  );
+  assert.ok(
+    doc.endsWith(
+      [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata: {name: api-ingress, namespace: shop}',
+        'spec:',
+        '  podSelector: {matchLabels: {app: api}}',
+        '  ingress:',
+        '  - from: [{podSelector: {matchLabels: {app: admin}}}] # the admin console',
+        '  - from:',
+        '    - podSelector:',
+        '        matchLabels:',
+        '          app: web',
+        '    ports:',
+        '    - protocol: TCP',
+        '      port: 8080',
+      ].join('\n'),
+    ),
+    doc,
+  );
+  assert.deepEqual(generated.extended, [
+    { path: 'api.yaml', span: analysis.workspace.policyObjects.values().next().value!.document.span },
+  ]);
+  // Applied: the extended policy replaces the original; nothing observed would break, nothing is duplicated.
+  const applied = analyze([
+    sources[0]!,
+    new SourceFile('api.yaml', withoutExtended('api.yaml', policyText, generated.extended)),
+    new SourceFile('generated.yaml', generated.yaml),
+  ]);
+  assert.deepEqual(
+    applied.findings.filter((f) => f.rule === 'api-duplicate-policy'),
+    [],
+  );
+  const check = new FlowAggregator(applied.workspace.model, applied.engine);
+  const again = new FlowTextReader(check);
+  again.push(csv);
+  again.end();
+  assert.deepEqual(check.report().wouldBreak, []);
 });

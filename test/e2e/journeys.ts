@@ -13,7 +13,8 @@
  *     (clicked through code-server's file dialog) the policy that would drop the frontend's flows to the
  *     database gets a flow-would-drop warning;
  *  8. the reachability view overlays the observed traffic (the denied connection marked);
- *  9. "netpol-scope: Generate Policies from Flows…" opens the generated policies in an untitled editor.
+ *  9. "netpol-scope: Generate Policies from Flows…" opens the generated policies in an untitled editor (the
+ *     database's policy extended with the observed rule, flagged).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -386,10 +387,12 @@ export async function runJourneys(ctx: JourneyContext): Promise<void> {
       await runCommand(page, 'netpol-scope: Generate Policies from Flows…');
       await page.locator('.tab.active', { hasText: 'Untitled' }).waitFor({ state: 'visible' });
       const text = await waitForEditorText(page, 'kind: NetworkPolicy');
-      expect(
-        text.includes('# observed: 3 flows'),
-        `the generated policies say what justifies each rule:\n${text}`,
-      );
+      // The database's own policy is extended with the observed rule (flagged: it skips the cart).
+      for (const expected of [
+        '# Extends NetworkPolicy shop/db',
+        '# flagged, review before applying: skips-a-tier',
+      ])
+        expect(text.includes(expected), `the generated policies say "${expected}":\n${text}`);
       await page
         .locator('.notification-toast', { hasText: 'checked against the same flows' })
         .first()

@@ -6,6 +6,7 @@
  * with the distinct connections the records show, not with the records.
  */
 import type { FlowEndpoint, FlowRecord } from './records.js';
+import { widenTimes } from './records.js';
 import type { FlowSink } from './reader.js';
 
 interface Entry {
@@ -46,11 +47,7 @@ export class FlowDigest implements FlowSink {
     }
     entry.records += records;
     entry.count += record.count;
-    if (record.time) {
-      const last = record.until ?? record.time;
-      if (!entry.first || record.time < entry.first) entry.first = record.time;
-      if (!entry.last || last > entry.last) entry.last = last;
-    }
+    widenTimes(entry, record);
   }
 
   skip(reason: string, count = 1): void {

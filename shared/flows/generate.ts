@@ -31,7 +31,7 @@ import type { Workspace } from '../model/build-cluster.js';
 import { policySelects } from '../semantics/policy-semantics.js';
 import { formatAddress, parseAddress } from '../semantics/ip-set.js';
 import type { ObservedEdge, VerifyReport } from './verify.js';
-import { flagsOf } from './verify.js';
+import { connectionKey, flagsOf } from './verify.js';
 import { workloadNode } from '../reach/graph.js';
 import { pushTo } from '../collections.js';
 
@@ -174,10 +174,9 @@ export function generatePolicies(
   const ingress = new Map<string, { w: Workload; rules: Map<string, RuleAcc> }>();
   const egress = new Map<string, { w: Workload; rules: Map<string, RuleAcc> }>();
   const namespaces = new Set<string>();
-  const edgeKey = (e: { from: string; to: string; protocol: string; port: number }) =>
-    `${e.from}\u0000${e.to}\u0000${e.protocol}\u0000${e.port}`;
   const flagged = new Map<string, string[]>();
-  for (const f of flagsOf(edges)) pushTo(flagged, edgeKey(f), `${f.kind}: ${f.reason}`);
+  for (const f of flagsOf(edges))
+    pushTo(flagged, connectionKey(f.from, f.to, f.protocol, f.port), `${f.kind}: ${f.reason}`);
   const add = (table: typeof ingress, self: Workload, selfId: string, peer: Peer, e: ObservedEdge) => {
     let entry = table.get(selfId);
     if (!entry) table.set(selfId, (entry = { w: self, rules: new Map() }));
@@ -201,7 +200,7 @@ export function generatePolicies(
       if (!requests) rule.http.set(`${e.protocol}/${e.port}`, (requests = new Map()));
       for (const [request, n] of e.http) requests.set(request, (requests.get(request) ?? 0) + n);
     }
-    for (const f of flagged.get(edgeKey(e)) ?? []) rule.flags.add(f);
+    for (const f of flagged.get(connectionKey(e.from, e.to, e.protocol, e.port)) ?? []) rule.flags.add(f);
     rule.count += e.count;
     if (e.first && (!rule.first || e.first < rule.first)) rule.first = e.first;
     if (e.last && (!rule.last || e.last > rule.last)) rule.last = e.last;
@@ -531,11 +530,7 @@ export function generatePolicies(
             `# Extends NetworkPolicy ${fit.policy.namespace}/${fit.policy.name} (${where}): its rules and ${ordered.length} observed ${direction} rule${ordered.length === 1 ? '' : 's'} at the end of \`${direction}\` (${ordered
               .map((r) => `${r.count} flow${r.count === 1 ? '' : 's'}`)
               .join(', ')}); applied, it updates that policy.`,
-            ...ordered.flatMap((r) =>
-              [...r.flags]
-                .sort()
-                .map((f) => `# flagged, review before applying: ${f.replace(/[\r\n]+/g, ' ')}`),
-            ),
+            ...ordered.flatMap((r) => flagComments(r)),
             extended.replace(/\s+$/, ''),
           ].join('\n'),
         );
@@ -557,12 +552,7 @@ export function generatePolicies(
         `  ${direction}:`,
       ];
       for (const rule of [...rules.values()].sort((a, b) => b.count - a.count)) {
-        const range = rule.first
-          ? `, ${rule.first}${rule.last && rule.last !== rule.first ? ` to ${rule.last}` : ''}`
-          : '';
-        lines.push(`    # observed: ${rule.count} flow${rule.count === 1 ? '' : 's'}${range}`);
-        for (const flag of [...rule.flags].sort())
-          lines.push(`    # flagged, review before applying: ${flag.replace(/[\r\n]+/g, ' ')}`);
+        lines.push(...ruleComments(rule).map((l) => `    ${l}`));
         lines.push(`    - ${direction === 'ingress' ? 'from' : 'to'}:`);
         for (const peerLines of rule.peer.lines)
           lines.push(...peerLines.split('\n').map((l) => `        ${l}`));
@@ -594,12 +584,7 @@ export function generatePolicies(
       ];
       const towards = direction === 'ingress' ? 'from' : 'to';
       for (const rule of [...rules.values()].sort((a, b) => b.count - a.count)) {
-        const range = rule.first
-          ? `, ${rule.first}${rule.last && rule.last !== rule.first ? ` to ${rule.last}` : ''}`
-          : '';
-        lines.push(`    # observed: ${rule.count} flow${rule.count === 1 ? '' : 's'}${range}`);
-        for (const flag of [...rule.flags].sort())
-          lines.push(`    # flagged, review before applying: ${flag.replace(/[\r\n]+/g, ' ')}`);
+        lines.push(...ruleComments(rule).map((l) => `    ${l}`));
         const peer = rule.peer.cilium;
         if ('cidrs' in peer) {
           lines.push(`    - ${towards}CIDR:`, ...peer.cidrs.map((c) => `        - ${q(c)}`));
@@ -647,6 +632,21 @@ export function generatePolicies(
     extended: extendedDocs,
     unselectable: [...unselectable].sort(),
   };
+}
+
+/** The comments over a generated rule: the flows behind it (count, time range) and why any were flagged. */
+function ruleComments(rule: RuleAcc): string[] {
+  const range = rule.first
+    ? `, ${rule.first}${rule.last && rule.last !== rule.first ? ` to ${rule.last}` : ''}`
+    : '';
+  return [`# observed: ${rule.count} flow${rule.count === 1 ? '' : 's'}${range}`, ...flagComments(rule)];
+}
+
+/** Why a rule's flows were flagged, one comment each, to review before applying. */
+function flagComments(rule: RuleAcc): string[] {
+  return [...rule.flags]
+    .sort()
+    .map((f) => `# flagged, review before applying: ${f.replace(/[\r\n]+/g, ' ')}`);
 }
 
 /**

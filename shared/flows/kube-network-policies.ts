@@ -10,7 +10,7 @@
 import type { Protocol } from '../model/types.js';
 import type { FlowEndpoint, FlowRecord, FlowVerdict } from './records.js';
 import { countSkip } from './records.js';
-import { isObject, str } from './json.js';
+import { isObject, jsonLine, str } from './json.js';
 import type { Json } from './json.js';
 
 const protocols: Readonly<Record<string, Protocol>> = { TCP: 'TCP', UDP: 'UDP', SCTP: 'SCTP' };
@@ -43,15 +43,7 @@ export class KubeNetworkPoliciesLog {
   private readonly pending = new Map<string, Omit<FlowRecord, 'verdict'>>();
 
   line(line: string, skipped: Map<string, number>): FlowRecord | undefined {
-    if (line.trim() === '') return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      countSkip(skipped, 'a line that is not JSON');
-      return undefined;
-    }
-    return this.entry(value, skipped);
+    return jsonLine(line, skipped, (value, counted) => this.entry(value, counted));
   }
 
   entry(value: unknown, skipped: Map<string, number>): FlowRecord | undefined {

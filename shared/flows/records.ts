@@ -49,3 +49,14 @@ export interface ImportResult {
 export function countSkip(skipped: Map<string, number>, reason: string): void {
   skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
 }
+
+/** Widens a time range (`first`, `last`) to hold a record's observations (`time`, or `time` to `until`). */
+export function widenTimes(
+  range: { first: string | undefined; last: string | undefined },
+  record: FlowRecord,
+): void {
+  if (!record.time) return;
+  const last = record.until ?? record.time;
+  if (!range.first || record.time < range.first) range.first = record.time;
+  if (!range.last || last > range.last) range.last = last;
+}

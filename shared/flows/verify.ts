@@ -17,6 +17,7 @@ import type { GraphNode } from '../reach/graph.js';
 import { PortSet } from '../semantics/port-set.js';
 import { commonRuleRef } from '../explain/explain.js';
 import type { FlowRecord, ImportResult } from './records.js';
+import { widenTimes } from './records.js';
 import { resolveEndpoint } from './resolve.js';
 import { intentViolation } from './intent.js';
 import { httpAllows } from './http.js';
@@ -99,6 +100,11 @@ export interface VerifyReport {
     readonly records: number;
     readonly why: string;
   }>;
+}
+
+/** What identifies an observed connection: its two nodes, protocol and port. */
+export function connectionKey(from: string, to: string, protocol: Protocol, port: number): string {
+  return `${from}\u0000${to}\u0000${protocol}\u0000${port}`;
 }
 
 /** Why an observed connection is denied: the words, and where in the workspace the denial is decided. */
@@ -207,7 +213,7 @@ export class FlowAggregator {
       return;
     }
     this.resolvedRecords += records;
-    const key = `${src.node.id}\u0000${dst.node.id}\u0000${record.protocol}\u0000${record.port}`;
+    const key = connectionKey(src.node.id, dst.node.id, record.protocol, record.port);
     let edge = this.edges.get(key);
     if (!edge) {
       edge = {
@@ -245,11 +251,7 @@ export class FlowAggregator {
       const known = edge.http.get(key);
       if (known !== undefined || edge.http.size < 64) edge.http.set(key, (known ?? 0) + record.count);
     }
-    if (record.time) {
-      const last = record.until ?? record.time;
-      if (!edge.first || record.time < edge.first) edge.first = record.time;
-      if (!edge.last || last > edge.last) edge.last = last;
-    }
+    widenTimes(edge, record);
   }
 
   /** An endpoint's node, memoised by what identifies it. */
@@ -287,6 +289,11 @@ export class FlowAggregator {
   /** Whether the policies allow an observed connection. */
   allows(edge: ObservedEdge): boolean {
     return this.engine.allowed(edge.src, edge.dst).has(edge.protocol, edge.port);
+  }
+
+  /** The observed connection of a pair of nodes on a port (as the report names it), if any. */
+  edge(from: string, to: string, protocol: Protocol, port: number): ObservedEdge | undefined {
+    return this.edges.get(connectionKey(from, to, protocol, port));
   }
 
   /** The flags of the observed connections (without the rest of the report). */

@@ -31,11 +31,8 @@ export const observedFlowsRule: LintRule = {
     if (!dryRun) return [];
     // Flags on the destination workload (where a reader of the manifests meets it), one per flag.
     const flagged: Finding[] = [];
-    const edges = new Map(
-      dryRun.observedEdges().map((e) => [`${e.from}\u0000${e.to}\u0000${e.protocol}\u0000${e.port}`, e]),
-    );
     for (const f of dryRun.flags()) {
-      const edge = edges.get(`${f.from}\u0000${f.to}\u0000${f.protocol}\u0000${f.port}`);
+      const edge = dryRun.edge(f.from, f.to, f.protocol, f.port);
       const workload = edge?.toNode.workloads[0] ?? edge?.fromNode.workloads[0];
       if (!workload) continue;
       flagged.push(

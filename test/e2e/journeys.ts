@@ -349,6 +349,9 @@ export async function runJourneys(ctx: JourneyContext): Promise<void> {
           .locator('.notification-toast', { hasText: 'flow records from 1 file (plain-csv)' })
           .first()
           .waitFor({ state: 'visible' });
+        // The previous step's explanation document has the second editor group: reveal the policies in
+        // the first one, where they are open (quick open would open a second tab in the active group).
+        await page.locator('.editor-group-container').first().click();
         await openFile(page, 'shop/policies.yaml');
         await page.keyboard.press('Control+Shift+M');
         const row = problemRows(page).filter({

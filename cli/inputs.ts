@@ -11,6 +11,11 @@ const skippedDirectories = new Set(['node_modules']);
 
 export class InputError extends Error {}
 
+/** The files a directory walk reads: `.yaml`, `.yml` and `.json`. */
+export function isManifestPath(path: string): boolean {
+  return manifestExtension.test(path);
+}
+
 export function collectSources(paths: readonly string[], readStdin: () => string): SourceFile[] {
   const out: SourceFile[] = [];
   for (const path of paths) {

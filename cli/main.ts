@@ -8,8 +8,7 @@ import { analyzeLoaded } from '../shared/analysis.js';
 import type { Analysis } from '../shared/analysis.js';
 import { loadManifests } from '../shared/parse/yaml-loader.js';
 import { severityRank } from '../shared/findings.js';
-import { cniPlugins, dnsTargets, ipBlockPodModes, normaliseSettings } from '../shared/settings.js';
-import type { Settings } from '../shared/settings.js';
+import { dnsTargets, normaliseSettings } from '../shared/settings.js';
 import { isRuleId } from '../shared/rules/registry.js';
 import type { Severity } from '../shared/findings.js';
 import { countReach, graphLayout } from '../shared/reach/graph.js';
@@ -18,9 +17,22 @@ import type { GraphLayout, Level } from '../shared/reach/graph.js';
 import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
 import { foreignPolicyRef } from '../shared/model/foreign-policies.js';
-import { isKustomizationPath } from '../shared/model/kustomize.js';
 import type { ForeignPolicy } from '../shared/model/foreign-policies.js';
 import { collectSources, InputError } from './inputs.js';
+import {
+  cniOption,
+  cniVersionOption,
+  ipBlockPodsOption,
+  load,
+  namespaceOption,
+  out,
+  reachSettings,
+  readStdin,
+  UsageError,
+  version,
+} from './common.js';
+import type { CommonOptions } from './common.js';
+import { registerDiff } from './commands/diff.js';
 import { formatJson, formatText } from './format/findings.js';
 import { formatSarif } from './format/sarif.js';
 import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
@@ -38,52 +50,6 @@ import { flowsJson, flowsMarkdown, flowsText } from '../shared/flows/report-form
 import { generatedCheckText, generatePolicies, withoutExtended } from '../shared/flows/generate.js';
 import { SourceFile } from '../shared/source/source-file.js';
 
-declare const NETPOL_SCOPE_VERSION: string | undefined;
-const version = typeof NETPOL_SCOPE_VERSION === 'string' ? NETPOL_SCOPE_VERSION : '0.0.0-dev';
-
-class UsageError extends Error {}
-
-interface CommonOptions {
-  namespace: string;
-  cni?: string;
-  cniVersion?: string;
-  ipblockPods?: string;
-}
-
-function readStdin(): string {
-  return readFileSync(0, 'utf8');
-}
-
-function out(text: string): void {
-  process.stdout.write(text);
-}
-
-function load(
-  paths: string[],
-  options: CommonOptions,
-  timer = new PhaseTimer(),
-  settings?: Settings,
-): Analysis {
-  const sources = timer.time('read files', () => collectSources(paths, readStdin));
-  for (const s of sources) {
-    if (s.text.trim() === '') process.stderr.write(`netpol-scope: ${s.path}: empty file\n`);
-  }
-  const files = timer.time('YAML parse', () => sources.map((s) => loadManifests(s)));
-  const analysis = timer.time('validate+model', () =>
-    analyzeLoaded(files, { defaultNamespace: options.namespace, ...(settings ? { settings } : {}) }),
-  );
-  for (const loaded of analysis.workspace.files) {
-    const hasObjects = analysis.workspace.objects.some((o) => o.file === loaded.file);
-    const hasProblems = loaded.problems.length > 0;
-    // A kustomization is read for what it does to the files it lists (shared/model/kustomize.ts).
-    if (isKustomizationPath(loaded.file.path)) continue;
-    if (!hasObjects && !hasProblems && loaded.file.text.trim() !== '') {
-      process.stderr.write(`netpol-scope: ${loaded.file.path}: no Kubernetes objects (skipped)\n`);
-    }
-  }
-  return analysis;
-}
-
 function parsePort(text: string): PortQuery {
   const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
   const port = m ? Number(m[1]) : NaN;
@@ -100,30 +66,6 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .exitOverride();
-
-  const namespaceOption = () =>
-    new Option('-n, --namespace <name>', 'namespace of objects that do not set metadata.namespace').default(
-      'default',
-    );
-  const cniOption = () =>
-    new Option(
-      '--cni <plugin>',
-      'the CNI of the cluster: which policy APIs take part (a Calico policy does nothing on Cilium), the cni-* rules, whether ipBlocks match pods',
-    )
-      .choices([...cniPlugins])
-      .default('unknown');
-  const cniVersionOption = () =>
-    new Option(
-      '--cni-version <version>',
-      "the CNI's version (3.31, 1.19): which policy APIs it enforces by then",
-    );
-  const ipBlockPodsOption = () =>
-    new Option(
-      '--ipblock-pods <mode>',
-      'whether an ipBlock holding every address (0.0.0.0/0) matches pods: match (Calico, upstream), ignore (Cilium), auto (from --cni)',
-    )
-      .choices([...ipBlockPodModes])
-      .default('auto');
 
   program
     .command('check')
@@ -386,6 +328,8 @@ export function buildProgram(): Command {
       process.stderr.write(`netpol-scope: ${generatedCheckText(generated, check.report())}\n`);
     });
 
+  registerDiff(program);
+
   return program;
 }
 
@@ -440,16 +384,6 @@ interface CheckOptions extends CommonOptions {
   failOn: string;
   rule: Record<string, string>;
   dns: string;
-}
-
-/** The settings `reach` and `explain` take from their options. */
-function reachSettings(options: CommonOptions): Settings {
-  return normaliseSettings({
-    cni: options.cni,
-    cniVersion: options.cniVersion,
-    ipBlockPods: options.ipblockPods,
-    defaultNamespace: options.namespace,
-  });
 }
 
 const ruleSettings = new Set(['error', 'warning', 'info', 'hint', 'off']);

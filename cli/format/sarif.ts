@@ -9,14 +9,14 @@ import type { Finding, Severity } from '../../shared/findings.js';
 import { rules } from '../../shared/rules/registry.js';
 import { toRecord } from './findings.js';
 
-const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFORMATION_URI = 'https://github.com/netpol-scope/netpol-scope';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const INFORMATION_URI = 'https://github.com/netpol-scope/netpol-scope';
 
 function level(severity: Severity): 'error' | 'warning' | 'note' {
   return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
 }
 
-function artifactUri(path: string, cwd: string): string {
+export function artifactUri(path: string, cwd: string): string {
   const rel = isAbsolute(path) ? relative(cwd, path) : path;
   return rel.split(sep).join('/').replace(/^\.\//, '');
 }

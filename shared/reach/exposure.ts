@@ -18,7 +18,14 @@
  * Selectors whose namespace the workspace has by name add nothing (its pods are in the model), nor do
  * bare pod selectors (they stay in the policy's namespace).
  */
-import type { ClusterModel, LabelSelector, NamespaceInfo, Origin, Workload } from '../model/types.js';
+import type {
+  ClusterModel,
+  LabelSelector,
+  NamespaceInfo,
+  NetworkPolicy,
+  Origin,
+  Workload,
+} from '../model/types.js';
 import { METADATA_NAME_LABEL } from '../model/build-cluster.js';
 import { SourceFile } from '../source/source-file.js';
 import { selectorMatches } from '../semantics/selector.js';
@@ -37,8 +44,12 @@ export function exposureDescription(workload: Workload): string | undefined {
   return descriptions.get(workload);
 }
 
-/** The model with a stand-in workload (and its namespace) for every audience the policies open to. */
-export function withExposure(model: ClusterModel): ClusterModel {
+/**
+ * The model with a stand-in workload (and its namespace) for every audience the policies open to.
+ * `alsoFrom`: policies of another model whose audiences get stand-ins too, so that two versions of a
+ * workspace (a semantic diff, shared/diff/) have the same stand-ins and their graphs the same nodes.
+ */
+export function withExposure(model: ClusterModel, alsoFrom: readonly NetworkPolicy[] = []): ClusterModel {
   const namespaces = new Map(model.namespaces);
   const standIns: Workload[] = [];
   const seen = new Set<string>();
@@ -69,7 +80,7 @@ export function withExposure(model: ClusterModel): ClusterModel {
     standIns.push(workload);
   };
   add({}, {}, undefined);
-  for (const policy of model.policies) {
+  for (const policy of [...model.policies, ...alsoFrom]) {
     if (policy.rejected) continue;
     for (const rule of [...policy.ingress, ...policy.egress]) {
       if (rule.peers === 'all') continue;
@@ -95,7 +106,8 @@ export function withExposure(model: ClusterModel): ClusterModel {
       }
     }
   }
-  return { namespaces, workloads: [...model.workloads, ...standIns], policies: model.policies };
+  // Everything else of the model (policies of other APIs, service accounts) is kept as it is.
+  return { ...model, namespaces, workloads: [...model.workloads, ...standIns] };
 }
 
 /**

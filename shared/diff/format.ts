@@ -205,7 +205,7 @@ function code(text: string): string {
 
 /**
  * A pull-request comment: the marker, a summary line, then one table per namespace (the destination's,
- * or the source's for traffic to addresses), folded when the diff is large, then isolation and object
+ * or the source's for traffic to addresses and to pods beyond the workspace), folded when the diff is large, then isolation and object
  * changes.
  */
 export function formatDiffMarkdown(diff: ReachDiff, title = 'netpol-scope: reachability changes'): string {
@@ -228,7 +228,10 @@ export function formatDiffMarkdown(diff: ReachDiff, title = 'netpol-scope: reach
           .join('<br>');
   const groups = new Map<string, ConnectionChange[]>();
   for (const c of diff.connections) {
-    const ns = (c.to.kind === 'External' ? c.from.namespace : c.to.namespace) || '(outside the cluster)';
+    // The namespace of the workspace's end: the destination's, or the source's for traffic to addresses
+    // and to pods beyond the workspace.
+    const beyond = (e: DiffEndpoint) => e.kind === 'External' || e.kind === 'Exposure';
+    const ns = (beyond(c.to) ? c.from.namespace : c.to.namespace) || '(outside the cluster)';
     const list = groups.get(ns);
     if (list) list.push(c);
     else groups.set(ns, [c]);

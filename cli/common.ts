@@ -12,6 +12,7 @@ import type { SourceFile } from '../shared/source/source-file.js';
 import { cniPlugins, ipBlockPodModes, normaliseSettings } from '../shared/settings.js';
 import type { Settings } from '../shared/settings.js';
 import { isKustomizationPath } from '../shared/model/kustomize.js';
+import { isAssertionsPath } from '../shared/assertions/parse.js';
 import { collectSources } from './inputs.js';
 import { PhaseTimer } from './format/summary.js';
 
@@ -56,6 +57,8 @@ export function loadSources(
   settings?: Settings,
   parsed?: Map<string, LoadedFile>,
 ): Analysis {
+  // Assertions files sit beside the manifests; they are read by `test`, not analysed as manifests.
+  sources = sources.filter((s) => !isAssertionsPath(s.path));
   for (const s of sources) {
     if (s.text.trim() === '') process.stderr.write(`netpol-scope: ${s.path}: empty file\n`);
   }

@@ -33,6 +33,7 @@ import {
 } from './common.js';
 import type { CommonOptions } from './common.js';
 import { registerDiff } from './commands/diff.js';
+import { registerTest } from './commands/test.js';
 import { formatJson, formatText } from './format/findings.js';
 import { formatSarif } from './format/sarif.js';
 import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
@@ -329,6 +330,7 @@ export function buildProgram(): Command {
     });
 
   registerDiff(program);
+  registerTest(program);
 
   return program;
 }

@@ -38,7 +38,7 @@ import { formatJson, formatText } from './format/findings.js';
 import { formatSarif } from './format/sarif.js';
 import { reachCsvChunks, reachJsonChunks, reachTextChunks, writeChunks } from './format/reach.js';
 import { formatReachSummary, formatTimings, PhaseTimer } from './format/summary.js';
-import { EndpointError, resolveEndpoint } from './endpoints.js';
+import { EndpointError, resolveEndpoint } from '../shared/explain/endpoints.js';
 import { FlowTextReader } from '../shared/flows/reader.js';
 import type { FlowSink } from '../shared/flows/reader.js';
 import { FlowAggregator } from '../shared/flows/verify.js';
@@ -331,6 +331,13 @@ export function buildProgram(): Command {
 
   registerDiff(program);
   registerTest(program);
+  program
+    .command('mcp')
+    .description(
+      'serve the analysis to AI assistants: a Model Context Protocol server over stdio with the tools check, reach, explain, diff, test and fix',
+    )
+    // Loaded on demand: the other commands do not pay for the MCP SDK.
+    .action(async () => (await import('./mcp.js')).serveMcp());
 
   return program;
 }

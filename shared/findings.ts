@@ -35,3 +35,31 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.span.start - b.span.start || a.span.end - b.span.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
   );
 }
+
+/** A finding as the CLI's JSON and the assistants' tools print it. */
+export interface FindingRecord {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Finding['severity'];
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** 1-based lines and columns; the end is exclusive (the column after the last character). */
+export function toRecord(finding: Finding): FindingRecord {
+  const start = finding.file.lineColumn(finding.span.start);
+  const end = finding.file.lineColumn(finding.span.end);
+  return {
+    file: finding.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    severity: finding.severity,
+    rule: finding.rule,
+    message: finding.message,
+  };
+}

@@ -1,32 +1,8 @@
 /** `check` output: compiler-style text and the JSON contract. */
 import type { Finding } from '../../shared/findings.js';
+import { toRecord } from '../../shared/findings.js';
 
-export interface FindingRecord {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly severity: Finding['severity'];
-  readonly rule: string;
-  readonly message: string;
-}
-
-/** 1-based lines and columns; the end is exclusive (the column after the last character). */
-export function toRecord(finding: Finding): FindingRecord {
-  const start = finding.file.lineColumn(finding.span.start);
-  const end = finding.file.lineColumn(finding.span.end);
-  return {
-    file: finding.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    severity: finding.severity,
-    rule: finding.rule,
-    message: finding.message,
-  };
-}
+export { toRecord };
 
 export function formatText(findings: readonly Finding[]): string {
   const lines = findings.map((f) => {

@@ -1,15 +1,15 @@
 /**
- * Resolves what a user names on the command line (`--from`, `--to`) to an endpoint of the engine:
+ * Resolves what a user names (`explain --from/--to`, the explain tool of assistants) to an endpoint of the engine:
  * `namespace/name` (a pod or a workload), `namespace/name[Kind]`, a bare `name` (in the default
  * namespace), an IP address (a pod carrying it, else the external block holding it), or the id of an
  * exposure stand-in (`reach --exposure`).
  */
-import type { Workload } from '../shared/model/types.js';
-import { qualifiedName } from '../shared/model/types.js';
-import type { Endpoint, ReachabilityEngine } from '../shared/reach/engine.js';
-import { parseAddress } from '../shared/semantics/ip-set.js';
-import { externalNodeId } from '../shared/reach/graph.js';
-import { exposureDescription, isStandIn } from '../shared/reach/exposure.js';
+import type { Workload } from '../model/types.js';
+import { qualifiedName } from '../model/types.js';
+import type { Endpoint, ReachabilityEngine } from '../reach/engine.js';
+import { parseAddress } from '../semantics/ip-set.js';
+import { externalNodeId } from '../reach/graph.js';
+import { exposureDescription, isStandIn } from '../reach/exposure.js';
 
 export interface ResolvedEndpoint {
   readonly endpoint: Endpoint;

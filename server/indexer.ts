@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Settings } from '../shared/settings.js';
+import { isAssertionsPath } from '../shared/assertions/parse.js';
 
 const skippedDirectories: ReadonlySet<string> = new Set([
   'node_modules',
@@ -124,7 +125,8 @@ async function readCandidate(path: string, maxSize: number): Promise<IndexedFile
     const info = await stat(path);
     if (info.size > maxSize) return undefined;
     const text = await readFile(path, 'utf8');
-    return looksLikeManifest(text) ? { path, text } : undefined;
+    // Assertions files (netpol-scope.assertions.yaml) are read with the manifests they speak of.
+    return looksLikeManifest(text) || isAssertionsPath(path) ? { path, text } : undefined;
   } catch {
     return undefined;
   }

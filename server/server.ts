@@ -19,6 +19,7 @@ import type {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceSession } from '../shared/session/workspace-session.js';
+import { isAssertionsPath } from '../shared/assertions/parse.js';
 import type { WorkspaceAnalysis } from '../shared/workspace-analysis.js';
 import type { SourceFile, TextChange } from '../shared/source/source-file.js';
 import { toDiagnostic } from './diagnostics.js';
@@ -177,7 +178,7 @@ export function startServer(connection: Connection): void {
   /** Puts a document's text into the session when it holds manifests (or already did). */
   function updateFromText(uri: string, text: string, edit?: TextChange): boolean {
     const path = paths.display(uri);
-    if (!session.hasFile(path) && !looksLikeManifest(text)) return false;
+    if (!session.hasFile(path) && !looksLikeManifest(text) && !isAssertionsPath(path)) return false;
     return session.setFile(path, text, edit);
   }
 

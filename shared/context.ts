@@ -6,6 +6,7 @@ import type { Workspace } from './model/build-cluster.js';
 import type { ReachabilityEngine } from './reach/engine.js';
 import type { Settings } from './settings.js';
 import type { FlowDigest } from './flows/digest.js';
+import type { ParsedAssertions } from './assertions/parse.js';
 
 export interface AnalysisContext {
   readonly workspace: Workspace;
@@ -18,4 +19,9 @@ export interface AnalysisContext {
    * against it feeds `flow-would-drop`, hovers and the view's overlay. Absent or empty: none.
    */
   readonly flows?: readonly FlowDigest[];
+  /**
+   * The assertions files among the analysed files (`netpol-scope.assertions.yaml`, assertions/parse.ts),
+   * which are not manifests: the `assertion-*` rules check them against the workspace. Absent: none.
+   */
+  readonly assertions?: readonly ParsedAssertions[];
 }

@@ -20,6 +20,7 @@ import type { SourceFile } from './source/source-file.js';
 import { runLint } from './lint/index.js';
 import { applySettings } from './lint/apply-settings.js';
 import { mergeOverlayFindings } from './lint/overlays.js';
+import { isAssertionsPath, parseAssertions } from './assertions/parse.js';
 
 export interface WorkspaceAnalysis extends AnalysisContext {
   /** All findings after settings and suppressions, sorted by file and position. */
@@ -70,7 +71,11 @@ export function reachInputs(
 
 export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOptions = {}): WorkspaceAnalysis {
   const settings = options.settings ?? defaultSettings;
-  const workspace: Workspace = buildWorkspaceFromLoaded(files, {
+  // Assertions files are read as assertions, not as manifests.
+  const assertionFiles = files.filter((f) => isAssertionsPath(f.file.path));
+  const manifests = assertionFiles.length > 0 ? files.filter((f) => !isAssertionsPath(f.file.path)) : files;
+  const assertions = assertionFiles.map((f) => parseAssertions(f.file));
+  const workspace: Workspace = buildWorkspaceFromLoaded(manifests, {
     defaultNamespace: settings.defaultNamespace,
     productCache: options.productCache,
   });
@@ -79,6 +84,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
     workspace,
     settings,
     ...(options.flows && options.flows.length > 0 ? { flows: options.flows } : {}),
+    ...(assertions.length > 0 ? { assertions } : {}),
     get engine() {
       engine ??= engineFor(workspace.model, settings);
       return engine;
@@ -98,6 +104,7 @@ export function analyzeLoaded(files: readonly LoadedFile[], options: AnalyzeOpti
     workspace,
     settings,
     ...(context.flows ? { flows: context.flows } : {}),
+    ...(context.assertions ? { assertions: context.assertions } : {}),
     get engine() {
       return context.engine;
     },

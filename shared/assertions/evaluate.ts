@@ -14,7 +14,7 @@
  * nothing fails: an assertion about nobody proves nothing.
  */
 import type { AnalysisContext } from '../context.js';
-import type { ClusterModel } from '../model/types.js';
+import type { ClusterModel, Origin } from '../model/types.js';
 import { qualifiedName } from '../model/types.js';
 import { commonPolicyName } from '../model/rule-model.js';
 import { explainConnection } from '../explain/explain.js';
@@ -25,7 +25,7 @@ import type { PodClass } from '../reach/classes.js';
 import { selectorMatches } from '../semantics/selector.js';
 import { PortSet } from '../semantics/port-set.js';
 import { reachInputs } from '../workspace-analysis.js';
-import type { Assertion, EndpointSelector } from './parse.js';
+import type { Assertion, EndpointSelector, ParsedAssertions } from './parse.js';
 
 /** A rule or policy that decides a violating connection. */
 export interface DecidingRule {
@@ -39,6 +39,8 @@ export interface DecidingRule {
   readonly policy?: string;
   readonly file?: string;
   readonly line?: number;
+  /** The rule or policy in its file (diagnostics point at it); not part of the JSON. */
+  readonly origin?: Origin;
 }
 
 /** A connection that breaks an assertion. */
@@ -88,6 +90,18 @@ export function evaluateAssertions(
   assertions: readonly Assertion[],
 ): AssertionResult[] {
   return assertions.map((a) => evaluateAssertion(ctx, a));
+}
+
+const resultsOf = new WeakMap<ParsedAssertions, AssertionResult[]>();
+
+/**
+ * The results of an assertions file of the analysis (`ctx.assertions`), computed once: the lint rule,
+ * hovers and code lenses of one analysis share them.
+ */
+export function assertionResults(ctx: AnalysisContext, parsed: ParsedAssertions): AssertionResult[] {
+  let results = resultsOf.get(parsed);
+  if (!results) resultsOf.set(parsed, (results = evaluateAssertions(ctx, parsed.assertions)));
+  return results;
 }
 
 export function evaluateAssertion(ctx: AnalysisContext, assertion: Assertion): AssertionResult {
@@ -228,12 +242,10 @@ function violation(
 function deciding(side: SideVerdict, ports: PortSet, expect: 'allow' | 'deny'): DecidingRule[] {
   const direction = side.direction;
   const out: DecidingRule[] = [];
-  const where = (origin: {
-    file: { path: string; lineColumn(o: number): { line: number } };
-    span: { start: number };
-  }) => ({
+  const where = (origin: Origin) => ({
     file: origin.file.path,
     line: origin.file.lineColumn(origin.span.start).line,
+    origin,
   });
   if (side.layered) {
     for (const d of side.layered.decisions) {

@@ -82,7 +82,7 @@ export function assertionsJson(parsed: ParsedAssertions, results: readonly Asser
         from: v.from,
         to: v.to,
         ports: portsJson(v.ports),
-        rules: v.rules,
+        rules: v.rules.map(({ origin: _origin, ...rule }) => rule),
       })),
     })),
   };

@@ -13,6 +13,7 @@ import { lintIndex } from '../lint/rules/support.js';
 import type { LintIndex } from '../lint/rules/support.js';
 import type { SourceFile, Span } from '../source/source-file.js';
 import { enforcedPolicies, workloadsIn } from '../policy-apis/workspace.js';
+import { assertionLenses, assertionsOf } from './hovers/assertion.js';
 
 export interface CodeLens {
   /** The first line of the policy object. */
@@ -21,6 +22,8 @@ export interface CodeLens {
 }
 
 export function codeLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
+  // An assertions file: each assertion's verdict.
+  if (assertionsOf(ctx, file)) return assertionLenses(ctx, file);
   const index = lintIndex(ctx);
   const lenses: CodeLens[] = [];
   for (const [policy, object] of ctx.workspace.policyObjects) {

@@ -15,6 +15,7 @@
  * workloads they are about (hovers/observed.ts).
  * Markdown escapes every string read from a manifest (features/markdown.ts).
  */
+import { assertionHover } from './hovers/assertion.js';
 import type { AnalysisContext } from '../context.js';
 import type { Direction, NetworkPolicy, Workload } from '../model/types.js';
 import { isSeq, stringValue } from '../parse/snode.js';
@@ -43,6 +44,9 @@ export interface Hover {
 }
 
 export function hoverAt(ctx: AnalysisContext, file: SourceFile, offset: number): Hover | undefined {
+  // An assertions file: the verdict of the assertion under the cursor.
+  const assertion = assertionHover(ctx, file, offset);
+  if (assertion) return assertion;
   // Policies of the other APIs (the model's common rules know their spans).
   const api = apiPolicyHover(ctx, file, offset);
   if (api) return api;

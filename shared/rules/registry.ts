@@ -221,6 +221,18 @@ export const rules = [
     "A rule allows a connection that the other side's policies deny",
   ),
   rule(
+    'assertion-invalid',
+    'input',
+    'error',
+    'A part of the assertions file (netpol-scope.assertions.yaml) that cannot be read',
+  ),
+  rule(
+    'assertion-fails',
+    'semantics',
+    'error',
+    'An assertion of the assertions file that the policies break',
+  ),
+  rule(
     'flow-would-drop',
     'semantics',
     'warning',

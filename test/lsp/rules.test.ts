@@ -104,6 +104,20 @@ async function analyse(path: string, ex: Example): Promise<Diagnostic[]> {
       uris: [client.writeFile(`${path}.flows.csv`, ex.flows)],
     });
   const { uri, diagnostics } = await client.openAndWait(path, ex.yaml);
+  if (ex.assertions !== undefined) {
+    // The example's assertions file beside it: its diagnostics and the manifest's, of the analysis of both.
+    const assertionsPath = path.replace(/[^/]+$/, 'netpol-scope.assertions.yaml');
+    const opened = await client.openAndWait(assertionsPath, ex.assertions);
+    // A request answered after the analysis: every diagnostic of that analysis has been received.
+    await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 0 },
+    });
+    const both = [...opened.diagnostics, ...(client.diagnostics.get(uri)?.diagnostics ?? [])];
+    await client.closeAndForget(opened.uri);
+    await client.closeAndForget(uri);
+    return both;
+  }
   await client.closeAndForget(uri);
   if (ex.flows !== undefined) await client.connection.sendRequest(ClearFlowsRequest);
   return diagnostics;

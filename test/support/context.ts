@@ -7,6 +7,7 @@ import type { AnalysisContext } from '../../shared/context.js';
 import { dedent } from './manifests.js';
 import { FlowDigest } from '../../shared/flows/digest.js';
 import { FlowTextReader } from '../../shared/flows/reader.js';
+import { isAssertionsPath, parseAssertions } from '../../shared/assertions/parse.js';
 
 /**
  * Builds a context from `{ 'path.yaml': yaml, ... }` (or one YAML string as `test.yaml`); the YAML is
@@ -18,7 +19,10 @@ export function contextOf(
   flows?: string,
 ): AnalysisContext {
   const entries = typeof files === 'string' ? [['test.yaml', files] as const] : Object.entries(files);
-  const sources = entries.map(([path, text]) => new SourceFile(path, dedent(text)));
+  const all = entries.map(([path, text]) => new SourceFile(path, dedent(text)));
+  // Assertions files are read as assertions, as workspace-analysis.ts does.
+  const assertions = all.filter((s) => isAssertionsPath(s.path)).map((s) => parseAssertions(s));
+  const sources = all.filter((s) => !isAssertionsPath(s.path));
   const normalised = normaliseSettings(settings);
   const workspace = buildWorkspace(sources, { defaultNamespace: normalised.defaultNamespace });
   return {
@@ -26,6 +30,7 @@ export function contextOf(
     engine: engineFor(workspace.model, normalised),
     settings: normalised,
     ...(flows !== undefined ? { flows: [digestOf(flows)] } : {}),
+    ...(assertions.length > 0 ? { assertions } : {}),
   };
 }
 

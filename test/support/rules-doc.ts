@@ -41,6 +41,8 @@ export interface Example {
   readonly settings: Record<string, unknown>;
   /** The section's observed flows (a ```csv block after `**Observed flows**`), checked with both examples. */
   readonly flows?: string;
+  /** The example's assertions file (a ```yaml block after `*netpol-scope.assertions.yaml*` within the example). */
+  readonly assertions?: string;
 }
 
 /** The first ```yaml block after a paragraph starting with `**<label>**`. */
@@ -54,9 +56,15 @@ export function example(section: Section, label: 'Bad' | 'Good'): Example | unde
   if (/^\*\*(Good|Bad)\*\*/m.test(before.slice(2))) return undefined;
   const settings = /<!-- settings: (\{.*\}) -->/.exec(before);
   const flows = /^\*\*Observed flows\*\*[^\n]*\n+```csv\n([\s\S]*?)```/m.exec(section.body);
+  const after = rest.slice(block.index + block[0].length);
+  const next = after.search(/^\*\*(Good|Bad|Configure)\*\*/m);
+  const assertions = /^\*netpol-scope\.assertions\.yaml\*\n+```yaml\n([\s\S]*?)```/m.exec(
+    next < 0 ? after : after.slice(0, next),
+  );
   return {
     yaml: block[1]!,
     settings: settings ? (JSON.parse(settings[1]!) as Record<string, unknown>) : {},
     ...(flows ? { flows: flows[1]! } : {}),
+    ...(assertions ? { assertions: assertions[1]! } : {}),
   };
 }

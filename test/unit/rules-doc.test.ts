@@ -14,7 +14,9 @@ import { lint } from '../support/lint.js';
 const doc = rulesDoc;
 
 function reported(ex: Example): Set<string> {
-  const { ctx, findings } = lint({ 'example.yaml': ex.yaml }, ex.settings, ex.flows);
+  const files: Record<string, string> = { 'example.yaml': ex.yaml };
+  if (ex.assertions !== undefined) files['netpol-scope.assertions.yaml'] = ex.assertions;
+  const { ctx, findings } = lint(files, ex.settings, ex.flows);
   return new Set([...ctx.workspace.findings, ...findings].map((f) => f.rule));
 }
 

@@ -23,6 +23,7 @@ import {
 } from './policy-api-semantics.js';
 import { observedFlowsRule } from './observed-flows.js';
 import { otherSideDeniesRule } from './other-side-denies.js';
+import { assertionsRule } from './assertions.js';
 
 export const lintRules: readonly LintRule[] = [
   namespaceSelectorAllRule,
@@ -47,4 +48,5 @@ export const lintRules: readonly LintRule[] = [
   ciliumFqdnWithoutDnsRule,
   otherSideDeniesRule,
   observedFlowsRule,
+  assertionsRule,
 ];

@@ -11,6 +11,7 @@ import { StatusBar } from './status-bar.js';
 import { ReachabilityPanel } from './reachability-panel.js';
 import { ExplanationDocuments, EXPLANATION_SCHEME } from './explanation-document.js';
 import { trackPolicyFiles } from './policy-context.js';
+import { registerLanguageModelTools } from './lm-tools.js';
 
 let client: LanguageClient | undefined;
 
@@ -48,6 +49,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       deserializeWebviewPanel: async (panel) => {
         if (client) ReachabilityPanel.revive(panel, context.extensionUri, client);
       },
+    }),
+    ...registerLanguageModelTools(() => {
+      if (!client) throw new Error('the netpol-scope language server is not running');
+      return client;
     }),
     { dispose: () => void client?.stop() },
   );

@@ -62,6 +62,8 @@ export interface ServerState {
   generation(): number;
   /** Observed traffic: the flow files held, and loading or clearing them. */
   readonly flows: ServerFlows;
+  /** The workspace folders. */
+  folders(): readonly Folder[];
 }
 
 export interface ServerFlows {
@@ -412,6 +414,7 @@ export function startServer(connection: Connection): void {
       return session.source(paths.display(uri));
     },
     generation: () => session.changes,
+    folders: () => folders,
     flows: {
       files: () => flowStore.summaries(),
       async load(uris) {

@@ -325,3 +325,20 @@ export interface GenerateFromFlowsResult {
 export const GenerateFromFlowsRequest = new RequestType0<GenerateFromFlowsResult, void>(
   'netpolScope/generateFromFlows',
 );
+
+/** Client -> server: one of the assistants' tools (shared/tools/), for the VS Code language model tools. */
+export interface RunToolParams {
+  /** check, reach, explain, diff, test or fix. */
+  readonly name: string;
+  /** The tool's input (validated by the server against the tool's schema). */
+  readonly input: unknown;
+}
+
+export interface RunToolResult {
+  /** The tool's JSON result; absent when the input was refused. */
+  readonly result?: unknown;
+  /** A mistake in the input, for the model to read and correct. */
+  readonly error?: string;
+}
+
+export const RunToolRequest = new RequestType<RunToolParams, RunToolResult, void>('netpolScope/runTool');

@@ -1,4 +1,5 @@
 /** The LSP feature handlers and the capabilities they provide. */
+import { runToolRequest } from './tools.js';
 import { CodeActionKind } from 'vscode-languageserver';
 import type { ServerCapabilities } from 'vscode-languageserver';
 import {
@@ -7,6 +8,7 @@ import {
   DryRunRequest,
   ExplainRequest,
   GenerateFromFlowsRequest,
+  RunToolRequest,
   LoadFlowsRequest,
   MemoryRequest,
   NamespacesRequest,
@@ -63,4 +65,5 @@ export function registerFeatureHandlers(state: ServerState, logError: LogError):
   connection.onRequest(ClearFlowsRequest, () => clearFlows(state));
   connection.onRequest(DryRunRequest, () => dryRun(state));
   connection.onRequest(GenerateFromFlowsRequest, () => generateFromFlows(state));
+  connection.onRequest(RunToolRequest, (p) => runToolRequest(state, p));
 }

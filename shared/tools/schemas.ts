@@ -87,3 +87,50 @@ export const toolDescriptions: Readonly<Record<ToolName, string>> = {
   test: 'Check written intent (allow/deny between namespaces, labels, workloads and addresses) against the manifests; failing assertions come with the connection that breaks them and the rules that decide it.',
   fix: "Apply netpol-scope's quick fixes (for the given rule ids, or all fixable ones) to one manifest text and return the fixed text and what was changed. Changes nothing on disk.",
 };
+
+/**
+ * The editor's inputs beyond the MCP server's: `netpolScope_fix` may write the fixed text into the file
+ * (after the user confirms), which the MCP server never does.
+ */
+export function editorToolSchema(name: ToolName) {
+  return name === 'fix'
+    ? toolSchemas.fix.extend({
+        apply: z
+          .boolean()
+          .optional()
+          .describe(
+            'Write the fixed text into the file in the editor (the user confirms first). Default: false, only return it.',
+          ),
+      })
+    : toolSchemas[name];
+}
+
+/** What each tool is, for the people who see it in the tool picker. */
+const userDescriptions: Readonly<Record<ToolName, string>> = {
+  check: 'Check Kubernetes network policies for mistakes',
+  reach: 'Who can talk to whom under the network policies',
+  explain: 'Explain why a connection is allowed or denied',
+  diff: 'What a change to the policies does to reachability',
+  test: 'Check the policies against written assertions',
+  fix: 'Apply the quick fixes of netpol-scope to a manifest',
+};
+
+/** package.json's `contributes.languageModelTools` (scripts/lm-tools.ts writes it; a unit test compares). */
+export function languageModelToolsManifest(): unknown[] {
+  return toolNames.map((name) => {
+    // package.json's schemas carry no `$schema` (VS Code reads them as JSON Schema as they are).
+    const inputSchema = { ...(z.toJSONSchema(editorToolSchema(name)) as Record<string, unknown>) };
+    delete inputSchema.$schema;
+    return {
+      name: `netpolScope_${name}`,
+      toolReferenceName: `netpolScope${name.charAt(0).toUpperCase()}${name.slice(1)}`,
+      displayName: `netpol-scope: ${name}`,
+      userDescription: userDescriptions[name],
+      modelDescription: toolDescriptions[name],
+      canBeReferencedInPrompt: true,
+      icon: '$(shield)',
+      tags: ['kubernetes', 'networkpolicy', 'netpol-scope'],
+      inputSchema,
+    };
+  });
+}

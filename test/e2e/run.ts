@@ -150,6 +150,8 @@ const VSIX_FILES = [
   'dist/server.js',
   'media/icon.png',
   'package.json',
+  // The JSON Schema of netpol-scope.assertions.yaml, contributed to the YAML extension (yamlValidation).
+  'schemas/assertions.schema.json',
 ];
 const VSIX_MAX_BYTES = 2 * 1024 * 1024;
 

@@ -10,6 +10,7 @@
 import Mocha from 'mocha';
 import { registerCommandTests } from './commands.suite.js';
 import { registerLanguageTests } from './language.suite.js';
+import { registerLanguageModelToolTests } from './lm-tools.suite.js';
 import { RESULT_MARKER } from './result.js';
 import type { SuiteTest } from './result.js';
 
@@ -20,6 +21,7 @@ export function run(): Promise<void> {
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_REQUIRE, {}, 'netpol-scope-e2e', mocha);
   registerLanguageTests();
   registerCommandTests();
+  registerLanguageModelToolTests();
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_POST_REQUIRE, globalThis, 'netpol-scope-e2e', mocha);
 
   return new Promise((resolve, reject) => {

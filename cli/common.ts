@@ -13,7 +13,7 @@ import { cniPlugins, ipBlockPodModes, normaliseSettings } from '../shared/settin
 import type { Settings } from '../shared/settings.js';
 import { isKustomizationPath } from '../shared/model/kustomize.js';
 import { isAssertionsPath } from '../shared/assertions/parse.js';
-import { collectSources } from './inputs.js';
+import { collectSources } from '../node/inputs.js';
 import { PhaseTimer } from './format/summary.js';
 
 declare const NETPOL_SCOPE_VERSION: string | undefined;

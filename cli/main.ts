@@ -18,7 +18,7 @@ import { explainConnection } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
 import { foreignPolicyRef } from '../shared/model/foreign-policies.js';
 import type { ForeignPolicy } from '../shared/model/foreign-policies.js';
-import { collectSources, InputError } from './inputs.js';
+import { collectSources, InputError } from '../node/inputs.js';
 import {
   cniOption,
   cniVersionOption,

@@ -10,7 +10,7 @@ import { toolDescriptions, toolNames, toolSchemas } from '../shared/tools/schema
 import type { ToolInput, ToolName } from '../shared/tools/schemas.js';
 import { runTool, ToolInputError } from '../shared/tools/run.js';
 import type { ToolHost } from '../shared/tools/run.js';
-import { collectSources, InputError } from './inputs.js';
+import { collectSources, InputError } from '../node/inputs.js';
 import { version } from './common.js';
 
 const host: ToolHost = {

@@ -67,6 +67,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand('netpolScope.showReachability', () => {
       ReachabilityPanel.createOrShow(ctx.extensionUri, ctx.client());
     }),
+    // The view in diff mode: what the working tree (unsaved edits included) changes since git HEAD.
+    vscode.commands.registerCommand('netpolScope.compareWithHead', () => {
+      ReachabilityPanel.createOrShow(ctx.extensionUri, ctx.client(), 'HEAD');
+    }),
 
     // Without arguments it asks with quick picks; `(from, to, port?)` (node ids or `namespace/name`, and
     // `80/TCP`) skips them, for keybindings and tests. Resolves to the explanation shown, if any.

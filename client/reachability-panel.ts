@@ -19,6 +19,8 @@ export class ReachabilityPanel implements vscode.Disposable {
   private static current: ReachabilityPanel | undefined;
 
   private level: ReachLevel = 'workload';
+  /** Diff mode: the base version compared with ("Compare Reachability with HEAD"). */
+  private compare: 'HEAD' | undefined;
   /** Group nodes the view shows expanded (kept by the webview, sent with each request). */
   private expand: readonly string[] = [];
   /** The reachability request in flight: a newer one cancels it. */
@@ -27,19 +29,28 @@ export class ReachabilityPanel implements vscode.Disposable {
   private dirty = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static createOrShow(extensionUri: vscode.Uri, client: LanguageClient): ReachabilityPanel {
-    if (ReachabilityPanel.current) {
-      ReachabilityPanel.current.panel.reveal(vscode.ViewColumn.Beside);
-      return ReachabilityPanel.current;
+  /**
+   * Shows the view; `compare: 'HEAD'` shows it in diff mode (what changed since HEAD drawn over the
+   * graph), and without it the view leaves diff mode.
+   */
+  static createOrShow(extensionUri: vscode.Uri, client: LanguageClient, compare?: 'HEAD'): ReachabilityPanel {
+    let current = ReachabilityPanel.current;
+    if (current) current.panel.reveal(vscode.ViewColumn.Beside);
+    else {
+      const panel = vscode.window.createWebviewPanel(
+        ReachabilityPanel.viewType,
+        'Reachability',
+        vscode.ViewColumn.Beside,
+        webviewOptions(extensionUri),
+      );
+      current = ReachabilityPanel.current = new ReachabilityPanel(panel, extensionUri, client);
     }
-    const panel = vscode.window.createWebviewPanel(
-      ReachabilityPanel.viewType,
-      'Reachability',
-      vscode.ViewColumn.Beside,
-      webviewOptions(extensionUri),
-    );
-    ReachabilityPanel.current = new ReachabilityPanel(panel, extensionUri, client);
-    return ReachabilityPanel.current;
+    if (current.compare !== compare) {
+      current.compare = compare;
+      current.panel.title = compare ? `Reachability since ${compare}` : 'Reachability';
+      current.scheduleRefresh();
+    }
+    return current;
   }
 
   /** Restores a panel after a window reload (registered as a webview panel serializer). */
@@ -97,7 +108,7 @@ export class ReachabilityPanel implements vscode.Disposable {
     try {
       const graph = await this.client.sendRequest(
         ReachabilityRequest,
-        { level: this.level, expand: this.expand },
+        { level: this.level, expand: this.expand, ...(this.compare ? { compare: this.compare } : {}) },
         request.token,
       );
       if (!request.token.isCancellationRequested) this.post({ type: 'graph', graph });

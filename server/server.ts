@@ -28,10 +28,13 @@ import { FlowStore, findFlowFiles, flowMatcher } from './flow-store.js';
 import { folderFromUri, PathMap, pathToUri, uriToPath } from './uris.js';
 import type { Folder } from './uris.js';
 import { SettingsService } from './settings-service.js';
+import { HeadBaseline } from './baseline.js';
 import { featureCapabilities, registerFeatureHandlers } from './handlers/index.js';
 import { statusOf } from './handlers/custom.js';
 import { AnalysisChangedNotification, StatusNotification } from '../shared/protocol.js';
 import type { FlowFileJson } from '../shared/protocol.js';
+import { defaultSettings } from '../shared/settings.js';
+import type { Settings } from '../shared/settings.js';
 
 /** Coalesces bursts of edits; small enough to keep edit-to-diagnostics latency low. */
 const ANALYSIS_DELAY_MS = 8;
@@ -64,6 +67,8 @@ export interface ServerState {
   readonly flows: ServerFlows;
   /** The workspace folders. */
   folders(): readonly Folder[];
+  /** The workspace at git HEAD, and the semantic diff from it to the current analysis. */
+  readonly baseline: HeadBaseline;
 }
 
 export interface ServerFlows {
@@ -105,6 +110,13 @@ export function startServer(connection: Connection): void {
   let folders: Folder[] = [];
   const settings = new SettingsService(connection, capabilities, () => folders);
   const flowStore = new FlowStore();
+  let currentSettings: Settings | undefined;
+  const baseline = new HeadBaseline(
+    () => folders,
+    (folder) => settings.forFolder(folder),
+    () => currentSettings ?? defaultSettings,
+    (path) => paths.display(pathToUri(path)),
+  );
   /** Diagnostics last sent per URI, as a signature, to send only what changed. */
   const published = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
@@ -253,6 +265,8 @@ export function startServer(connection: Connection): void {
   async function reconfigure(): Promise<void> {
     const { analysisSettings, settingsFor } = await settings.resolve(paths);
     session.configure(analysisSettings, settingsFor);
+    currentSettings = analysisSettings;
+    baseline.reset();
     scheduleAnalysis(0);
     onDisk('loading flow files', syncFlowFiles);
   }
@@ -415,6 +429,7 @@ export function startServer(connection: Connection): void {
     },
     generation: () => session.changes,
     folders: () => folders,
+    baseline,
     flows: {
       files: () => flowStore.summaries(),
       async load(uris) {

@@ -106,6 +106,8 @@ export interface ReachabilityParams {
   readonly expand?: readonly string[];
   /** Every node, no edges and no aggregation: for pickers (Explain Connection). */
   readonly nodesOnly?: boolean;
+  /** Compare with a git revision ("Compare Reachability with HEAD"): the result carries `diff`. */
+  readonly compare?: 'HEAD';
 }
 
 export interface ReachabilityResult {
@@ -120,6 +122,36 @@ export interface ReachabilityResult {
   readonly aggregated?: { readonly limit: number; readonly nodes: number };
   /** Observed traffic between the shown nodes, when flow files are loaded (absent otherwise). */
   readonly observed?: ObservedOverlayJson;
+  /** With `compare`: what changed since the base version, between the shown nodes (shared/diff/). */
+  readonly diff?: DiffOverlayJson;
+}
+
+/** One changed connection between two shown nodes. */
+export interface DiffEdgeJson {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+  /** Allowed ports in the base version and now. */
+  readonly before: readonly PortRangeJson[];
+  readonly after: readonly PortRangeJson[];
+  /** The object changes that cause it: `NetworkPolicy shop/web modified (shop/policies.yaml:12)`. */
+  readonly causes: readonly string[];
+}
+
+export interface DiffOverlayJson {
+  /** The base version: `HEAD`. */
+  readonly base: string;
+  readonly opens: number;
+  readonly closes: number;
+  readonly edges: readonly DiffEdgeJson[];
+  /** Changes the view cannot draw (to or from nodes it does not show: pods beyond the workspace, address ranges, removed workloads, groups). */
+  readonly notShown: number;
+  /** Shown nodes that become isolated for a direction, or stop being. */
+  readonly isolation: ReadonlyArray<{
+    readonly node: string;
+    readonly direction: 'ingress' | 'egress';
+    readonly isolated: boolean;
+  }>;
 }
 
 export interface ObservedPortJson {

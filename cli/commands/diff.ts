@@ -22,8 +22,8 @@ import {
   version,
 } from '../common.js';
 import type { CommonOptions } from '../common.js';
-import { collectSources } from '../inputs.js';
-import { revisionSources } from '../git.js';
+import { collectSources } from '../../node/inputs.js';
+import { revisionSources } from '../../node/git.js';
 import { formatDiffSarif } from '../format/diff-sarif.js';
 
 interface DiffOptions extends CommonOptions {

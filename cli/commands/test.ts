@@ -26,7 +26,7 @@ import {
   reachSettings,
 } from '../common.js';
 import type { CommonOptions } from '../common.js';
-import { InputError } from '../inputs.js';
+import { InputError } from '../../node/inputs.js';
 
 interface TestOptions extends CommonOptions {
   assertions?: string;

@@ -167,12 +167,16 @@ export type ExplainView =
   | { readonly kind: 'error'; readonly from: string; readonly to: string; readonly message: string }
   | { readonly kind: 'result'; readonly result: ExplainResult; readonly port?: PortQuery };
 
-/** `observed`: the pair's observed traffic in words (model.ts trafficText), when flows are loaded. */
+/**
+ * `observed`: the pair's observed traffic in words (model.ts trafficText), when flows are loaded; `since`:
+ * what changed for it since the compared version (model.ts changeText).
+ */
 export function renderExplanation(
   pane: HTMLElement,
   view: ExplainView,
   observed: string | undefined,
   handlers: ExplainHandlers,
+  since?: string,
 ): void {
   const heading = el('h2', { id: 'explain-title' }, 'Explanation');
   if (view.kind === 'empty') {
@@ -231,6 +235,7 @@ export function renderExplanation(
     observed === undefined
       ? null
       : el('p', { class: 'observed' }, el('strong', {}, 'Observed traffic: '), observed),
+    since === undefined ? null : el('p', { class: 'since' }, el('strong', {}, 'Change: '), since),
     el(
       'div',
       { class: 'sides' },

@@ -92,6 +92,9 @@ export function applyFilters(model: ViewModel, state: ViewState): Visible {
   const traffic: TrafficFilter = model.graph.observed ? state.traffic : 'all';
   const pairEdge = (from: ViewNode, to: ViewNode): ReachEdgeJson | undefined => {
     const edge = model.edge(from.id, to.id);
+    // Compared with a base version: a connection the change closed is drawn (as denied) too.
+    if (model.graph.diff && !edgeShown(edge) && model.changed(from.id, to.id)?.kind === 'removed')
+      return { from: from.id, to: to.id, ports: [], all: false };
     if (!model.graph.observed) return edgeShown(edge) ? edge : undefined;
     const kind = trafficOf(model, from.id, to.id);
     if (traffic !== 'all' && kind !== traffic) return undefined;

@@ -11,7 +11,7 @@ import type { ReachEdgeJson } from '../../shared/protocol.js';
 import { el, ellipsis, setSvgAttr, svg } from './dom.js';
 import type { Visible } from './filters.js';
 import type { ViewModel, ViewNode } from './model.js';
-import { kindText, pairLabel, trafficOf, trafficText } from './model.js';
+import { changeText, kindText, pairLabel, trafficOf, trafficText } from './model.js';
 import { portsText } from './ports.js';
 import type { Pair } from './state.js';
 import { samePair } from './state.js';
@@ -200,9 +200,17 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
   for (const { edge, from, to } of shown) {
     const observed = model.observed(from.id, to.id);
     const ports = edge.all ? 'all' : edge.ports.length > 0 ? portsText(edge) : 'denied';
-    // With observed flows, the label adds how many were seen.
+    // With observed flows, the label adds how many were seen; compared with a base version, what changed.
+    const change = model.changed(from.id, to.id);
+    const mark = change
+      ? change.kind === 'added'
+        ? ' · new'
+        : change.kind === 'removed'
+          ? ' · closed'
+          : ' · changed'
+      : '';
     const label = ellipsis(
-      observed ? `${ports} · ${observed.count.toLocaleString('en-US')} seen` : ports,
+      `${observed ? `${ports} · ${observed.count.toLocaleString('en-US')} seen` : ports}${mark}`,
       labelMax,
     );
     const v = keyOf.get(from)!;
@@ -275,12 +283,14 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
     const kind = edgeKind(e.edge);
     const traffic = trafficOf(model, e.from.id, e.to.id);
     const seen = trafficText(model, e.from.id, e.to.id);
-    const full = `${e.edge.all || e.edge.ports.length > 0 ? portsText(e.edge) : 'no traffic allowed'}${seen ? `; ${seen}` : ''}`;
+    const change = model.changed(e.from.id, e.to.id);
+    const since = changeText(model, e.from.id, e.to.id);
+    const full = `${e.edge.all || e.edge.ports.length > 0 ? portsText(e.edge) : 'no traffic allowed'}${seen ? `; ${seen}` : ''}${since ? `; ${since}` : ''}`;
     const selected = samePair({ from: e.from.id, to: e.to.id }, options.selected);
     const group = svg(
       'g',
       {
-        class: `edge edge-${kind}${traffic ? ` traffic-${traffic}` : ''}${selected ? ' selected' : ''}`,
+        class: `edge edge-${kind}${traffic ? ` traffic-${traffic}` : ''}${change ? ` diff-${change.kind}` : ''}${selected ? ' selected' : ''}`,
         tabindex: 0,
         role: 'button',
         'aria-label': pairLabel(e.from, e.to, full),

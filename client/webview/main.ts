@@ -4,7 +4,12 @@
  * matrix and a graph, and posts back explain, reveal, level and export requests. View state (filters,
  * selection, view mode, scroll) is kept with `setState` so it survives the panel being hidden.
  */
-import type { ReachabilityResult, ReachLevel, SourceLocation } from '../../shared/protocol.js';
+import type {
+  DiffOverlayJson,
+  ReachabilityResult,
+  ReachLevel,
+  SourceLocation,
+} from '../../shared/protocol.js';
 import type { HostMessage, PortQuery, ViewMessage } from '../../shared/webview-messages.js';
 import { el, replace, setAttr, setSvgAttr } from './dom.js';
 import { renderExplanation } from './explain-pane.js';
@@ -15,7 +20,7 @@ import type { Visible } from './filters.js';
 import { renderGraph } from './graph.js';
 import { renderMatrix } from './matrix.js';
 import { parseHostMessage } from './messages.js';
-import { buildModel, trafficText } from './model.js';
+import { buildModel, changeText, trafficText } from './model.js';
 import type { ViewModel } from './model.js';
 import type { Pair, ViewMode, VsCodeApi } from './state.js';
 import { samePair, StateStore } from './state.js';
@@ -37,6 +42,8 @@ class ReachabilityView {
   private readonly collapseAllButton: HTMLButtonElement;
   /** The legend's keys for observed traffic (shown with loaded flows). */
   private readonly trafficKeys: HTMLElement;
+  /** The legend's keys for a comparison with a base version (shown in diff mode). */
+  private readonly diffKeys: HTMLElement;
 
   private model: ViewModel | undefined;
   private visible: Visible | undefined;
@@ -169,6 +176,28 @@ class ReachabilityView {
         ' allowed, never observed',
       ),
     );
+    this.diffKeys = el(
+      'span',
+      { class: 'diff-keys', hidden: true },
+      el(
+        'span',
+        { class: 'key key-diff-added' },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        ' opened',
+      ),
+      el(
+        'span',
+        { class: 'key key-diff-removed' },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        ' closed',
+      ),
+      el(
+        'span',
+        { class: 'key key-diff-changed' },
+        el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        ' ports changed',
+      ),
+    );
     const legend = el(
       'p',
       { class: 'legend', 'aria-label': 'Legend' },
@@ -197,6 +226,7 @@ class ReachabilityView {
         ' n/a (same node)',
       ),
       this.trafficKeys,
+      this.diffKeys,
     );
 
     replace(
@@ -358,6 +388,7 @@ class ReachabilityView {
     this.visible = applyFilters(model, state);
     this.filters.update(model, state, this.visible, model.graph.level);
     this.trafficKeys.hidden = !model.graph.observed;
+    this.diffKeys.hidden = !model.graph.diff;
     this.renderStatus(model, this.visible);
     this.renderView(state.view);
   }
@@ -375,7 +406,8 @@ class ReachabilityView {
       `${visible.nodes.length} of ${model.nodes.length} nodes (${level}), ${shown} connection${shown === 1 ? '' : 's'} shown` +
       (aggregated
         ? ` · ${aggregated.nodes.toLocaleString('en-US')} nodes in all, shown in groups: expand one (+) to see its members`
-        : '');
+        : '') +
+      (model.graph.diff ? ` · ${diffStatus(model.graph.diff)}` : '');
     setAttr(this.status, 'data-generation', model.graph.generation);
     setAttr(this.status, 'data-updates', this.updates);
   }
@@ -495,16 +527,23 @@ class ReachabilityView {
   private renderExplain(): void {
     const selected = this.store.state.selected;
     const seen = selected && this.model ? trafficText(this.model, selected.from, selected.to) : undefined;
-    renderExplanation(this.explainPane, this.explain, seen, {
-      reveal: (location: SourceLocation) => this.post({ type: 'reveal', location }),
-      close: () => {
-        this.store.update({ selected: undefined });
-        this.pendingExplain = undefined;
-        this.explain = { kind: 'empty' };
-        this.renderExplain();
-        this.markSelection();
+    const since = selected && this.model ? changeText(this.model, selected.from, selected.to) : undefined;
+    renderExplanation(
+      this.explainPane,
+      this.explain,
+      seen,
+      {
+        reveal: (location: SourceLocation) => this.post({ type: 'reveal', location }),
+        close: () => {
+          this.store.update({ selected: undefined });
+          this.pendingExplain = undefined;
+          this.explain = { kind: 'empty' };
+          this.renderExplain();
+          this.markSelection();
+        },
       },
-    });
+      since,
+    );
   }
 
   private exportCsv(): void {
@@ -532,3 +571,21 @@ class ReachabilityView {
 
 const root = document.getElementById('app');
 if (root) new ReachabilityView(acquireVsCodeApi(), root);
+
+/** `compared with HEAD: opens 3, closes 1; 2 changes not drawn (...)`. */
+function diffStatus(diff: DiffOverlayJson): string {
+  const parts = [`compared with ${diff.base}: opens ${diff.opens}, closes ${diff.closes}`];
+  if (diff.isolation.length > 0)
+    parts.push(
+      diff.isolation
+        .map(
+          (i) => `${i.node} ${i.isolated ? 'becomes isolated' : 'is no longer isolated'} for ${i.direction}`,
+        )
+        .join(', '),
+    );
+  if (diff.notShown > 0)
+    parts.push(
+      `${diff.notShown} change${diff.notShown === 1 ? '' : 's'} not drawn (pods beyond the workspace, addresses, workloads of one version only, grouped nodes: run netpol-scope diff)`,
+    );
+  return parts.join('; ');
+}

@@ -7,7 +7,7 @@
 import { el, ellipsis, setAttr } from './dom.js';
 import type { Visible } from './filters.js';
 import type { ViewModel, ViewNode } from './model.js';
-import { kindText, pairLabel, trafficOf, trafficText } from './model.js';
+import { changeText, kindText, pairLabel, trafficOf, trafficText } from './model.js';
 import type { Traffic } from './model.js';
 import { allowsPort, portsText, queryText } from './ports.js';
 import type { Pair } from './state.js';
@@ -261,14 +261,17 @@ export function renderMatrix(container: HTMLElement, options: MatrixOptions): vo
         const pair = { from: from.id, to: to.id };
         const selected = samePair(pair, options.selected);
         const stop = focusPair ? samePair(pair, focusPair) : row === 0 && col === 0;
+        const change = model.changed(from.id, to.id);
+        const since = changeText(model, from.id, to.id);
+        const verdict = since ? `${view.verdict}; ${since}` : view.verdict;
         const td = el(
           'td',
           {
-            class: `cell cell-${view.kind}${view.traffic ? ` traffic-${view.traffic}` : ''}${selected ? ' selected' : ''}`,
+            class: `cell cell-${view.kind}${view.traffic ? ` traffic-${view.traffic}` : ''}${change ? ` diff-${change.kind}` : ''}${selected ? ' selected' : ''}`,
             tabindex: stop ? 0 : -1,
-            'aria-label': pairLabel(from, to, view.verdict),
+            'aria-label': pairLabel(from, to, verdict),
             'aria-selected': selected ? 'true' : 'false',
-            title: view.text === view.verdict ? undefined : view.verdict,
+            title: view.text === verdict ? undefined : verdict,
             'data-row': row,
             'data-col': col,
           },

@@ -3,6 +3,8 @@
  * their shape: malformed entries are dropped rather than rendered half-way or thrown on.
  */
 import type {
+  DiffEdgeJson,
+  DiffOverlayJson,
   ExplainResult,
   ObservedEdgeJson,
   ObservedOverlayJson,
@@ -125,6 +127,52 @@ function observedOverlay(value: unknown, ids: ReadonlySet<string>): ObservedOver
   return { records: value.records, resolved: value.resolved, edges };
 }
 
+const diffKinds: ReadonlySet<unknown> = new Set(['added', 'removed', 'changed']);
+
+function diffEdge(value: unknown, ids: ReadonlySet<string>): DiffEdgeJson | undefined {
+  if (!isRecord(value) || !isString(value.from) || !isString(value.to) || !diffKinds.has(value.kind))
+    return undefined;
+  if (!ids.has(value.from) || !ids.has(value.to)) return undefined;
+  if (!Array.isArray(value.before) || !Array.isArray(value.after) || !Array.isArray(value.causes))
+    return undefined;
+  const ranges = (list: unknown[]) => list.map(portRange).filter((p): p is PortRangeJson => p !== undefined);
+  return {
+    from: value.from,
+    to: value.to,
+    kind: value.kind as DiffEdgeJson['kind'],
+    before: ranges(value.before),
+    after: ranges(value.after),
+    causes: value.causes.filter(isString),
+  };
+}
+
+function diffOverlay(value: unknown, ids: ReadonlySet<string>): DiffOverlayJson | undefined {
+  if (
+    !isRecord(value) ||
+    !isString(value.base) ||
+    !Array.isArray(value.edges) ||
+    !Array.isArray(value.isolation)
+  )
+    return undefined;
+  const number = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
+  return {
+    base: value.base,
+    opens: number(value.opens),
+    closes: number(value.closes),
+    notShown: number(value.notShown),
+    edges: value.edges.map((e) => diffEdge(e, ids)).filter((e): e is DiffEdgeJson => e !== undefined),
+    isolation: value.isolation.flatMap((i) =>
+      isRecord(i) &&
+      isString(i.node) &&
+      ids.has(i.node) &&
+      (i.direction === 'ingress' || i.direction === 'egress') &&
+      typeof i.isolated === 'boolean'
+        ? [{ node: i.node, direction: i.direction, isolated: i.isolated }]
+        : [],
+    ),
+  };
+}
+
 export function parseGraph(value: unknown): ReachabilityResult | undefined {
   if (!isRecord(value) || !Array.isArray(value.nodes) || !Array.isArray(value.edges)) return undefined;
   const nodes = value.nodes.map(node).filter((n): n is ReachNodeJson => n !== undefined);
@@ -133,6 +181,7 @@ export function parseGraph(value: unknown): ReachabilityResult | undefined {
     .map(edge)
     .filter((e): e is ReachEdgeJson => e !== undefined && ids.has(e.from) && ids.has(e.to));
   const observed = value.observed === undefined ? undefined : observedOverlay(value.observed, ids);
+  const diff = value.diff === undefined ? undefined : diffOverlay(value.diff, ids);
   return {
     level: value.level === 'pod' ? 'pod' : 'workload',
     nodes,
@@ -144,6 +193,7 @@ export function parseGraph(value: unknown): ReachabilityResult | undefined {
       ? { aggregated: { limit: value.aggregated.limit, nodes: value.aggregated.nodes } }
       : {}),
     ...(observed ? { observed } : {}),
+    ...(diff ? { diff } : {}),
   };
 }
 

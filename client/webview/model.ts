@@ -4,7 +4,9 @@
  * Nothing here touches the DOM. Ids are only ever used as Map keys, never as object property names.
  */
 import type {
+  DiffEdgeJson,
   ObservedEdgeJson,
+  PortRangeJson,
   ReachabilityResult,
   ReachEdgeJson,
   ReachNodeJson,
@@ -42,6 +44,8 @@ export interface ViewModel {
   edge(from: string, to: string): ReachEdgeJson | undefined;
   /** Observed traffic of a pair, when flow files are loaded (ReachabilityResult.observed). */
   observed(from: string, to: string): ObservedEdgeJson | undefined;
+  /** What changed for a pair since the compared version (ReachabilityResult.diff). */
+  changed(from: string, to: string): DiffEdgeJson | undefined;
 }
 
 /**
@@ -57,6 +61,25 @@ export function trafficOf(model: ViewModel, from: string, to: string): Traffic |
   if (observed) return observed.ports.some((p) => !p.allowed) ? 'denied' : 'observed';
   const edge = model.edge(from, to);
   return edge && (edge.all || edge.ports.length > 0) ? 'unobserved' : undefined;
+}
+
+/** `since HEAD: opens TCP 8443 (was denied); because NetworkPolicy payments/api modified (p.yaml:19)`. */
+export function changeText(model: ViewModel, from: string, to: string): string | undefined {
+  const change = model.changed(from, to);
+  if (!change || !model.graph.diff) return undefined;
+  const ports = (list: readonly PortRangeJson[]) =>
+    list.length === 0
+      ? 'nothing'
+      : list
+          .map((r) => `${r.protocol} ${r.port === r.endPort ? r.port : `${r.port}-${r.endPort}`}`)
+          .join(', ');
+  const what =
+    change.kind === 'added'
+      ? `opened (${ports(change.after)}; was denied)`
+      : change.kind === 'removed'
+        ? `closed (was ${ports(change.before)})`
+        : `changed from ${ports(change.before)} to ${ports(change.after)}`;
+  return `since ${model.graph.diff.base}: ${what}${change.causes.length > 0 ? `; because ${change.causes.join('; ')}` : ''}`;
 }
 
 /** `14 flows observed: TCP 8080 (12), TCP 9090 (2, denied)`; `allowed, never observed`. */
@@ -203,6 +226,12 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     if (!row) observed.set(edge.from, (row = new Map()));
     row.set(edge.to, edge);
   }
+  const changed = new Map<string, Map<string, DiffEdgeJson>>();
+  for (const edge of graph.diff?.edges ?? []) {
+    let row = changed.get(edge.from);
+    if (!row) changed.set(edge.from, (row = new Map()));
+    row.set(edge.to, edge);
+  }
   return {
     graph,
     groups: groups.filter((g) => g.nodes.length > 0),
@@ -210,6 +239,7 @@ export function buildModel(graph: ReachabilityResult): ViewModel {
     byId,
     edge: (from, to) => edges.get(from)?.get(to),
     observed: (from, to) => observed.get(from)?.get(to),
+    changed: (from, to) => changed.get(from)?.get(to),
   };
 }
 

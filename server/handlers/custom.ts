@@ -1,4 +1,5 @@
 /** The custom requests of shared/protocol.ts: reachability graph, explanations, namespaces, default deny. */
+import { diffOverlay } from '../../shared/features/diff-overlay.js';
 import { ResponseError, ErrorCodes, LSPErrorCodes } from 'vscode-languageserver';
 import type {
   CreateDefaultDenyParams,
@@ -52,7 +53,20 @@ export async function reachability(
       ...(params.nodesOnly === true ? { nodesOnly: true } : {}),
     },
   );
-  return requestsOf(state).reachability.run(work, token);
+  if (params.compare !== 'HEAD') return requestsOf(state).reachability.run(work, token);
+  // Compared with HEAD: the same graph, with the semantic diff between the nodes it shows.
+  const diff = await state.baseline.diff(
+    state.analysis(),
+    state.generation(),
+    params.level === 'pod' ? 'pod' : 'workload',
+  );
+  if (!diff)
+    throw new ResponseError(
+      ErrorCodes.InvalidRequest,
+      'the workspace is not in a git repository with a commit: there is no HEAD to compare with',
+    );
+  const result = await requestsOf(state).reachability.run(work, token);
+  return { ...result, diff: diffOverlay(diff, result.nodes, 'HEAD') };
 }
 
 /** An explanation; a pair of large groups is decided in slices, cancellable like reachability. */

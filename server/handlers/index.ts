@@ -37,11 +37,17 @@ function guarded<P, R>(
   name: string,
   logError: LogError,
   fallback: R,
-  handler: (params: P) => R,
-): (params: P) => R {
+  handler: (params: P) => R | Promise<R>,
+): (params: P) => R | Promise<R> {
   return (params) => {
     try {
-      return handler(params);
+      const result = handler(params);
+      return result instanceof Promise
+        ? result.catch((error: unknown) => {
+            logError(name, error);
+            return fallback;
+          })
+        : result;
     } catch (error) {
       logError(name, error);
       return fallback;

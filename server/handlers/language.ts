@@ -12,6 +12,8 @@ import { hoverAt } from '../../shared/features/hover.js';
 import { completionsAt } from '../../shared/features/completion.js';
 import { codeLenses } from '../../shared/features/code-lens.js';
 import { toOffset, toRange } from '../positions.js';
+import { sinceBaseLenses } from '../../shared/features/since-base.js';
+import { LENS_WORKLOAD_LIMIT } from '../baseline.js';
 import type { ServerState } from '../server.js';
 
 /** The VS Code client registers this command; other editors show the lens title only. */
@@ -50,11 +52,29 @@ export function completion(state: ServerState, params: CompletionParams): Comple
   }));
 }
 
-export function codeLens(state: ServerState, params: CodeLensParams): CodeLens[] {
+/** The VS Code client registers this command: the reachability view in diff mode against HEAD. */
+export const COMPARE_WITH_HEAD_COMMAND = 'netpolScope.compareWithHead';
+
+export async function codeLens(state: ServerState, params: CodeLensParams): Promise<CodeLens[]> {
   const file = state.sourceOf(params.textDocument.uri);
   if (!file) return [];
-  return codeLenses(state.analysis(), file).map((lens) => ({
+  const analysis = state.analysis();
+  const generation = state.generation();
+  const lenses: CodeLens[] = codeLenses(analysis, file).map((lens) => ({
     range: toRange(file, lens.span),
     command: { title: lens.title, command: SHOW_REACHABILITY_COMMAND, arguments: [params.textDocument.uri] },
   }));
+  // What each changed policy of the file does since HEAD (in a git repository, below the size limit:
+  // above it the comparison runs on request only).
+  if (analysis.workspace.model.workloads.length <= LENS_WORKLOAD_LIMIT) {
+    const diff = await state.baseline.diff(analysis, generation).catch(() => undefined);
+    const current = state.sourceOf(params.textDocument.uri);
+    if (diff && current === file)
+      for (const lens of sinceBaseLenses(diff, file, 'HEAD'))
+        lenses.push({
+          range: toRange(file, lens.span),
+          command: { title: lens.title, command: COMPARE_WITH_HEAD_COMMAND, arguments: [] },
+        });
+  }
+  return lenses.sort((a, b) => a.range.start.line - b.range.start.line);
 }

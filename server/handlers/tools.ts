@@ -11,7 +11,7 @@ import type { ToolName } from '../../shared/tools/schemas.js';
 import { runTool, ToolInputError } from '../../shared/tools/run.js';
 import type { ToolHost } from '../../shared/tools/run.js';
 import { SourceFile } from '../../shared/source/source-file.js';
-import { collectSources, InputError } from '../../cli/inputs.js';
+import { collectSources, InputError } from '../../node/inputs.js';
 import { pathToUri } from '../uris.js';
 import type { ServerState } from '../server.js';
 

@@ -41,6 +41,8 @@ export interface ObjectChange {
   readonly afterLines: ReadonlyArray<readonly [number, number]>;
   /** What changed, in words, for workloads and namespaces ("labels changed"). */
   readonly detail?: string;
+  /** The object in the later version (editor features place lenses on it); not part of the JSON. */
+  readonly afterOrigin?: Origin;
 }
 
 /** The changes, and how to find the change of a model element of either version. */
@@ -95,6 +97,7 @@ export function workspaceChanges(before: Workspace, after: Workspace): Workspace
           ...(old.origin ? { before: { file: old.origin.file.path, line: lines.beforeFirst } } : {}),
           ...(now.origin ? { after: { file: now.origin.file.path, line: lines.afterFirst } } : {}),
           afterLines: lines.after,
+          ...(now.origin ? { afterOrigin: now.origin } : {}),
           ...(now.what !== 'policy' ? { detail: detailOf(now.what, old.fingerprint, now.fingerprint) } : {}),
         },
         old.element,
@@ -112,6 +115,7 @@ export function workspaceChanges(before: Workspace, after: Workspace): Workspace
         change: 'added',
         ...placeOf('after', now.origin),
         afterLines: span ? [span] : [],
+        ...(now.origin ? { afterOrigin: now.origin } : {}),
         ...(now.what === 'namespace' ? { detail: 'namespace added' } : {}),
       },
       now.element,

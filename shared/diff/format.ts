@@ -290,3 +290,26 @@ function groupSummary(list: readonly ConnectionChange[]): string {
 function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * Per object change (by index into `causes`): how many connections it takes part in opening and
+ * closing, and how many isolation changes; what the editor's "since HEAD" lens says.
+ */
+export function causeCounts(diff: ReachDiff): Map<number, { opens: number; closes: number; isolation: number }> {
+  const out = new Map<number, { opens: number; closes: number; isolation: number }>();
+  const of = (i: number) => {
+    let c = out.get(i);
+    if (!c) out.set(i, (c = { opens: 0, closes: 0, isolation: 0 }));
+    return c;
+  };
+  for (const c of diff.connections) {
+    const opens = !c.after.subtract(c.before).isEmpty;
+    const closes = !c.before.subtract(c.after).isEmpty;
+    for (const i of c.causes) {
+      if (opens) of(i).opens++;
+      if (closes) of(i).closes++;
+    }
+  }
+  for (const iso of diff.isolation) for (const i of iso.causes) of(i).isolation++;
+  return out;
+}

@@ -25,6 +25,8 @@ import {
 } from '../support/webview-host.js';
 import type { WebviewServer } from '../support/webview-host.js';
 import { explainPayload } from '../../shared/features/reachability-view.js';
+import { diffOverlay } from '../../shared/features/diff-overlay.js';
+import { reachDiff } from '../../shared/diff/reach-diff.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(chromiumPath)
@@ -266,7 +268,9 @@ describe('reachability webview in Chromium', { skip }, () => {
       const allowed = cell(page, 'shop/frontend to shop/cart: TCP 7070');
       await allowed.waitFor();
       // The theme's variables (served as a second stylesheet from the page's origin) are in force.
-      await page.waitForFunction("getComputedStyle(document.body).backgroundColor === 'rgb(31, 31, 31)'");
+      await page.waitForFunction(
+        "document.querySelector('#status')?.textContent?.includes('compared with HEAD')",
+      );
       assert.match((await allowed.textContent()) ?? '', /◐\s*TCP 7070/);
       assert.match((await allowed.getAttribute('class')) ?? '', /cell-some/);
       const denied = cell(page, 'shop/cart to shop/frontend: no traffic allowed');
@@ -739,6 +743,82 @@ spec:
       const open = cell(page, `${any} to monitoring/prometheus: all ports`);
       await open.click();
       await page.getByText('stands for pods the workspace does not show', { exact: false }).first().waitFor();
+    });
+  });
+
+  test('compared with HEAD: opened connections green, closed ones drawn red and dashed, changed ports amber; the status and the explanation say what changed', async () => {
+    // The README's pull request: the Prometheus policy repaired (Prometheus becomes isolated for egress),
+    // and namespaceSelector: {} admitted to the payments API.
+    const before = exampleFiles();
+    const after = { ...before };
+    after['examples/shop/monitoring-policy.yaml'] = before['examples/shop/monitoring-policy.yaml']!.replace(
+      '  podSelector:\n  matchLabels:\n    app: prometheus',
+      '  podSelector:\n    matchLabels:\n      app: prometheus',
+    )
+      .replace('          endPort: 9090\n', '')
+      .replace('          protocol: tcp\n', '');
+    after['examples/shop/payments-policies.yaml'] = before['examples/shop/payments-policies.yaml']!.replace(
+      '              app: cart\n      ports:',
+      '              app: cart\n        - namespaceSelector: {}\n      ports:',
+    );
+    const base = contextOf(before);
+    const host = new FakeHost(contextOf(after));
+    host.transformGraph = (graph) => ({
+      ...graph,
+      diff: diffOverlay(reachDiff(base, host.ctx), graph.nodes, 'HEAD'),
+    });
+    const diff = host.graph().diff!;
+    const prometheus = 'monitoring/prometheus[Deployment]';
+    const payments = 'payments/payments-api[Deployment]';
+    const coredns = 'kube-system/coredns[Deployment]';
+    assert.deepEqual(
+      diff.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`),
+      [
+        `added ${coredns} -> ${payments}`,
+        `changed ${prometheus} -> ${coredns}`,
+        `removed ${prometheus} -> ${frontend}`,
+      ],
+    );
+    // Stand-ins and address ranges are beyond what the view draws: counted, and said.
+    assert.equal(diff.notShown, 5);
+    await withView(host, async ({ page }) => {
+      const status = page.locator('#status');
+      await page.waitForFunction(() =>
+        document.querySelector('#status')?.textContent?.includes('compared with HEAD'),
+      );
+      assert.match(
+        (await status.textContent()) ?? '',
+        /compared with HEAD: opens 3, closes 5; monitoring\/prometheus\[Deployment\] becomes isolated for egress; 5 changes not drawn/,
+      );
+      assert.equal(await page.locator('.diff-keys').isVisible(), true);
+      // Matrix: the closed connection is a denied cell outlined as closed.
+      const closed = cell(
+        page,
+        `monitoring/prometheus to shop/frontend: no traffic allowed; since HEAD: closed (was TCP 8080); because NetworkPolicy monitoring/prometheus-scrape modified (examples/shop/monitoring-policy.yaml:10)`,
+      );
+      assert.match((await closed.getAttribute('class')) ?? '', /diff-removed/);
+      await closed.click();
+      await page.locator('#explain p.since').waitFor();
+      assert.match(
+        (await page.locator('#explain p.since').textContent()) ?? '',
+        /^Change: since HEAD: closed \(was TCP 8080\)/,
+      );
+      // Graph: each kind drawn in its colour, the closed one dashed although nothing is allowed now.
+      await page.getByRole('tab', { name: 'Graph' }).click();
+      const svg = page.locator('#panel-graph svg.graph');
+      await svg.waitFor();
+      assert.equal(await svg.locator('g.edge.diff-added').count(), 1);
+      assert.equal(await svg.locator('g.edge.diff-changed').count(), 1);
+      const red = svg.locator('g.edge.diff-removed');
+      assert.equal(await red.count(), 1);
+      assert.equal(await red.locator('.edge-label').textContent(), 'denied · closed');
+      assert.notEqual(
+        await page.evaluate(
+          "getComputedStyle(document.querySelector('g.edge.diff-removed .edge-line')).strokeDasharray",
+        ),
+        'none',
+      );
+      await screenshot(page, 'compared-with-head');
     });
   });
 

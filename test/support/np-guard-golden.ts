@@ -10,7 +10,7 @@ import type { GraphNode, ReachGraph } from '../../shared/reach/graph.js';
 import { PortSet } from '../../shared/semantics/port-set.js';
 import { formatAddress, parseAddress, parseCidr } from '../../shared/semantics/ip-set.js';
 import type { Protocol } from '../../shared/model/types.js';
-import { collectSources } from '../../cli/inputs.js';
+import { collectSources } from '../../node/inputs.js';
 
 const V4_MAX = (1n << 32n) - 1n;
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { languageModelToolsManifest, toolNames, toolSchemas } from '../../shared/tools/schemas.js';
 import { runTool, ToolInputError } from '../../shared/tools/run.js';
 import { repoRoot } from '../support/cli.js';
-import { collectSources } from '../../cli/inputs.js';
+import { collectSources } from '../../node/inputs.js';
 
 test("package.json's languageModelTools are the tools' schemas (run scripts/lm-tools.ts after changing them)", () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {

@@ -37,6 +37,7 @@ export function registerCommandTests(): void {
       const contributed = contributedCommands().map((c) => c.command);
       assert.deepEqual(contributed, [
         'netpolScope.showReachability',
+        'netpolScope.compareWithHead',
         'netpolScope.explainConnection',
         'netpolScope.createDefaultDeny',
         'netpolScope.loadFlows',

@@ -71,3 +71,17 @@ export function revisionSources(ref: string, paths: readonly string[], cwd = pro
   }
   return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
+
+/** The commit HEAD names in the repository holding a directory; undefined outside a repository or before the first commit. */
+export function headCommit(cwd: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString('utf8')
+      .trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -783,8 +783,8 @@ spec:
     assert.equal(diff.notShown, 5);
     await withView(host, async ({ page }) => {
       const status = page.locator('#status');
-      await page.waitForFunction(() =>
-        document.querySelector('#status')?.textContent?.includes('compared with HEAD'),
+      await page.waitForFunction(
+        "document.querySelector('#status')?.textContent?.includes('compared with HEAD')",
       );
       assert.match(
         (await status.textContent()) ?? '',

@@ -295,7 +295,9 @@ function cap(text: string): string {
  * Per object change (by index into `causes`): how many connections it takes part in opening and
  * closing, and how many isolation changes; what the editor's "since HEAD" lens says.
  */
-export function causeCounts(diff: ReachDiff): Map<number, { opens: number; closes: number; isolation: number }> {
+export function causeCounts(
+  diff: ReachDiff,
+): Map<number, { opens: number; closes: number; isolation: number }> {
   const out = new Map<number, { opens: number; closes: number; isolation: number }>();
   const of = (i: number) => {
     let c = out.get(i);

@@ -248,6 +248,37 @@ export async function runJourneys(ctx: JourneyContext): Promise<void> {
       await screenshot(page, '05-quick-fix-applied');
     });
 
+    await step(
+      'the fixed policy gets a "since HEAD" lens; Compare Reachability with HEAD draws what the fix opened',
+      async () => {
+        // The workspace is a git repository (test/e2e/run.ts): the DNS rule just added is a change since HEAD.
+        const lens = page.locator('.editor-group-container.active .codelens-decoration', {
+          hasText: 'since HEAD:',
+        });
+        await lens.first().waitFor({ state: 'visible' });
+        const title = await lens.first().innerText();
+        expect(
+          /since HEAD: opens \d+ connections?/.test(title),
+          `the lens says what the fix opens: ${title}`,
+        );
+        await screenshot(page, '05b-since-head-lens');
+        await runCommand(page, 'netpol-scope: Compare Reachability with HEAD');
+        const view = webview(page);
+        await view.locator('#status', { hasText: 'compared with HEAD: opens' }).waitFor({ state: 'visible' });
+        // The new DNS connections, outlined as opened in the matrix.
+        const opened = view.locator('td.cell.diff-added');
+        await opened.first().waitFor({ state: 'visible' });
+        const label = (await opened.first().getAttribute('aria-label')) ?? '';
+        expect(
+          /to kube-system\/coredns: .*since HEAD: opened .*NetworkPolicy shop\/default-deny modified/.test(
+            label,
+          ),
+          `an opened DNS connection, with its cause: ${label}`,
+        );
+        await screenshot(page, '05c-compare-with-head');
+      },
+    );
+
     await step('"netpol-scope: Show Reachability" shows what shop/frontend may reach', async () => {
       // Room for the view: hide the panel (Ctrl+J) and the side bar (Ctrl+B).
       await page.keyboard.press('Control+J');

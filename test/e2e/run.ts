@@ -230,6 +230,8 @@ async function main(): Promise<number> {
       await buildSuite(join(devExtension, 'dist/test/suite.js'));
       cpSync(join(repoRoot, 'examples'), wsSuite, { recursive: true });
       cpSync(join(repoRoot, 'examples'), wsUi, { recursive: true });
+      // The journeys' workspace is a git repository: "since HEAD" lenses and Compare Reachability with HEAD.
+      commitAll(wsUi);
       const url = await server.start();
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
       console.log(`  code-server ${url}, extension ${installed}, temporary folder ${root}`);
@@ -292,3 +294,22 @@ main().then(
     process.exit(1);
   },
 );
+
+/** Makes a folder a git repository with everything in one commit (a fixed identity, no user config). */
+function commitAll(dir: string): void {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'netpol-scope e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@netpol-scope.invalid',
+    GIT_COMMITTER_NAME: 'netpol-scope e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@netpol-scope.invalid',
+  };
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', 'the examples'],
+  ]) {
+    const r = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr}`);
+  }
+}

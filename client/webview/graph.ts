@@ -226,7 +226,7 @@ export function renderGraph(container: HTMLElement, options: GraphOptions): SVGS
 
   const root = svg('svg', {
     xmlns: 'http://www.w3.org/2000/svg',
-    class: options.fit ? 'graph fit' : 'graph',
+    class: `graph${options.fit ? ' fit' : ''}${model.graph.diff ? ' diff-mode' : ''}`,
     width,
     height,
     viewBox: `0 0 ${width} ${height}`,

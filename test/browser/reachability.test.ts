@@ -746,7 +746,7 @@ spec:
     });
   });
 
-  test('compared with HEAD: opened connections green, closed ones drawn red and dashed, changed ports amber; the status and the explanation say what changed', async () => {
+  test('compared with HEAD: opened connections blue, closed ones drawn red and dashed, changed ports amber; the status and the explanation say what changed', async () => {
     // The README's pull request: the Prometheus policy repaired (Prometheus becomes isolated for egress),
     // and namespaceSelector: {} admitted to the payments API.
     const before = exampleFiles();

@@ -268,9 +268,7 @@ describe('reachability webview in Chromium', { skip }, () => {
       const allowed = cell(page, 'shop/frontend to shop/cart: TCP 7070');
       await allowed.waitFor();
       // The theme's variables (served as a second stylesheet from the page's origin) are in force.
-      await page.waitForFunction(
-        "document.querySelector('#status')?.textContent?.includes('compared with HEAD')",
-      );
+      await page.waitForFunction("getComputedStyle(document.body).backgroundColor === 'rgb(31, 31, 31)'");
       assert.match((await allowed.textContent()) ?? '', /◐\s*TCP 7070/);
       assert.match((await allowed.getAttribute('class')) ?? '', /cell-some/);
       const denied = cell(page, 'shop/cart to shop/frontend: no traffic allowed');
@@ -783,9 +781,7 @@ spec:
     assert.equal(diff.notShown, 5);
     await withView(host, async ({ page }) => {
       const status = page.locator('#status');
-      await page.waitForFunction(
-        "document.querySelector('#status')?.textContent?.includes('compared with HEAD')",
-      );
+      await page.locator('#status', { hasText: 'compared with HEAD' }).waitFor();
       assert.match(
         (await status.textContent()) ?? '',
         /compared with HEAD: opens 3, closes 5; monitoring\/prometheus\[Deployment\] becomes isolated for egress; 5 changes not drawn/,

@@ -3,7 +3,8 @@
  * message text; each family lives in its own module. Every fix is a list of minimal TextEdits
  * (yaml-edit.ts): comments, formatting and other documents of the file stay as they are. A fix that cannot
  * be made safely (a value shared through an alias, a layout the editor does not handle) is not offered,
- * and neither is one that would add an error or change the documents it edits (verify.ts).
+ * and neither is one that would add an error or change the documents it edits (verify.ts), or break an
+ * assertion of the workspace that held (keeps-assertions.ts).
  */
 import type { AnalysisContext } from '../context.js';
 import type { Finding } from '../findings.js';
@@ -23,6 +24,7 @@ import { splitRuleFixes } from './split-rule.js';
 import { servicePortFixes } from './service-port.js';
 import { defaultDenyActions } from './default-deny.js';
 import { fixKeepsDocuments } from './verify.js';
+import { fixKeepsAssertions } from './keeps-assertions.js';
 import { migrateToClusterNetworkPolicyFixes } from './migrate-cnp.js';
 import { otherSideFixes } from './other-side.js';
 
@@ -52,7 +54,7 @@ export function fixesFor(ctx: AnalysisContext, finding: Finding): Fix[] {
   const provider = Object.hasOwn(providers, finding.rule) ? providers[finding.rule] : undefined;
   if (!provider) return [];
   try {
-    return provider(ctx, finding).filter(fixKeepsDocuments);
+    return provider(ctx, finding).filter((fix) => fixKeepsDocuments(fix) && fixKeepsAssertions(ctx, fix));
   } catch {
     // Bad input never throws out of the core: a fix that cannot be computed is not offered.
     return [];

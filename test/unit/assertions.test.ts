@@ -18,6 +18,8 @@ import { assertionsJson, formatAssertionsJunit } from '../../shared/assertions/f
 import { contextOf } from '../support/context.js';
 import { dedent } from '../support/manifests.js';
 import { repoRoot } from '../support/cli.js';
+import { lint } from '../support/lint.js';
+import { fixesFor } from '../../shared/fixes/index.js';
 
 const parse = (text: string) => parseAssertions(new SourceFile('a.yaml', dedent(text)));
 
@@ -305,4 +307,69 @@ test('JSON and JUnit outputs', () => {
     /<testcase classname="intent.yaml" name="web &lt;reaches&gt; &amp; &quot;db&quot;" file="intent.yaml" line="2">\n {6}<failure message="fails: shop\/web\[Deployment\] → payments\/db\[Deployment\] is denied on TCP 5432" type="violation">/,
   );
   assert.match(junit, /<testcase classname="intent.yaml" name="fine" file="intent.yaml" line="7"\/>/);
+});
+
+test('a quick fix that would break an assertion that holds is not offered', () => {
+  const workspace = {
+    'k8s.yaml': `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, ports: [{containerPort: 5432}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: api}}}]
+    ports: [{port: 5432}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-egress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]
+    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+`,
+  };
+  const offered = (files: Record<string, string>) => {
+    const { ctx, findings } = lint(files);
+    return findings
+      .filter((f) => f.rule === 'other-side-denies')
+      .flatMap((f) => fixesFor(ctx, f).map((x) => x.title));
+  };
+  assert.ok(
+    offered(workspace).some((t) => /Add the egress rule to shop\/api-egress/.test(t)),
+    'offered without assertions',
+  );
+  const intent = `
+assertions:
+  - name: the api never reaches the database directly
+    from: {workload: shop/api}
+    to: {workload: shop/db}
+    expect: deny
+`;
+  assert.deepEqual(
+    offered({ ...workspace, 'netpol-scope.assertions.yaml': intent }).filter((t) =>
+      /egress rule to shop\/api-egress/.test(t),
+    ),
+    [],
+  );
 });

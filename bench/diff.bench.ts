@@ -10,25 +10,12 @@
  * run, and prints the medians, their ratio and what the diff found. Figures only: no thresholds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GENERATOR_VERSION, generate, sizes } from './generate.js';
+import { ensureData, sizes } from './generate.js';
 
 const root = resolve(__dirname, '..');
 const CHANGED_POLICIES = 10;
-
-function ensureData(size: string): string {
-  const directory = join(root, '.bench-data', size);
-  const info = join(directory, 'bench-info.txt');
-  const current =
-    existsSync(info) &&
-    (JSON.parse(readFileSync(info, 'utf8')) as { generator?: number }).generator === GENERATOR_VERSION;
-  if (!current) {
-    process.stderr.write(`generating ${size} into ${directory} ...\n`);
-    generate(sizes[size]!, directory);
-  }
-  return directory;
-}
 
 /**
  * A copy of the workspace with `CHANGED_POLICIES` NetworkPolicies changed: in every n-th policy holding

@@ -12,7 +12,7 @@
  *
  * The same size and seed always give byte-identical files (a seeded PRNG, no Math.random, no clock).
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SizeSpec {
@@ -937,6 +937,20 @@ function namespaceApps(cluster: Cluster, ns: Namespace, podBudget: number): App[
     n++;
   }
   return apps;
+}
+
+/** Generates the data of a size into .bench-data/<size>/ unless it is there with the current generator version. */
+export function ensureData(size: string): string {
+  const directory = join(__dirname, '..', '.bench-data', size);
+  const info = join(directory, 'bench-info.txt');
+  const current =
+    existsSync(info) &&
+    (JSON.parse(readFileSync(info, 'utf8')) as { generator?: number }).generator === GENERATOR_VERSION;
+  if (!current) {
+    process.stderr.write(`generating ${size} into ${directory} ...\n`);
+    generate(sizes[size]!, directory);
+  }
+  return directory;
 }
 
 function main(argv: readonly string[]): void {

@@ -10,9 +10,9 @@
  * `--timings`. Figures only: no thresholds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GENERATOR_VERSION, generate, sizes } from './generate.js';
+import { ensureData, sizes } from './generate.js';
 
 const root = resolve(__dirname, '..');
 
@@ -43,20 +43,6 @@ function parseArgs(argv: readonly string[]): Options {
     cli: cli ?? join(root, 'dist', 'cli.js'),
     build: build && cli === undefined,
   };
-}
-
-/** Generates the data of a size unless it is there with the current generator version. */
-function ensureData(size: string): string {
-  const directory = join(root, '.bench-data', size);
-  const info = join(directory, 'bench-info.txt');
-  const current =
-    existsSync(info) &&
-    (JSON.parse(readFileSync(info, 'utf8')) as { generator?: number }).generator === GENERATOR_VERSION;
-  if (!current) {
-    process.stderr.write(`generating ${size} into ${directory} ...\n`);
-    generate(sizes[size]!, directory);
-  }
-  return directory;
 }
 
 function dataSize(directory: string): number {

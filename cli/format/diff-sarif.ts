@@ -6,7 +6,7 @@
  */
 import type { ReachDiff } from '../../shared/diff/reach-diff.js';
 import type { ObjectChange } from '../../shared/diff/changes.js';
-import { artifactUri, INFORMATION_URI, SARIF_SCHEMA } from './sarif.js';
+import { artifactUri, INFORMATION_URI, sarifLog } from './sarif.js';
 
 const diffRules = [
   {
@@ -68,36 +68,18 @@ export function formatDiffSarif(diff: ReachDiff, version: string, cwd: string): 
       },
     ];
   });
-  const sarif = {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'netpol-scope',
-            informationUri: INFORMATION_URI,
-            version,
-            semanticVersion: version,
-            rules: diffRules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d: string, ch: string) => ch.toUpperCase()),
-              shortDescription: { text: r.text },
-              fullDescription: { text: r.text },
-              helpUri: `${INFORMATION_URI}#semantic-diff`,
-              defaultConfiguration: { level: r.level },
-              properties: { tags: ['kubernetes', 'networkpolicy', 'diff'] },
-            })),
-          },
-        },
-        originalUriBaseIds: {
-          '%SRCROOT%': { uri: `file://${cwd.split('\\').join('/').replace(/\/?$/, '/')}` },
-        },
-        results,
-      },
-    ],
-  };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return sarifLog(
+    diffRules.map((r) => ({
+      id: r.id,
+      text: r.text,
+      level: r.level,
+      helpUri: `${INFORMATION_URI}#semantic-diff`,
+      tags: ['kubernetes', 'networkpolicy', 'diff'],
+    })),
+    results,
+    version,
+    cwd,
+  );
 }
 
 function listed(items: readonly string[]): string {

@@ -21,8 +21,22 @@ export function artifactUri(path: string, cwd: string): string {
   return rel.split(sep).join('/').replace(/^\.\//, '');
 }
 
-export function formatSarif(findings: readonly Finding[], version: string, cwd: string): string {
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+/** A rule of the tool's driver, as SARIF lists it. */
+export interface SarifRule {
+  readonly id: string;
+  readonly text: string;
+  readonly level: 'error' | 'warning' | 'note';
+  readonly helpUri: string;
+  readonly tags: readonly string[];
+}
+
+/** One run of netpol-scope: the tool with its rules, `%SRCROOT%` at `cwd`, and the results. */
+export function sarifLog(
+  rulesOfRun: readonly SarifRule[],
+  results: readonly unknown[],
+  version: string,
+  cwd: string,
+): string {
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -34,14 +48,14 @@ export function formatSarif(findings: readonly Finding[], version: string, cwd: 
             informationUri: INFORMATION_URI,
             version,
             semanticVersion: version,
-            rules: rules.map((r) => ({
+            rules: rulesOfRun.map((r) => ({
               id: r.id,
               name: r.id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.title },
-              helpUri: `${INFORMATION_URI}/blob/main/docs/rules.md#${r.id}`,
-              defaultConfiguration: { level: level(r.defaultSeverity) },
-              properties: { tags: ['kubernetes', 'networkpolicy', r.category] },
+              shortDescription: { text: r.text },
+              fullDescription: { text: r.text },
+              helpUri: r.helpUri,
+              defaultConfiguration: { level: r.level },
+              properties: { tags: r.tags },
             })),
           },
         },
@@ -49,30 +63,47 @@ export function formatSarif(findings: readonly Finding[], version: string, cwd: 
         originalUriBaseIds: {
           '%SRCROOT%': { uri: `file://${cwd.split(sep).join('/').replace(/\/?$/, '/')}` },
         },
-        results: findings.map((f) => {
-          const r = toRecord(f);
-          return {
-            ruleId: f.rule,
-            ruleIndex: ruleIndex.get(f.rule) ?? -1,
-            level: level(f.severity),
-            message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: artifactUri(r.file, cwd), uriBaseId: '%SRCROOT%' },
-                  region: {
-                    startLine: r.line,
-                    startColumn: r.column,
-                    endLine: r.endLine,
-                    endColumn: r.endColumn,
-                  },
-                },
-              },
-            ],
-          };
-        }),
+        results,
       },
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+export function formatSarif(findings: readonly Finding[], version: string, cwd: string): string {
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results = findings.map((f) => {
+    const r = toRecord(f);
+    return {
+      ruleId: f.rule,
+      ruleIndex: ruleIndex.get(f.rule) ?? -1,
+      level: level(f.severity),
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(r.file, cwd), uriBaseId: '%SRCROOT%' },
+            region: {
+              startLine: r.line,
+              startColumn: r.column,
+              endLine: r.endLine,
+              endColumn: r.endColumn,
+            },
+          },
+        },
+      ],
+    };
+  });
+  return sarifLog(
+    rules.map((r) => ({
+      id: r.id,
+      text: r.title,
+      level: level(r.defaultSeverity),
+      helpUri: `${INFORMATION_URI}/blob/main/docs/rules.md#${r.id}`,
+      tags: ['kubernetes', 'networkpolicy', r.category],
+    })),
+    results,
+    version,
+    cwd,
+  );
 }

@@ -3,7 +3,6 @@
  * pull-request comment. Pure functions of a {@link ReachDiff}; the CLI, the MCP server and the editor
  * print what these return.
  */
-import type { PortSet } from '../semantics/port-set.js';
 import type { ObjectChange } from './changes.js';
 import type { ConnectionChange, DiffEndpoint, IsolationChange, ReachDiff } from './reach-diff.js';
 
@@ -31,11 +30,6 @@ export function diffCounts(diff: ReachDiff): DiffCounts {
     if (!c.before.subtract(c.after).isEmpty) closes++;
   }
   return { added, removed, changed, opens, closes, isolation: diff.isolation.length };
-}
-
-/** Port entries as in `reach`'s JSON: `{protocol, port, endPort}`. */
-function portsJson(ports: PortSet) {
-  return ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
 }
 
 export interface DiffJson {
@@ -69,20 +63,20 @@ export function diffJson(diff: ReachDiff): DiffJson {
     added: of('added').map((c) => ({
       from: c.from.id,
       to: c.to.id,
-      ports: portsJson(c.after),
+      ports: c.after.toRanges(),
       causes: [...c.causes],
     })),
     removed: of('removed').map((c) => ({
       from: c.from.id,
       to: c.to.id,
-      ports: portsJson(c.before),
+      ports: c.before.toRanges(),
       causes: [...c.causes],
     })),
     changed: of('changed').map((c) => ({
       from: c.from.id,
       to: c.to.id,
-      before: portsJson(c.before),
-      after: portsJson(c.after),
+      before: c.before.toRanges(),
+      after: c.after.toRanges(),
       causes: [...c.causes],
     })),
     isolation: diff.isolation.map((i) => ({

@@ -5,14 +5,9 @@
  * ranges cut differently, workloads that exist in one version only, nodes inside groups) is counted, so
  * the view can say so.
  */
-import type { DiffOverlayJson, PortRangeJson, ReachNodeJson } from '../protocol.js';
+import type { DiffOverlayJson, ReachNodeJson } from '../protocol.js';
 import type { ReachDiff } from '../diff/reach-diff.js';
 import { diffCounts } from '../diff/format.js';
-import type { PortSet } from '../semantics/port-set.js';
-
-function portsJson(ports: PortSet): PortRangeJson[] {
-  return ports.toRanges().map((r) => ({ protocol: r.protocol, port: r.port, endPort: r.endPort }));
-}
 
 export function diffOverlay(diff: ReachDiff, shown: readonly ReachNodeJson[], base: string): DiffOverlayJson {
   const ids = new Set(shown.filter((n) => !n.group).map((n) => n.id));
@@ -33,8 +28,8 @@ export function diffOverlay(diff: ReachDiff, shown: readonly ReachNodeJson[], ba
       from: c.from.id,
       to: c.to.id,
       kind: c.kind,
-      before: portsJson(c.before),
-      after: portsJson(c.after),
+      before: c.before.toRanges(),
+      after: c.after.toRanges(),
       causes: c.causes.map(causeText),
     });
   }

@@ -32,6 +32,7 @@ export interface Baseline {
 
 export class HeadBaseline {
   private checkedAt = 0;
+  private pending: Promise<Baseline | undefined> | undefined;
   private heads = '';
   private baseline: Baseline | undefined;
   private diffs = new Map<string, ReachDiff>();
@@ -45,19 +46,27 @@ export class HeadBaseline {
   ) {}
 
   /** The HEAD version of the workspace, or undefined when no folder is in a git repository. */
-  async get(): Promise<Baseline | undefined> {
-    const now = Date.now();
-    if (now - this.checkedAt < HEAD_CHECK_MS && this.baseline) return this.baseline;
-    this.checkedAt = now;
+  get(): Promise<Baseline | undefined> {
+    // One read at a time; requests meanwhile wait for it.
+    if (this.pending) return this.pending;
+    // At most one look at HEAD per interval, in a repository or not (no repository: no baseline).
+    if (Date.now() - this.checkedAt < HEAD_CHECK_MS) return Promise.resolve(this.baseline);
+    this.pending = this.read().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async read(): Promise<Baseline | undefined> {
+    this.checkedAt = Date.now();
     const folders = this.folders();
-    const heads = folders.map((f) => headCommit(f.path) ?? '-').join(',');
+    const commits = folders.map((f) => headCommit(f.path));
+    const heads = commits.map((c) => c ?? '-').join(',');
     if (this.baseline && heads === this.heads) return this.baseline;
     this.heads = heads;
     this.diffs.clear();
-    if (folders.every((f) => headCommit(f.path) === undefined)) return (this.baseline = undefined);
+    if (commits.every((c) => c === undefined)) return (this.baseline = undefined);
     const sources: SourceFile[] = [];
-    for (const folder of folders) {
-      if (headCommit(folder.path) === undefined) continue;
+    for (const [i, folder] of folders.entries()) {
+      if (commits[i] === undefined) continue;
       const settings = await this.settingsOf(folder);
       for (const s of revisionSources('HEAD', [folder.path], folder.path)) {
         const path = join(folder.path, s.path);

@@ -14,7 +14,7 @@ import type { Severity } from '../shared/findings.js';
 import { countReach, graphLayout } from '../shared/reach/graph.js';
 import { reachInputs } from '../shared/workspace-analysis.js';
 import type { GraphLayout, Level } from '../shared/reach/graph.js';
-import { explainConnection } from '../shared/explain/explain.js';
+import { explainConnection, parsePortQuery } from '../shared/explain/explain.js';
 import type { PortQuery } from '../shared/explain/explain.js';
 import { foreignPolicyRef } from '../shared/model/foreign-policies.js';
 import type { ForeignPolicy } from '../shared/model/foreign-policies.js';
@@ -52,11 +52,9 @@ import { generatedCheckText, generatePolicies, withoutExtended } from '../shared
 import { SourceFile } from '../shared/source/source-file.js';
 
 function parsePort(text: string): PortQuery {
-  const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
-  const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535)
-    throw new UsageError(`--port must look like 80, 80/TCP, 53/UDP or 2905/SCTP (got "${text}")`);
-  return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as PortQuery['protocol'] };
+  const port = parsePortQuery(text);
+  if (!port) throw new UsageError(`--port must look like 80, 80/TCP, 53/UDP or 2905/SCTP (got "${text}")`);
+  return port;
 }
 
 export function buildProgram(): Command {

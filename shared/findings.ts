@@ -63,3 +63,10 @@ export function toRecord(finding: Finding): FindingRecord {
     message: finding.message,
   };
 }
+
+/** How many findings of each severity (`check`'s summary line, the assistants' check tool). */
+export function countBySeverity(findings: readonly Finding[]): Record<Finding['severity'], number> {
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}

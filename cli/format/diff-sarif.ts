@@ -5,6 +5,7 @@
  * (note) where it only closes or changes isolation.
  */
 import type { ReachDiff } from '../../shared/diff/reach-diff.js';
+import { closedPorts, openedPorts } from '../../shared/diff/reach-diff.js';
 import type { ObjectChange } from '../../shared/diff/changes.js';
 import { artifactUri, INFORMATION_URI, sarifLog } from './sarif.js';
 
@@ -35,8 +36,8 @@ export function formatDiffSarif(diff: ReachDiff, version: string, cwd: string): 
     }
   };
   for (const c of diff.connections) {
-    const opens = c.after.subtract(c.before);
-    const closes = c.before.subtract(c.after);
+    const opens = openedPorts(c);
+    const closes = closedPorts(c);
     if (!opens.isEmpty) note(opened, c.causes, `${c.from.id} → ${c.to.id} on ${opens.toString()}`);
     if (!closes.isEmpty) note(closed, c.causes, `${c.from.id} → ${c.to.id} on ${closes.toString()}`);
   }

@@ -1,6 +1,6 @@
 /** `check` output: compiler-style text and the JSON contract. */
 import type { Finding } from '../../shared/findings.js';
-import { toRecord } from '../../shared/findings.js';
+import { countBySeverity, toRecord } from '../../shared/findings.js';
 
 export { toRecord };
 
@@ -20,10 +20,4 @@ export function formatText(findings: readonly Finding[]): string {
 
 export function formatJson(findings: readonly Finding[]): string {
   return JSON.stringify({ findings: findings.map(toRecord) }, null, 2) + '\n';
-}
-
-export function countBySeverity(findings: readonly Finding[]): Record<Finding['severity'], number> {
-  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const f of findings) counts[f.severity]++;
-  return counts;
 }

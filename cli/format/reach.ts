@@ -12,7 +12,8 @@ import {
   outsideWorkspace,
   replicaTraffic,
 } from '../../shared/reach/graph.js';
-import type { Endpoint, SideVerdict } from '../../shared/reach/engine.js';
+import type { SideVerdict } from '../../shared/reach/engine.js';
+import { endpointKey } from '../../shared/reach/engine.js';
 import { PortSet } from '../../shared/semantics/port-set.js';
 import type { HttpRestriction } from '../../shared/reach/layers.js';
 import { commonPolicyName } from '../../shared/model/rule-model.js';
@@ -94,10 +95,6 @@ function sideJson(side: SideVerdict) {
 /** Indents every line of a JSON text (for items of a pretty-printed array two levels deep). */
 function indent(json: string, by: string): string {
   return by + json.replace(/\n/g, `\n${by}`);
-}
-
-function endpointKey(e: Endpoint): string {
-  return e.kind === 'class' ? `c${e.cls.id}` : `x${e.block.id}`;
 }
 
 /** Stand-ins for the ids in a rendered edge (no node id holds `\u0001`, which JSON escapes). */

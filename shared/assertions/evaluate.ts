@@ -21,6 +21,7 @@ import { explainConnection } from '../explain/explain.js';
 import type { GraphLayout, GraphNode } from '../reach/graph.js';
 import { graphLayout, outsideWorkspace } from '../reach/graph.js';
 import type { Endpoint, SideVerdict } from '../reach/engine.js';
+import { endpointKey } from '../reach/engine.js';
 import type { PodClass } from '../reach/classes.js';
 import { selectorMatches } from '../semantics/selector.js';
 import { PortSet } from '../semantics/port-set.js';
@@ -200,10 +201,6 @@ function endpointsOf(
     if (cls) classes.add(cls);
   }
   return [...classes].sort((a, b) => a.id - b.id).map((cls) => ({ kind: 'class', cls }));
-}
-
-function endpointKey(e: Endpoint): string {
-  return e.kind === 'class' ? `c${e.cls.id}` : `x${e.block.id}`;
 }
 
 function violation(

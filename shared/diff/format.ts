@@ -5,6 +5,7 @@
  */
 import type { ObjectChange } from './changes.js';
 import type { ConnectionChange, DiffEndpoint, IsolationChange, ReachDiff } from './reach-diff.js';
+import { closedPorts, openedPorts } from './reach-diff.js';
 
 /** `opens` counts added connections and widened ones; `closes` removed and narrowed ones. */
 export interface DiffCounts {
@@ -26,8 +27,8 @@ export function diffCounts(diff: ReachDiff): DiffCounts {
     if (c.kind === 'added') added++;
     else if (c.kind === 'removed') removed++;
     else changed++;
-    if (!c.after.subtract(c.before).isEmpty) opens++;
-    if (!c.before.subtract(c.after).isEmpty) closes++;
+    if (!openedPorts(c).isEmpty) opens++;
+    if (!closedPorts(c).isEmpty) closes++;
   }
   return { added, removed, changed, opens, closes, isolation: diff.isolation.length };
 }
@@ -122,8 +123,8 @@ function endpointText(e: DiffEndpoint): string {
 function portsChange(c: ConnectionChange): string {
   if (c.kind === 'added') return c.after.toString();
   if (c.kind === 'removed') return c.before.toString();
-  const opened = c.after.subtract(c.before);
-  const closed = c.before.subtract(c.after);
+  const opened = openedPorts(c);
+  const closed = closedPorts(c);
   const parts = [
     ...(opened.isEmpty ? [] : [`opens ${opened.toString()}`]),
     ...(closed.isEmpty ? [] : [`closes ${closed.toString()}`]),
@@ -299,8 +300,8 @@ export function causeCounts(
     return c;
   };
   for (const c of diff.connections) {
-    const opens = !c.after.subtract(c.before).isEmpty;
-    const closes = !c.before.subtract(c.after).isEmpty;
+    const opens = !openedPorts(c).isEmpty;
+    const closes = !closedPorts(c).isEmpty;
     for (const i of c.causes) {
       if (opens) of(i).opens++;
       if (closes) of(i).closes++;

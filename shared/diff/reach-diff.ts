@@ -13,7 +13,6 @@
  * graphs.
  */
 import type { AnalysisContext } from '../context.js';
-import type { Workload } from '../model/types.js';
 import type { Level, GraphLayout, GraphNode } from '../reach/graph.js';
 import { edgesOf, graphLayout, isExposureNode } from '../reach/graph.js';
 import type { Endpoint, ReachabilityEngine, SideVerdict } from '../reach/engine.js';
@@ -46,6 +45,16 @@ export interface ConnectionChange {
   readonly after: PortSet;
   /** Indexes into {@link ReachDiff.causes}. */
   readonly causes: readonly number[];
+}
+
+/** The ports a change opens (allowed now, not before). */
+export function openedPorts(c: ConnectionChange): PortSet {
+  return c.after.subtract(c.before);
+}
+
+/** The ports a change closes (allowed before, not now). */
+export function closedPorts(c: ConnectionChange): PortSet {
+  return c.before.subtract(c.after);
 }
 
 export interface IsolationChange {
@@ -417,7 +426,7 @@ class CauseFinder {
       for (const v of [this.b, this.a])
         for (const id of nodeIds)
           for (const w of v.byId.get(id)?.workloads ?? []) {
-            const change = this.changes.workloadChange(w as Workload);
+            const change = this.changes.workloadChange(w);
             if (change) found.add(change);
           }
     }

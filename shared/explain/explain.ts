@@ -19,6 +19,14 @@ export interface PortQuery {
   readonly port: number;
 }
 
+/** `80`, `80/TCP`, `53/udp`, `2905/SCTP` (TCP when no protocol is given); undefined for anything else. */
+export function parsePortQuery(text: string): PortQuery | undefined {
+  const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
+  const port = m ? Number(m[1]) : NaN;
+  if (!m || port < 1 || port > 65535) return undefined;
+  return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as Protocol };
+}
+
 export interface Explanation {
   readonly from: string;
   readonly to: string;

@@ -12,6 +12,7 @@ import type { Direction, NetworkPolicy, PolicyRule, Workload } from '../model/ty
 import { lintIndex } from '../lint/rules/support.js';
 import type { LintIndex } from '../lint/rules/support.js';
 import type { SourceFile, Span } from '../source/source-file.js';
+import { lineSpanFrom } from '../source/source-file.js';
 import { enforcedPolicies, workloadsIn } from '../policy-apis/workspace.js';
 import { assertionLenses, assertionsOf } from './hovers/assertion.js';
 
@@ -28,11 +29,8 @@ export function codeLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const [policy, object] of ctx.workspace.policyObjects) {
     if (object.file !== file && (object.file.path !== file.path || object.file.text !== file.text)) continue;
-    const start = object.node.span.start;
-    const newline = object.file.text.indexOf('\n', start);
-    const end = newline < 0 ? object.file.text.length : newline;
     lenses.push({
-      span: { start, end: end > start && object.file.text[end - 1] === '\r' ? end - 1 : end },
+      span: lineSpanFrom(object.file.text, object.node.span.start),
       title: titleOf(index, policy),
     });
   }
@@ -54,9 +52,6 @@ function apiPolicyLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
     const start = origin.span.start;
     if (seen.has(start)) continue;
     seen.add(start);
-    const text = origin.file.text;
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
     const enforced = enforcedPolicies(ctx.workspace.model, ctx.settings).includes(policy);
     const rules = (d: Direction) => policy.rules.filter((r) => r.direction === d).length;
     const title = enforced
@@ -67,7 +62,7 @@ function apiPolicyLenses(ctx: AnalysisContext, file: SourceFile): CodeLens[] {
           `${count(rules('ingress'), 'ingress rule')}, ${count(rules('egress'), 'egress rule')}`,
         ].join(' · ')
       : `not enforced by the configured CNI (${ctx.settings.cni}): takes no part`;
-    out.push({ span: { start, end: end > start && text[end - 1] === '\r' ? end - 1 : end }, title });
+    out.push({ span: lineSpanFrom(origin.file.text, start), title });
   }
   return out;
 }

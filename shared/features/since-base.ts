@@ -4,6 +4,7 @@
  * closes 1`, from the semantic diff (shared/diff/) of the base against the current analysis.
  */
 import type { SourceFile, Span } from '../source/source-file.js';
+import { lineSpanFrom } from '../source/source-file.js';
 import type { ReachDiff } from '../diff/reach-diff.js';
 import { causeCounts, diffSummary } from '../diff/format.js';
 
@@ -20,11 +21,8 @@ export function sinceBaseLenses(
     const c = counts.get(index) ?? { opens: 0, closes: 0, isolation: 0 };
     const parts = [diffSummary(c)];
     if (c.isolation > 0) parts.push(`${c.isolation} isolation change${c.isolation === 1 ? '' : 's'}`);
-    const start = origin.span.start;
-    const newline = file.text.indexOf('\n', start);
-    const end = newline < 0 ? file.text.length : newline;
     out.push({
-      span: { start, end: end > start && file.text[end - 1] === '\r' ? end - 1 : end },
+      span: lineSpanFrom(file.text, origin.span.start),
       title: `since ${base}: ${cause.change === 'added' ? 'new, ' : ''}${parts.join(', ')}`,
     });
   });

@@ -54,6 +54,11 @@ export type Endpoint =
   | { readonly kind: 'class'; readonly cls: PodClass }
   | { readonly kind: 'external'; readonly block: ExternalBlock };
 
+/** A key naming an endpoint (`c3` a class, `x1` an external block), for maps and sets of endpoints. */
+export function endpointKey(e: Endpoint): string {
+  return e.kind === 'class' ? `c${e.cls.id}` : `x${e.block.id}`;
+}
+
 export interface RuleGrant {
   readonly policy: NetworkPolicy;
   readonly rule: PolicyRule;

@@ -191,3 +191,13 @@ function firstAtLeast(list: readonly number[], value: number): number {
   }
   return lo;
 }
+
+/**
+ * The rest of the line that `start` is on, up to `limit` (default the end of the text), without its line
+ * break (`\n` or `\r\n`): where a code lens or a one-line diagnostic sits.
+ */
+export function lineSpanFrom(text: string, start: number, limit = text.length): Span {
+  const newline = text.indexOf('\n', start);
+  const end = newline < 0 || newline > limit ? limit : newline;
+  return { start, end: end > start && text[end - 1] === '\r' ? end - 1 : end };
+}

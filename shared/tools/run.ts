@@ -6,12 +6,12 @@
  */
 import { analyze } from '../analysis.js';
 import type { Analysis } from '../analysis.js';
-import { toRecord } from '../findings.js';
+import { countBySeverity, toRecord } from '../findings.js';
 import { fixesFor } from '../fixes/index.js';
 import { applyEdits } from '../fixes/types.js';
 import { reachDiff } from '../diff/reach-diff.js';
 import { diffJson } from '../diff/format.js';
-import { explainConnection } from '../explain/explain.js';
+import { explainConnection, parsePortQuery } from '../explain/explain.js';
 import { resolveEndpoint } from '../explain/endpoints.js';
 import type { PortQuery } from '../explain/explain.js';
 import { edgesOf, graphLayout } from '../reach/graph.js';
@@ -57,11 +57,9 @@ function analysisOf(input: WorkspaceInput, host: ToolHost, sources = sourcesOf(i
 }
 
 function parsePort(text: string): PortQuery {
-  const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
-  const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535)
-    throw new ToolInputError(`port must look like 80, 80/TCP or 53/UDP (got "${text}")`);
-  return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as PortQuery['protocol'] };
+  const port = parsePortQuery(text);
+  if (!port) throw new ToolInputError(`port must look like 80, 80/TCP or 53/UDP (got "${text}")`);
+  return port;
 }
 
 export function runTool<N extends ToolName>(name: N, input: ToolInput<N>, host: ToolHost): unknown {
@@ -87,10 +85,8 @@ function check(input: ToolInput<'check'>, host: ToolHost) {
   const wanted = input.rules && input.rules.length > 0 ? new Set(input.rules) : undefined;
   const findings = analysis.findings.filter((f) => !wanted || wanted.has(f.rule));
   const { items, more } = capped(findings);
-  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const f of findings) counts[f.severity]++;
   return {
-    summary: counts,
+    summary: countBySeverity(findings),
     findings: items.map((f) => {
       const r = toRecord(f);
       return {

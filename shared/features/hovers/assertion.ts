@@ -4,6 +4,7 @@
  */
 import type { AnalysisContext } from '../../context.js';
 import type { SourceFile, Span } from '../../source/source-file.js';
+import { lineSpanFrom } from '../../source/source-file.js';
 import { assertionResults } from '../../assertions/evaluate.js';
 import type { AssertionResult } from '../../assertions/evaluate.js';
 import { resultSummary } from '../../assertions/format.js';
@@ -57,13 +58,8 @@ export function assertionLenses(
 ): Array<{ span: Span; title: string }> {
   const parsed = assertionsOf(ctx, file);
   if (!parsed) return [];
-  return assertionResults(ctx, parsed).map((r) => {
-    const start = r.assertion.origin.span.start;
-    const newline = file.text.indexOf('\n', start);
-    const end = newline < 0 ? file.text.length : newline;
-    return {
-      span: { start, end: end > start && file.text[end - 1] === '\r' ? end - 1 : end },
-      title: `${r.holds ? '✓' : '✗'} ${resultSummary(r)}`,
-    };
-  });
+  return assertionResults(ctx, parsed).map((r) => ({
+    span: lineSpanFrom(file.text, r.assertion.origin.span.start),
+    title: `${r.holds ? '✓' : '✗'} ${resultSummary(r)}`,
+  }));
 }

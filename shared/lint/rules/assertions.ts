@@ -9,7 +9,7 @@ import type { Finding } from '../../findings.js';
 import { assertionResults } from '../../assertions/evaluate.js';
 import { resultSummary } from '../../assertions/format.js';
 import type { LintRule } from '../rule.js';
-import type { Origin } from '../../model/types.js';
+import { lineSpanFrom } from '../../source/source-file.js';
 import { finding } from './support.js';
 
 export const assertionsRule: LintRule = {
@@ -58,7 +58,11 @@ export const assertionsRule: LintRule = {
             out.push({
               ...finding(
                 'assertion-fails',
-                firstLine(r.origin),
+                // The first line of the rule or policy: a whole rule would cover the file.
+                {
+                  file: r.origin.file,
+                  span: lineSpanFrom(r.origin.file.text, r.origin.span.start, r.origin.span.end),
+                },
                 `This ${r.effect === 'isolates' ? 'policy' : 'rule'} ${verb}, which breaks the assertion "${assertion.name}" (${parsed.file.path}:${parsed.file.lineColumn(assertion.origin.span.start).line}).`,
               ),
               related: [
@@ -76,17 +80,3 @@ export const assertionsRule: LintRule = {
     return out;
   },
 };
-
-/** The first line of a rule or policy: where the diagnostic goes (a whole rule would cover the file). */
-function firstLine(origin: Origin): Origin {
-  const { text } = origin.file;
-  const newline = text.indexOf('\n', origin.span.start);
-  const end = newline < 0 || newline > origin.span.end ? origin.span.end : newline;
-  return {
-    file: origin.file,
-    span: {
-      start: origin.span.start,
-      end: end > origin.span.start && text[end - 1] === '\r' ? end - 1 : end,
-    },
-  };
-}
